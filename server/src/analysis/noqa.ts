@@ -1,0 +1,57 @@
+import type { Node } from 'web-tree-sitter';
+import { computeLineStarts } from './document';
+
+/** `'all'` for a bare noqa, else the set of codes named. */
+export type NoqaCodes = 'all' | Set<string>;
+
+const LINE_NOQA = /#\s*noqa(?::\s*(SPG\d+(?:\s*,\s*SPG\d+)*))?/gi;
+const FILE_NOQA = /^\s*#\s*spawn-guard:\s*noqa(?::\s*(SPG\d+(?:\s*,\s*SPG\d+)*))?\s*$/i;
+/** How many lines at the top of a file may hold `# spawn-guard: noqa`. */
+export const FILE_NOQA_LINES = 10;
+
+/** Codes silenced for the whole file by `# spawn-guard: noqa[: SPG00x, …]` in its first lines. */
+export function fileNoqa(text: string): NoqaCodes {
+  const head = text.slice(0, 4096).split(/\r\n|\r|\n/, FILE_NOQA_LINES);
+  const codes = new Set<string>();
+  for (const line of head) {
+    const match = FILE_NOQA.exec(line);
+    if (!match) continue;
+    if (!match[1]) return 'all';
+    for (const code of parseCodes(match[1])) codes.add(code);
+  }
+  return codes;
+}
+
+/** Codes silenced on `line` (0-based) by a `# noqa` comment; undefined when there is none. */
+export function lineNoqa(root: Node, text: string, line: number): NoqaCodes | undefined {
+  const lineStarts = computeLineStartsCached(text);
+  if (line < 0 || line >= lineStarts.length) return undefined;
+  const start = lineStarts[line];
+  const end = line + 1 < lineStarts.length ? lineStarts[line + 1] : text.length;
+  const lineText = text.slice(start, end);
+  let result: NoqaCodes | undefined;
+  for (const match of lineText.matchAll(LINE_NOQA)) {
+    // Only a real comment counts, not `# noqa` inside a string.
+    const at = root.descendantForIndex(start + match.index!);
+    if (at?.type !== 'comment') continue;
+    if (!match[1]) return 'all';
+    result ??= new Set();
+    for (const code of parseCodes(match[1])) (result as Set<string>).add(code);
+  }
+  return result;
+}
+
+function parseCodes(list: string): string[] {
+  return list.split(',').map((code) => code.trim().toUpperCase()).filter(Boolean);
+}
+
+let cachedText: string | undefined;
+let cachedStarts: number[] = [];
+
+function computeLineStartsCached(text: string): number[] {
+  if (text !== cachedText) {
+    cachedText = text;
+    cachedStarts = computeLineStarts(text);
+  }
+  return cachedStarts;
+}

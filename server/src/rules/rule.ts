@@ -1,0 +1,36 @@
+import type { Node } from 'web-tree-sitter';
+import type { ModuleFacts } from '../analysis/facts';
+import type { RelatedLocation, RuleCode, Severity } from '../analysis/types';
+
+/** Documentation of a rule: the one place the README, the CLI and the server's hover read it from. */
+export interface RuleDocs {
+  /** One line: what is reported. */
+  summary: string;
+  /** Markdown: what happens under spawn and why. */
+  explanation: string;
+  /** A small script that has the hazard, and the same script fixed. */
+  example: { bad: string; good: string };
+  /** Markdown: how to fix it (by hand and with the offered fix). */
+  fix: string;
+  /** The CPython documentation section the rule rests on. */
+  url: string;
+}
+
+export interface Rule {
+  code: RuleCode;
+  /** kebab-case name, e.g. `unguarded-start`. */
+  name: string;
+  defaultSeverity: Severity;
+  docs: RuleDocs;
+  check(facts: ModuleFacts): RuleFinding[];
+}
+
+/** What a rule reports; analyze() turns it into a Finding (ranges, severity overrides, noqa). */
+export interface RuleFinding {
+  node: Node;
+  message: string;
+  /** Only for rules whose severity depends on the case (SPG007); otherwise the configured one applies. */
+  severity?: Severity;
+  related?: RelatedLocation[];
+  data?: Record<string, unknown>;
+}
