@@ -22,6 +22,12 @@ export interface Rule {
   name: string;
   defaultSeverity: Severity;
   docs: RuleDocs;
+  /**
+   * Text a file must contain for this rule to find anything in it (any one of them, case-sensitive).
+   * The CLI skips files that contain none of any enabled rule's strings without parsing them, so the
+   * list must be complete: a rule that can fire without one of these strings is a bug.
+   */
+  mentions: readonly string[];
   check(facts: ModuleFacts): RuleFinding[];
 }
 
