@@ -91,13 +91,18 @@ export function computeLineStarts(text: string): number[] {
   return starts;
 }
 
-/** LSP position to offset, clamped to the text (out-of-range positions never throw). */
+/**
+ * LSP position to offset, clamped as LSP specifies: a character past the end of its line means the end
+ * of the line (before its line break), a line past the end means the end of the text. Never throws.
+ */
 export function offsetAt(text: string, lineStarts: number[], position: Position): number {
   if (position.line < 0) return 0;
   if (position.line >= lineStarts.length) return text.length;
   const lineStart = lineStarts[position.line];
-  const nextLineStart = position.line + 1 < lineStarts.length ? lineStarts[position.line + 1] : text.length;
-  return Math.max(lineStart, Math.min(lineStart + Math.max(0, position.character), nextLineStart));
+  let lineEnd = position.line + 1 < lineStarts.length ? lineStarts[position.line + 1] : text.length;
+  if (lineEnd > lineStart && text.charCodeAt(lineEnd - 1) === 10) lineEnd--;
+  if (lineEnd > lineStart && text.charCodeAt(lineEnd - 1) === 13) lineEnd--;
+  return lineStart + Math.max(0, Math.min(position.character, lineEnd - lineStart));
 }
 
 export function positionAt(lineStarts: number[], offset: number, textLength: number): Position {

@@ -19,7 +19,7 @@ export function locateWasm(dir: string = __dirname): WasmPaths {
   const besideBundle = { runtime: path.join(dir, RUNTIME_WASM), python: path.join(dir, PYTHON_WASM) };
   if (fs.existsSync(besideBundle.runtime) && fs.existsSync(besideBundle.python)) return besideBundle;
   return {
-    runtime: path.join(path.dirname(require.resolve('web-tree-sitter/package.json')), RUNTIME_WASM),
+    runtime: require.resolve(`web-tree-sitter/${RUNTIME_WASM}`),
     python: path.join(path.dirname(require.resolve('tree-sitter-python/package.json')), PYTHON_WASM),
   };
 }

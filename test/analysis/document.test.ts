@@ -1,0 +1,60 @@
+import * as assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ParsedDocument, computeLineStarts, offsetAt, positionAt } from '../../server/src/analysis/document';
+import { sharedParser } from '../helpers/parser';
+
+describe('ParsedDocument', () => {
+  it('applies an edit incrementally and ends with the tree a fresh parse gives', async () => {
+    const parser = await sharedParser();
+    const doc = new ParsedDocument(parser, 'import multiprocessing as mp\n\ndef work(x):\n    return x\n');
+    doc.applyEdit({ start: { line: 3, character: 11 }, end: { line: 3, character: 12 } }, 'x * 2');
+    doc.applyEdit({ start: { line: 4, character: 0 }, end: { line: 4, character: 0 } }, 'mp.Pool(2)\n');
+    const fresh = parser.parse(doc.text);
+    try {
+      assert.equal(doc.text, 'import multiprocessing as mp\n\ndef work(x):\n    return x * 2\nmp.Pool(2)\n');
+      assert.equal(doc.tree.rootNode.toString(), fresh.rootNode.toString());
+      assert.equal(doc.tree.rootNode.hasError, false);
+    } finally {
+      fresh.delete();
+      doc.dispose();
+    }
+  });
+
+  it('clamps out-of-range edits instead of throwing', async () => {
+    const doc = new ParsedDocument(await sharedParser(), 'x = 1\n');
+    doc.applyEdit({ start: { line: 9, character: 0 }, end: { line: 12, character: 40 } }, 'y = 2\n');
+    assert.equal(doc.text, 'x = 1\ny = 2\n');
+    doc.applyEdit({ start: { line: 0, character: 99 }, end: { line: 0, character: 99 } }, '  # one');
+    assert.equal(doc.text, 'x = 1  # one\ny = 2\n');
+    doc.applyEdit({ start: { line: 1, character: 5 }, end: { line: 1, character: -3 } }, 'z = 3');
+    assert.equal(doc.text, 'x = 1  # one\nz = 3\n');
+    doc.dispose();
+  });
+
+  it('gives tree rows equal to LSP lines for CRLF and lone CR endings', async () => {
+    const doc = new ParsedDocument(await sharedParser(), 'a = 1\r\nb = 2\rc = 3\n');
+    const rows = doc.tree.rootNode.namedChildren.map((statement) => statement!.startPosition.row);
+    assert.deepEqual(rows, [0, 1, 2]);
+    assert.equal(doc.tree.rootNode.hasError, false);
+    doc.setText('a = 1\rb = (\r2)\r');
+    assert.deepEqual(doc.tree.rootNode.namedChildren.map((s) => s!.startPosition.row), [0, 1]);
+    doc.dispose();
+  });
+});
+
+describe('offset and position helpers', () => {
+  const text = 'ab\r\ncd\ref\n';
+  const starts = computeLineStarts(text);
+  it('splits lines at \\n, \\r\\n and a lone \\r', () => assert.deepEqual(starts, [0, 4, 7, 10]));
+  it('round-trips offsets and positions', () => {
+    for (let offset = 0; offset <= text.length; offset++) {
+      if (text[offset - 1] === '\r' && text[offset] === '\n') continue; // inside a CRLF pair
+      assert.equal(offsetAt(text, starts, positionAt(starts, offset, text.length)), offset);
+    }
+  });
+  it('clamps a character past the end of a line to the end of that line', () => {
+    assert.equal(offsetAt(text, starts, { line: 0, character: 50 }), 2);
+    assert.equal(offsetAt(text, starts, { line: 1, character: 50 }), 6);
+    assert.equal(offsetAt(text, starts, { line: 9, character: 0 }), text.length);
+  });
+});
