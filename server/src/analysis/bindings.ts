@@ -1,0 +1,233 @@
+import type { Node } from 'web-tree-sitter';
+import { syntaxChildren, undecorated } from './syntax';
+
+/** How a name gets its value. */
+export type BindingKind = 'assignment' | 'augmented' | 'import' | 'def' | 'class' | 'for' | 'with' | 'except' | 'delete' | 'other';
+
+/** One place where a name in some scope is bound. */
+export interface Binding {
+  name: string;
+  kind: BindingKind;
+  /** The node that names the target (identifier), used for locations. */
+  target: Node;
+  /** The statement (or clause) that binds it. */
+  statement: Node;
+  /** The value assigned, when the binding is a plain `name = value` (or `name: T = value`). */
+  value: Node | null;
+}
+
+/**
+ * Collects the bindings made by the statements of one scope (module, class or function body),
+ * descending into compound statements but not into nested function or class bodies. `enter` is told
+ * about each nested function and class definition.
+ */
+export function collectScopeBindings(
+  statements: readonly Node[],
+  record: (binding: Binding) => void,
+  enter?: (definition: Node) => void,
+): void {
+  for (const statement of statements) visitStatement(statement, record, enter);
+}
+
+function visitStatement(statement: Node, record: (binding: Binding) => void, enter?: (definition: Node) => void): void {
+  switch (statement.type) {
+    case 'expression_statement':
+      for (const expression of syntaxChildren(statement)) visitExpressionStatement(expression, statement, record);
+      return;
+    case 'import_statement':
+    case 'import_from_statement':
+    case 'future_import_statement':
+      for (const { local } of importedNames(statement)) record({ name: local.text, kind: 'import', target: local, statement, value: null });
+      return;
+    case 'decorated_definition':
+      visitStatement(undecorated(statement), record, enter);
+      return;
+    case 'function_definition':
+    case 'class_definition': {
+      const name = statement.childForFieldName('name');
+      if (name) record({ name: name.text, kind: statement.type === 'function_definition' ? 'def' : 'class', target: name, statement, value: null });
+      enter?.(statement);
+      return;
+    }
+    case 'for_statement': {
+      const left = statement.childForFieldName('left');
+      if (left) for (const target of targetNames(left)) record({ name: target.text, kind: 'for', target, statement, value: null });
+      visitBlock(statement.childForFieldName('body'), record, enter);
+      visitClauses(statement, record, enter);
+      return;
+    }
+    case 'with_statement': {
+      for (const clause of syntaxChildren(statement)) {
+        if (clause.type !== 'with_clause') continue;
+        for (const item of syntaxChildren(clause)) {
+          const value = item.childForFieldName('value');
+          if (value?.type !== 'as_pattern') continue;
+          const alias = value.childForFieldName('alias');
+          if (alias) for (const target of targetNames(alias)) record({ name: target.text, kind: 'with', target, statement, value: null });
+        }
+      }
+      visitBlock(statement.childForFieldName('body'), record, enter);
+      return;
+    }
+    case 'if_statement':
+    case 'while_statement':
+    case 'try_statement':
+    case 'match_statement':
+      visitBlock(statement.childForFieldName('consequence') ?? statement.childForFieldName('body'), record, enter);
+      visitClauses(statement, record, enter);
+      return;
+    case 'delete_statement':
+      for (const target of syntaxChildren(statement).flatMap(targetNames)) record({ name: target.text, kind: 'delete', target, statement, value: null });
+      return;
+    default:
+      return;
+  }
+}
+
+/** elif/else/except/finally/case clauses and the match block. */
+function visitClauses(statement: Node, record: (binding: Binding) => void, enter?: (definition: Node) => void): void {
+  for (const clause of syntaxChildren(statement)) {
+    switch (clause.type) {
+      case 'elif_clause':
+        visitBlock(clause.childForFieldName('consequence'), record, enter);
+        break;
+      case 'else_clause':
+      case 'finally_clause':
+        visitBlock(clause.childForFieldName('body') ?? blockChild(clause), record, enter);
+        break;
+      case 'except_clause':
+      case 'except_group_clause': {
+        const value = clause.childForFieldName('value');
+        if (value?.type === 'as_pattern') {
+          const alias = value.childForFieldName('alias');
+          if (alias) for (const target of targetNames(alias)) record({ name: target.text, kind: 'except', target, statement: clause, value: null });
+        }
+        visitBlock(blockChild(clause), record, enter);
+        break;
+      }
+      case 'block':
+        // match_statement body holds case clauses.
+        for (const child of syntaxChildren(clause)) if (child.type === 'case_clause') visitBlock(child.childForFieldName('consequence'), record, enter);
+        break;
+      case 'case_clause':
+        visitBlock(clause.childForFieldName('consequence'), record, enter);
+        break;
+    }
+  }
+}
+
+function blockChild(node: Node): Node | null {
+  return syntaxChildren(node).find((child) => child.type === 'block') ?? null;
+}
+
+function visitBlock(block: Node | null, record: (binding: Binding) => void, enter?: (definition: Node) => void): void {
+  if (!block) return;
+  for (const statement of syntaxChildren(block)) visitStatement(statement, record, enter);
+}
+
+function visitExpressionStatement(expression: Node, statement: Node, record: (binding: Binding) => void): void {
+  if (expression.type === 'assignment') {
+    // `a = b = value`: the right side of the outer assignment is the inner assignment.
+    let current: Node | null = expression;
+    const targets: Node[] = [];
+    while (current?.type === 'assignment') {
+      const left = current.childForFieldName('left');
+      if (left) targets.push(left);
+      const right: Node | null = current.childForFieldName('right');
+      if (right?.type !== 'assignment') {
+        for (const left of targets) {
+          const simple = left.type === 'identifier';
+          for (const target of targetNames(left)) record({ name: target.text, kind: 'assignment', target, statement, value: simple ? right : null });
+        }
+        return;
+      }
+      current = right;
+    }
+  } else if (expression.type === 'augmented_assignment') {
+    const left = expression.childForFieldName('left');
+    if (left?.type === 'identifier') record({ name: left.text, kind: 'augmented', target: left, statement, value: null });
+  }
+  for (const walrus of expression.descendantsOfType('named_expression')) {
+    const name = walrus?.childForFieldName('name');
+    if (name && !insideNestedScope(walrus!, statement)) record({ name: name.text, kind: 'assignment', target: name, statement, value: walrus!.childForFieldName('value') });
+  }
+}
+
+function insideNestedScope(node: Node, statement: Node): boolean {
+  for (let current = node.parent; current && current.id !== statement.id; current = current.parent) {
+    if (current.type === 'lambda' || current.type.endsWith('comprehension') || current.type === 'generator_expression') {
+      // A walrus in a comprehension binds in the enclosing scope, one in a lambda does not.
+      if (current.type === 'lambda') return true;
+    }
+  }
+  return false;
+}
+
+/** The identifiers bound by an assignment target (`a`, `a, b`, `[a, *b]`, `(a, b)`); not `a.x` or `a[i]`. */
+export function targetNames(target: Node): Node[] {
+  switch (target.type) {
+    case 'identifier':
+      return [target];
+    case 'pattern_list':
+    case 'tuple_pattern':
+    case 'list_pattern':
+    case 'tuple':
+    case 'list':
+    case 'expression_list':
+    case 'parenthesized_expression':
+    case 'as_pattern_target':
+      return syntaxChildren(target).flatMap(targetNames);
+    case 'list_splat_pattern':
+    case 'list_splat':
+      return syntaxChildren(target).flatMap(targetNames);
+    default:
+      return [];
+  }
+}
+
+/** The names an import statement binds, with what each refers to (`import a.b` binds `a` to module `a`). */
+export interface ImportedName {
+  local: Node;
+  /** Fully qualified name the local refers to: `multiprocessing`, `multiprocessing.Pool`, … */
+  qualified: string;
+}
+
+export function importedNames(statement: Node): ImportedName[] {
+  const result: ImportedName[] = [];
+  if (statement.type === 'import_statement') {
+    for (const item of statement.childrenForFieldName('name')) {
+      if (!item) continue;
+      if (item.type === 'aliased_import') {
+        const module = item.childForFieldName('name');
+        const alias = item.childForFieldName('alias');
+        if (module && alias) result.push({ local: alias, qualified: module.text });
+      } else if (item.type === 'dotted_name') {
+        const first = item.namedChildren[0];
+        if (first) result.push({ local: first, qualified: first.text });
+      }
+    }
+  } else if (statement.type === 'import_from_statement') {
+    const moduleNode = statement.childForFieldName('module_name');
+    if (!moduleNode || moduleNode.type === 'relative_import') {
+      // Relative imports refer to the file's own package: never multiprocessing.
+      for (const item of statement.childrenForFieldName('name')) {
+        const local = item?.type === 'aliased_import' ? item.childForFieldName('alias') : item?.namedChildren[0];
+        if (local) result.push({ local, qualified: `.${local.text}` });
+      }
+      return result;
+    }
+    const module = moduleNode.text;
+    for (const item of statement.childrenForFieldName('name')) {
+      if (!item) continue;
+      if (item.type === 'aliased_import') {
+        const name = item.childForFieldName('name');
+        const alias = item.childForFieldName('alias');
+        if (name && alias) result.push({ local: alias, qualified: `${module}.${name.text}` });
+      } else if (item.type === 'dotted_name') {
+        const first = item.namedChildren[0];
+        if (first) result.push({ local: first, qualified: `${module}.${item.text}` });
+      }
+    }
+  }
+  return result;
+}

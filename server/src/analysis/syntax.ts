@@ -1,0 +1,186 @@
+import type { Node } from 'web-tree-sitter';
+
+/**
+ * Small, allocation-light readers over tree-sitter-python nodes, shared by the model builders.
+ * They never throw on broken trees: anything they cannot read is `undefined`.
+ */
+
+/** Strips any number of parentheses around an expression: `((x))` -> `x`. */
+export function unparenthesize(node: Node): Node {
+  let current = node;
+  while (current.type === 'parenthesized_expression') {
+    const inner = current.namedChildren.find((child) => child !== null && child.type !== 'comment');
+    if (!inner) break;
+    current = inner;
+  }
+  return current;
+}
+
+/**
+ * The value of a plain string literal (`"x"`, `'x'`, `"a" "b"`, raw strings); undefined for f-strings
+ * with replacement fields, bytes, or anything that is not a string literal.
+ */
+export function stringLiteralValue(node: Node): string | undefined {
+  if (node.type === 'concatenated_string') {
+    let value = '';
+    for (const part of node.namedChildren) {
+      if (!part || part.type === 'comment') continue;
+      const piece = stringLiteralValue(part);
+      if (piece === undefined) return undefined;
+      value += piece;
+    }
+    return value;
+  }
+  if (node.type !== 'string') return undefined;
+  let prefix = '';
+  let value = '';
+  for (const part of node.children) {
+    if (!part) continue;
+    switch (part.type) {
+      case 'string_start':
+        prefix = part.text.replace(/["']/g, '').toLowerCase();
+        break;
+      case 'string_content':
+        value += part.text;
+        break;
+      case 'escape_sequence':
+        value += decodeEscape(part.text);
+        break;
+      case 'interpolation':
+        return undefined;
+      case 'string_end':
+        break;
+      default:
+        if (part.isNamed) return undefined;
+    }
+  }
+  if (prefix.includes('b')) return undefined;
+  return value;
+}
+
+function decodeEscape(escape: string): string {
+  switch (escape[1]) {
+    case 'n':
+      return '\n';
+    case 't':
+      return '\t';
+    case '\\':
+    case "'":
+    case '"':
+      return escape[1];
+    case 'x':
+    case 'u':
+    case 'U':
+      return String.fromCodePoint(parseInt(escape.slice(2), 16));
+    default:
+      return escape;
+  }
+}
+
+/** `a.b.c` for an identifier or a chain of attribute accesses on one; undefined for anything else. */
+export function dottedName(node: Node): string | undefined {
+  const parts: string[] = [];
+  let current: Node | null = unparenthesize(node);
+  while (current && current.type === 'attribute') {
+    const attribute = current.childForFieldName('attribute');
+    if (!attribute) return undefined;
+    parts.push(attribute.text);
+    const object = current.childForFieldName('object');
+    current = object ? unparenthesize(object) : null;
+  }
+  if (!current || current.type !== 'identifier') return undefined;
+  parts.push(current.text);
+  return parts.reverse().join('.');
+}
+
+/** The named children that are real syntax (comments dropped). */
+export function syntaxChildren(node: Node): Node[] {
+  const result: Node[] = [];
+  for (const child of node.namedChildren) if (child && child.type !== 'comment') result.push(child);
+  return result;
+}
+
+/** The statements of a block or module. */
+export function statementsOf(block: Node | null): Node[] {
+  return block ? syntaxChildren(block) : [];
+}
+
+/** True when `node` is `ancestor` or lies inside it (same tree). */
+export function contains(ancestor: Node, node: Node): boolean {
+  return ancestor.startIndex <= node.startIndex && node.endIndex <= ancestor.endIndex && sameOrBelow(ancestor, node);
+}
+
+function sameOrBelow(ancestor: Node, node: Node): boolean {
+  for (let current: Node | null = node; current; current = current.parent) {
+    if (current.id === ancestor.id) return true;
+    if (current.startIndex < ancestor.startIndex) return false;
+  }
+  return false;
+}
+
+/** The positional arguments and keyword arguments of a call. Splats make positions unknown after them. */
+export interface CallArguments {
+  positional: Node[];
+  keywords: Map<string, Node>;
+  /** A `*args` splat appears: positions after it are unknown. */
+  hasStarArgs: boolean;
+  /** A `**kwargs` splat appears: any keyword may be set. */
+  hasStarKwargs: boolean;
+}
+
+export function callArguments(call: Node): CallArguments {
+  const result: CallArguments = { positional: [], keywords: new Map(), hasStarArgs: false, hasStarKwargs: false };
+  const list = call.childForFieldName('arguments');
+  if (!list || list.type !== 'argument_list') return result;
+  for (const argument of list.namedChildren) {
+    if (!argument || argument.type === 'comment') continue;
+    if (argument.type === 'keyword_argument') {
+      const name = argument.childForFieldName('name');
+      const value = argument.childForFieldName('value');
+      if (name && value) result.keywords.set(name.text, value);
+    } else if (argument.type === 'list_splat') {
+      result.hasStarArgs = true;
+    } else if (argument.type === 'dictionary_splat') {
+      result.hasStarKwargs = true;
+    } else if (!result.hasStarArgs) {
+      result.positional.push(argument);
+    }
+  }
+  return result;
+}
+
+/** The argument given by keyword `name` or at `position` (0-based), if it can be told. */
+export function argumentAt(args: CallArguments, position: number, name: string): Node | undefined {
+  return args.keywords.get(name) ?? args.positional[position];
+}
+
+/** The defined node of a `decorated_definition`, or the node itself. */
+export function undecorated(node: Node): Node {
+  if (node.type !== 'decorated_definition') return node;
+  return node.childForFieldName('definition') ?? node;
+}
+
+/** The decorators of a function or class definition (empty when it has none). */
+export function decoratorsOf(definition: Node): Node[] {
+  const parent = definition.parent;
+  if (!parent || parent.type !== 'decorated_definition') return [];
+  return parent.namedChildren.filter((child): child is Node => child !== null && child.type === 'decorator');
+}
+
+/** The expression of a `decorator` node (`@x(1)` -> `x(1)`). */
+export function decoratorExpression(decorator: Node): Node | undefined {
+  return decorator.namedChildren.find((child): child is Node => child !== null && child.type !== 'comment') ?? undefined;
+}
+
+/** True for nodes inside which nothing should be reported: parse errors and parser-inserted tokens. */
+export function isBroken(node: Node): boolean {
+  return node.isError || node.isMissing;
+}
+
+/** True when `node` or one of its ancestors is an ERROR node (a broken region). */
+export function insideBrokenRegion(node: Node): boolean {
+  for (let current: Node | null = node; current; current = current.parent) {
+    if (current.isError || current.isMissing) return true;
+  }
+  return false;
+}
