@@ -1,0 +1,89 @@
+import * as assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { analyze } from '../../server/src/analysis/analyze';
+import { ParsedDocument } from '../../server/src/analysis/document';
+import type { PythonParser } from '../../server/src/analysis/parser';
+import type { Finding, Range } from '../../server/src/analysis/types';
+import { sharedParser } from '../helpers/parser';
+import { propertyParameters } from '../helpers/property-runs';
+import { editSpan, programTextArb, randomEditArb, type RandomEdit } from '../helpers/python-programs';
+
+/** The findings a fresh parse of `text` gives: what the CLI reports and what reopening the file shows. */
+function freshFindings(parser: PythonParser, text: string): Finding[] {
+  const tree = parser.parse(text);
+  try {
+    return analyze({ text, tree }).findings;
+  } finally {
+    tree.delete();
+  }
+}
+
+/** Applies `edits` one by one, as an editor sends them, and returns the ranges it used. */
+function applyRandomEdits(document: ParsedDocument, edits: readonly RandomEdit[], afterEach?: () => void): void {
+  for (const edit of edits) {
+    const { start, end } = editSpan(document.text, edit);
+    const range: Range = { start: document.positionAt(start), end: document.positionAt(end) };
+    // The LSP library's own text model is the reference for what an edit at these positions does.
+    const expected = TextDocument.applyEdits(TextDocument.create('file:///x.py', 'python', 0, document.text), [
+      { range, newText: edit.insert },
+    ]);
+    document.applyEdit(range, edit.insert);
+    assert.equal(document.text, expected, 'the edited text differs from what the LSP text model gives');
+    afterEach?.();
+  }
+}
+
+describe('incremental analysis agrees with a fresh parse', () => {
+  it('gives, after any sequence of edits, the findings a fresh parse of the final text gives', async () => {
+    const parser = await sharedParser();
+    fc.assert(
+      fc.property(programTextArb, fc.array(randomEditArb, { minLength: 1, maxLength: 30 }), (text, edits) => {
+        const document = new ParsedDocument(parser, text);
+        try {
+          applyRandomEdits(document, edits);
+          assert.deepEqual(analyze(document).findings, freshFindings(parser, document.text));
+        } finally {
+          document.dispose();
+        }
+      }),
+      propertyParameters(150),
+    );
+  });
+
+  it('agrees after every single edit, not only at the end of a sequence', async () => {
+    const parser = await sharedParser();
+    fc.assert(
+      fc.property(programTextArb, fc.array(randomEditArb, { minLength: 1, maxLength: 12 }), (text, edits) => {
+        const document = new ParsedDocument(parser, text);
+        try {
+          applyRandomEdits(document, edits, () =>
+            assert.deepEqual(analyze(document).findings, freshFindings(parser, document.text)),
+          );
+        } finally {
+          document.dispose();
+        }
+      }),
+      propertyParameters(60),
+    );
+  });
+
+  it('agrees when the whole text is replaced (full sync) after incremental edits', async () => {
+    const parser = await sharedParser();
+    fc.assert(
+      fc.property(programTextArb, fc.array(randomEditArb, { maxLength: 8 }), programTextArb, (text, edits, replacement) => {
+        const document = new ParsedDocument(parser, text);
+        try {
+          applyRandomEdits(document, edits);
+          document.setText(replacement);
+          assert.equal(document.text, replacement);
+          assert.deepEqual(analyze(document).findings, freshFindings(parser, replacement));
+        } finally {
+          document.dispose();
+        }
+      }),
+      propertyParameters(60),
+    );
+  });
+});
