@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import {
   createMessageConnection,
+  ResponseError,
   StreamMessageReader,
   StreamMessageWriter,
   type MessageConnection,
@@ -36,6 +37,14 @@ export interface LspClientOptions {
   timeoutMs?: number;
 }
 
+export interface RequestAnswer {
+  result?: unknown;
+  error?: { code: number; message: string };
+}
+
+/** JSON-RPC's code for a request handler that threw. */
+export const INTERNAL_ERROR = -32603;
+
 /** One publishDiagnostics notification, with the client-side time it arrived (performance.now()). */
 export interface ReceivedDiagnostics extends PublishDiagnosticsParams {
   receivedAt: number;
@@ -58,6 +67,11 @@ export class LspTestClient {
   readonly appliedEdits: ApplyWorkspaceEditParams[] = [];
   /** `window/showMessage` notifications, in order. */
   readonly shownMessages: { type: number; message: string }[] = [];
+  /**
+   * Error-level `window/logMessage` texts. vscode-jsonrpc logs there a notification handler that threw
+   * ("Notification handler '…' failed with message: …"), so a test can tell a swallowed crash.
+   */
+  readonly loggedErrors: string[] = [];
   initializeResult: InitializeResult | undefined;
   /** Set once the server process has exited, expectedly or not. */
   exitStatus: { code: number | null; signal: NodeJS.Signals | null } | undefined;
@@ -94,7 +108,9 @@ export class LspTestClient {
     this.connection.onNotification('window/showMessage', (params: { type: number; message: string }) => {
       this.shownMessages.push(params);
     });
-    this.connection.onNotification('window/logMessage', () => undefined);
+    this.connection.onNotification('window/logMessage', (params: { type: number; message: string }) => {
+      if (params.type === 1 && this.loggedErrors.length < 1000) this.loggedErrors.push(params.message);
+    });
     this.connection.onNotification('$/logTrace', () => undefined);
     this.connection.onRequest('workspace/configuration', (params: { items: { section?: string }[] }) =>
       params.items.map((item) => (item.section === undefined || item.section === 'spawnGuard' ? this.settings : null)),
@@ -146,6 +162,19 @@ export class LspTestClient {
   /** Sends a request and waits at most the session's bound for the answer. */
   request<R>(method: string, params: unknown, timeoutMs = this.timeoutMs): Promise<R> {
     return this.bounded(this.connection.sendRequest<R>(method, params), timeoutMs, `${method} got no answer`);
+  }
+
+  /**
+   * The server's answer to a request: its result, or the error it replied with (a test decides which
+   * errors are acceptable; -32603 means a handler threw). Rejects only when no answer comes.
+   */
+  async answer(method: string, params: unknown, timeoutMs = this.timeoutMs): Promise<RequestAnswer> {
+    try {
+      return { result: await this.request(method, params, timeoutMs) };
+    } catch (error) {
+      if (error instanceof ResponseError) return { error: { code: error.code, message: error.message } };
+      throw error;
+    }
   }
 
   notify(method: string, params: unknown): void {
