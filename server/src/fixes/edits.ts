@@ -1,4 +1,5 @@
-import { computeLineStarts, offsetAt } from '../analysis/document';
+import { diffArrays } from 'diff';
+import { computeLineStarts, offsetAt, positionAt } from '../analysis/document';
 import type { TextEdit } from '../analysis/types';
 
 /** Applies non-overlapping edits (LSP ranges on `text`) and returns the new text. */
@@ -19,4 +20,97 @@ export function applyEdits(text: string, edits: readonly TextEdit[]): string {
     cursor = span.end;
   }
   return result + text.slice(cursor);
+}
+
+/**
+ * The smallest set of edits (by lines, each then trimmed to the characters that differ) that turns
+ * `before` into `after`. Fixes build the text they want and let this say what changed, so an editor
+ * moves its markers, folds and cursor only where the fix really touched the file.
+ */
+export function editsBetween(before: string, after: string): TextEdit[] {
+  if (before === after) return [];
+  const oldLines = splitKeepingBreaks(before);
+  const newLines = splitKeepingBreaks(after);
+  const oldStarts = lineOffsets(oldLines);
+  const newStarts = lineOffsets(newLines);
+  const lineStarts = computeLineStarts(before);
+  const edits: TextEdit[] = [];
+  for (const hunk of diffSequences(oldLines, newLines)) {
+    const trimmed = trimCommonEnds(
+      before,
+      oldStarts[hunk.oldStart],
+      oldStarts[hunk.oldEnd],
+      after.slice(newStarts[hunk.newStart], newStarts[hunk.newEnd]),
+    );
+    edits.push({
+      range: {
+        start: positionAt(lineStarts, trimmed.start, before.length),
+        end: positionAt(lineStarts, trimmed.end, before.length),
+      },
+      newText: trimmed.newText,
+    });
+  }
+  return edits;
+}
+
+/** Lines with their breaks (`\n`, `\r\n`, lone `\r`); the last may have none. */
+function splitKeepingBreaks(text: string): string[] {
+  return text.match(/[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$/g) ?? [];
+}
+
+function lineOffsets(lines: readonly string[]): number[] {
+  const offsets = [0];
+  for (const line of lines) offsets.push(offsets[offsets.length - 1] + line.length);
+  return offsets;
+}
+
+interface Hunk {
+  oldStart: number;
+  oldEnd: number;
+  newStart: number;
+  newEnd: number;
+}
+
+/** Runs of differing lines between two line sequences. */
+function diffSequences(oldLines: string[], newLines: string[]): Hunk[] {
+  const hunks: Hunk[] = [];
+  let oldCursor = 0;
+  let newCursor = 0;
+  let open: Hunk | undefined;
+  for (const change of diffArrays(oldLines, newLines)) {
+    const count = change.count ?? change.value.length;
+    if (!change.added && !change.removed) {
+      if (open) hunks.push(open);
+      open = undefined;
+      oldCursor += count;
+      newCursor += count;
+      continue;
+    }
+    open ??= { oldStart: oldCursor, oldEnd: oldCursor, newStart: newCursor, newEnd: newCursor };
+    if (change.removed) open.oldEnd = oldCursor += count;
+    else open.newEnd = newCursor += count;
+  }
+  if (open) hunks.push(open);
+  return hunks;
+}
+
+/**
+ * Narrows the replacement of `before[start, end)` by `newText` to the characters that differ, never
+ * splitting a `\r\n` pair or a surrogate pair (an LSP position cannot point between them).
+ */
+function trimCommonEnds(before: string, start: number, end: number, newText: string): { start: number; end: number; newText: string } {
+  let head = 0;
+  const limit = Math.min(end - start, newText.length);
+  while (head < limit && before.charCodeAt(start + head) === newText.charCodeAt(head)) head++;
+  while (head > 0 && splitsPair(before, start + head)) head--;
+  let tail = 0;
+  while (tail < limit - head && before.charCodeAt(end - 1 - tail) === newText.charCodeAt(newText.length - 1 - tail)) tail++;
+  while (tail > 0 && splitsPair(before, end - tail)) tail--;
+  return { start: start + head, end: end - tail, newText: newText.slice(head, newText.length - tail) };
+}
+
+function splitsPair(text: string, offset: number): boolean {
+  const previous = text.charCodeAt(offset - 1);
+  const next = text.charCodeAt(offset);
+  return (previous === 13 && next === 10) || (previous >= 0xd800 && previous <= 0xdbff && next >= 0xdc00 && next <= 0xdfff);
 }

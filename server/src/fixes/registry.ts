@@ -1,31 +1,28 @@
 import type { Analysis } from '../analysis/analyze';
 import type { PythonParser } from '../analysis/parser';
 import type { Finding, Fix } from '../analysis/types';
-import { applyEdits } from './edits';
+import { addMainGuardFix } from './add-main-guard';
 import type { FixProvider } from './fix';
+import { checkedFix } from './validate';
 
-/** Every fix provider. One file per fix; keyed by the rule codes each one handles. */
-export const FIX_PROVIDERS: readonly FixProvider[] = [];
+/**
+ * Every fix provider, the specific ones first: for SPG006, moving the one call into the guard is a
+ * smaller change than wrapping all the import-time code. One file per fix.
+ */
+export const FIX_PROVIDERS: readonly FixProvider[] = [addMainGuardFix];
 
-/** The fixes offered for `finding`: only those whose result still parses. Files with syntax errors get none. */
+/**
+ * The fixes offered for `finding`. Files with syntax errors get none, and each fix passes the central
+ * check (validate.ts): its result parses and no longer has the hazard it was offered for.
+ */
 export function fixesFor(analysis: Analysis, finding: Finding, parser: PythonParser): Fix[] {
   if (analysis.tree.rootNode.hasError) return [];
   const fixes: Fix[] = [];
   for (const provider of FIX_PROVIDERS) {
     if (!provider.codes.includes(finding.code)) continue;
     const proposed = provider.provide({ analysis, parser }, finding);
-    if (!proposed || proposed.edits.length === 0) continue;
-    if (!parsesCleanly(parser, applyEdits(analysis.text, proposed.edits))) continue;
-    fixes.push({ id: provider.id, ...proposed });
+    const fix = proposed ? checkedFix(provider.id, proposed, analysis, parser, finding) : undefined;
+    if (fix) fixes.push(fix);
   }
   return fixes;
-}
-
-export function parsesCleanly(parser: PythonParser, text: string): boolean {
-  const tree = parser.parse(text);
-  try {
-    return !tree.rootNode.hasError;
-  } finally {
-    tree.delete();
-  }
 }

@@ -1,0 +1,313 @@
+/**
+ * "Add main guard" (SPG001, SPG002, SPG006, SPG008): moves the module's import-time script code into
+ * `if __name__ == "__main__":`, merging into the module's guard when it has one. Also the
+ * `spawnGuard.addMainGuard` command, through addMainGuard().
+ *
+ * What stays at module level: imports, defs and classes; `from __future__` imports, the docstring and
+ * the comments heading the file; literal constants and dunder metadata (`__all__ = […]`); `if`/`try`
+ * statements made only of such things (`try: import x / except ImportError: x = None`); other guards;
+ * and every statement that binds or changes in place (`parser.add_argument(…)`, `CONFIG["k"] = …`) a
+ * name that what stays reads: function bodies (what workers run in a child), decorators, default
+ * values, class bodies, guard conditions and the names listed in `__all__`, transitively. Everything
+ * else runs only in the parent afterwards, in its original order.
+ *
+ * Applicability. For the script run directly nothing changes but where the code sits: every statement
+ * still runs, in the same order, after the same definitions; a spawned child re-importing the module
+ * now skips the script code, as a forked child (which never re-imports) always did, and still finds
+ * everything its workers read. What changes is `import thisfile` from another module: it no longer runs
+ * the script, and no longer gets the names only the script binds (`pool`, `results`). Those are the
+ * script's own temporaries; a name other modules rely on is listed in `__all__` or read by the module's
+ * own code, and then it stays. So the fix is `safe`, except when:
+ * - a statement that starts processes also binds a name that definitions read (it must move, and
+ *   those definitions then see it unbound in a child);
+ * - a moved statement would run after a module-level statement that followed it and rebinds a name it
+ *   uses (the order of execution changes);
+ * - a moved statement binds a name listed in `__all__`.
+ */
+import type { Node } from 'web-tree-sitter';
+import type { Analysis } from '../analysis/analyze';
+import { collectScopeBindings } from '../analysis/bindings';
+import type { PythonParser } from '../analysis/parser';
+import { stringLiteralValue, syntaxChildren, unparenthesize } from '../analysis/syntax';
+import type { Applicability, Finding, Fix, RuleCode } from '../analysis/types';
+import { editsBetween } from './edits';
+import type { FixProvider, ProposedFix } from './fix';
+import { guardMustMove, writeModuleWithGuard } from './guard-writer';
+import { SourceLayout } from './layout';
+import { freeNames, mutatedNames } from './names';
+import { statementUnits, unitAtLine, type StatementUnit } from './units';
+import { checkedFix } from './validate';
+
+export const ADD_MAIN_GUARD_ID = 'add-main-guard';
+export const NOTHING_TO_WRAP = 'nothing to wrap: no import-time script code';
+export const SYNTAX_ERRORS = 'the file has syntax errors';
+const CODES: readonly RuleCode[] = ['SPG001', 'SPG002', 'SPG006', 'SPG008'];
+/** Findings that mean a statement starts processes at import: it moves, whatever reads it. */
+const PROCESS_START_CODES: ReadonlySet<string> = new Set(['SPG001', 'SPG002', 'SPG006']);
+
+export const addMainGuardFix: FixProvider = {
+  id: ADD_MAIN_GUARD_ID,
+  codes: CODES,
+  provide({ analysis }, finding) {
+    const plan = planMainGuard(analysis);
+    if ('error' in plan) return null;
+    const unit = unitAtLine(plan.units, finding.range.start.line);
+    if (!unit || !plan.moved.has(unit)) return null;
+    return plan.fix;
+  },
+};
+
+/**
+ * The `spawnGuard.addMainGuard` command: wraps the file's import-time script code in the main guard
+ * whether or not a diagnostic points at it.
+ */
+export function addMainGuard(analysis: Analysis, parser: PythonParser): { fix: Fix } | { error: string } {
+  const plan = planMainGuard(analysis);
+  if ('error' in plan) return plan;
+  const fix = checkedFix(ADD_MAIN_GUARD_ID, plan.fix, analysis, parser);
+  return fix ? { fix } : { error: 'the guarded file would not parse; nothing was changed' };
+}
+
+interface MainGuardPlan {
+  units: StatementUnit[];
+  moved: ReadonlySet<StatementUnit>;
+  fix: ProposedFix;
+}
+
+const plans = new WeakMap<Analysis, MainGuardPlan | { error: string }>();
+
+/** Decides what moves, writes the result, and judges the applicability; computed once per analysis. */
+function planMainGuard(analysis: Analysis): MainGuardPlan | { error: string } {
+  let plan = plans.get(analysis);
+  if (!plan) {
+    plan = computePlan(analysis);
+    plans.set(analysis, plan);
+  }
+  return plan;
+}
+
+interface UnitFacts {
+  unit: StatementUnit;
+  binds: Set<string>;
+  reads: Set<string>;
+  mutates: Set<string>;
+  /** Holds a finding that it starts processes at import. */
+  startsProcesses: boolean;
+  /** Holds a finding of any rule this fix answers. */
+  flagged: boolean;
+  /** Stays whatever reads it (definitions, imports, constants, other guards). */
+  inert: boolean;
+}
+
+function computePlan(analysis: Analysis): MainGuardPlan | { error: string } {
+  const root = analysis.tree.rootNode;
+  if (root.hasError) return { error: SYNTAX_ERRORS };
+  const { facts } = analysis;
+  const layout = new SourceLayout(analysis.text, root);
+  const units = statementUnits(layout, syntaxChildren(root), Infinity);
+  const mainGuard = facts.mainGuard;
+  const guardUnit = mainGuard ? units.find((unit) => unit.statements.some((statement) => statement.id === mainGuard.node.id)) : undefined;
+
+  const moduleGuards = facts.guards.filter((guard) => guard.node.parent?.type === 'module');
+  const inertGuards = new Set(moduleGuards.filter((guard) => guard.verdict === 'correct' || guard.verdict === 'never').map((guard) => guard.node.id));
+  const described = units.filter((unit) => unit !== guardUnit).map((unit) => describeUnit(unit, analysis.findings, inertGuards));
+
+  // What must stay bound at module level: what definitions, constants and guard conditions read.
+  const needed = new Set<string>();
+  const addAll = (names: Iterable<string>) => {
+    for (const name of names) needed.add(name);
+  };
+  for (const guard of moduleGuards) addAll(freeNames(guard.condition));
+  const exported = exportedNames(analysis);
+  addAll(exported);
+  const kept = new Set<UnitFacts>();
+  for (const unit of described) {
+    if (!unit.inert) continue;
+    kept.add(unit);
+    if (!unit.unit.statements.some((statement) => inertGuards.has(statement.id))) addAll(unit.reads);
+  }
+  const variables = new Set<string>();
+  for (const [name, bindings] of facts.moduleBindings) {
+    if (bindings.some((binding) => binding.kind !== 'import' && binding.kind !== 'def' && binding.kind !== 'class')) variables.add(name);
+  }
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const unit of described) {
+      if (kept.has(unit)) continue;
+      const bindsNeeded = !unit.startsProcesses && intersects(unit.binds, needed);
+      const changesNeeded = !unit.flagged && [...unit.mutates].some((name) => needed.has(name) && variables.has(name));
+      if (!bindsNeeded && !changesNeeded) continue;
+      kept.add(unit);
+      addAll(unit.reads);
+      changed = true;
+    }
+  }
+
+  const movedFacts = described.filter((unit) => !kept.has(unit));
+  if (movedFacts.length === 0) return { error: NOTHING_TO_WRAP };
+  const moved = new Set(movedFacts.map((unit) => unit.unit));
+  const guard = mainGuard && guardUnit && mainGuard.body ? { unit: guardUnit, statement: mainGuard.node, body: mainGuard.body } : undefined;
+
+  let applicability: Applicability = 'safe';
+  if (movedFacts.some((unit) => intersects(unit.binds, needed) || intersects(unit.binds, exported))) applicability = 'unsafe';
+  // Code that runs later than before: every moved unit, and the guard's own body if it moves down.
+  const runLater = [...movedFacts];
+  if (guard && guardMustMove(units, moved, guard.unit)) {
+    runLater.push(describeUnit(guard.unit, [], inertGuards));
+  }
+  for (const late of runLater) {
+    // A later statement that stays now runs first: a problem when it rebinds a name the moved code
+    // binds, or one it reads that already had a value (reading a name bound only later failed before).
+    const boundBefore = new Set(described.filter((unit) => unit.unit.lastLine < late.unit.codeLine).flatMap((unit) => [...unit.binds]));
+    const affected = new Set([...late.binds, ...[...late.reads].filter((name) => boundBefore.has(name))]);
+    if ([...kept].some((unit) => unit.unit.codeLine > late.unit.lastLine && intersects(unit.binds, affected))) applicability = 'unsafe';
+  }
+
+  const text = writeModuleWithGuard({ layout, root, units, moved, guard, placement: 'in-order' });
+  return {
+    units,
+    moved,
+    fix: {
+      title: guard ? 'Move import-time code into the `__main__` guard' : 'Add `if __name__ == "__main__":` guard',
+      applicability,
+      edits: editsBetween(analysis.text, text),
+    },
+  };
+}
+
+function describeUnit(unit: StatementUnit, findings: readonly Finding[], inertGuards: ReadonlySet<number>): UnitFacts {
+  const inside = findings.filter(
+    (finding) => CODES.includes(finding.code) && finding.range.start.line >= unit.codeLine && finding.range.start.line <= unit.lastLine,
+  );
+  const startsProcesses = inside.some((finding) => PROCESS_START_CODES.has(finding.code));
+  const reads = new Set<string>();
+  const mutates = new Set<string>();
+  for (const statement of unit.statements) {
+    for (const name of freeNames(statement)) reads.add(name);
+    for (const name of mutatedNames(statement)) mutates.add(name);
+  }
+  return {
+    unit,
+    binds: bindingsOf(unit.statements),
+    reads,
+    mutates,
+    startsProcesses,
+    flagged: inside.length > 0,
+    inert: unit.statements.every((statement) => isDefinition(statement) || (!startsProcesses && isInert(statement, inertGuards, false))),
+  };
+}
+
+function bindingsOf(statements: readonly Node[]): Set<string> {
+  const names = new Set<string>();
+  collectScopeBindings(statements, (binding) => names.add(binding.name));
+  return names;
+}
+
+const DEFINITIONS = new Set([
+  'import_statement',
+  'import_from_statement',
+  'future_import_statement',
+  'function_definition',
+  'class_definition',
+  'decorated_definition',
+]);
+
+function isDefinition(statement: Node): boolean {
+  return DEFINITIONS.has(statement.type);
+}
+
+/**
+ * Statements that are not script code: definitions, `pass`, docstrings and other bare literals,
+ * literal constants and dunder metadata, other guards, and `if`/`try` statements made only of these
+ * (where a `raise` may also appear: `except ImportError: raise SystemExit(…)` belongs to an import).
+ */
+function isInert(statement: Node, inertGuards: ReadonlySet<number>, nested: boolean): boolean {
+  if (isDefinition(statement) || inertGuards.has(statement.id)) return true;
+  switch (statement.type) {
+    case 'pass_statement':
+    case 'global_statement':
+    case 'nonlocal_statement':
+    case 'type_alias_statement':
+      return true;
+    case 'raise_statement':
+      return nested;
+    case 'expression_statement':
+      return syntaxChildren(statement).every((expression) => isConstant(expression) || isInertAssignment(expression));
+    case 'if_statement':
+    case 'try_statement':
+      return blocksOf(statement).every((block) => syntaxChildren(block).every((inner) => isInert(inner, inertGuards, true)));
+    default:
+      return false;
+  }
+}
+
+/** The blocks of a compound statement and of its clauses. */
+function blocksOf(statement: Node): Node[] {
+  const blocks: Node[] = [];
+  for (const child of syntaxChildren(statement)) {
+    if (child.type === 'block') blocks.push(child);
+    else if (child.type.endsWith('_clause')) blocks.push(...blocksOf(child));
+  }
+  return blocks;
+}
+
+/** `NAME = <literal>`, `a, b = 1, 2`, `x: int`, or any assignment to dunder names only (`__all__ = …`). */
+function isInertAssignment(expression: Node): boolean {
+  if (expression.type !== 'assignment') return false;
+  const names: string[] = [];
+  let value: Node | null = expression;
+  while (value?.type === 'assignment') {
+    const left = value.childForFieldName('left');
+    if (!left || !collectPlainNames(left, names)) return false;
+    value = value.childForFieldName('right');
+  }
+  if (names.every((name) => /^__\w+__$/.test(name))) return true;
+  return value === null || isConstant(value);
+}
+
+/** Adds the names a target binds; false when it also assigns into something (`a.x`, `a[i]`). */
+function collectPlainNames(target: Node, names: string[]): boolean {
+  if (target.type === 'identifier') {
+    names.push(target.text);
+    return true;
+  }
+  if (['pattern_list', 'tuple_pattern', 'list_pattern', 'list_splat_pattern'].includes(target.type)) {
+    return syntaxChildren(target).every((inner) => collectPlainNames(inner, names));
+  }
+  return false;
+}
+
+const LITERALS = new Set(['integer', 'float', 'true', 'false', 'none', 'ellipsis']);
+const CONTAINERS = new Set(['tuple', 'list', 'set', 'dictionary', 'pair', 'expression_list', 'concatenated_string']);
+
+/** A literal, or a tuple/list/set/dict built only of literals: evaluating it has no effect. */
+function isConstant(node: Node): boolean {
+  const expression = unparenthesize(node);
+  if (LITERALS.has(expression.type)) return true;
+  if (expression.type === 'string') return !syntaxChildren(expression).some((part) => part.type === 'interpolation');
+  if (expression.type === 'unary_operator') {
+    const operand = expression.childForFieldName('argument');
+    return operand !== null && isConstant(operand);
+  }
+  if (CONTAINERS.has(expression.type)) return syntaxChildren(expression).every(isConstant);
+  return false;
+}
+
+/** Names listed in the module's `__all__`: its public interface, which must stay importable. */
+function exportedNames(analysis: Analysis): Set<string> {
+  const names = new Set<string>();
+  for (const binding of analysis.facts.moduleBindings.get('__all__') ?? []) {
+    const value = binding.value ? unparenthesize(binding.value) : null;
+    if (!value) continue;
+    for (const item of syntaxChildren(value)) {
+      const name = stringLiteralValue(item);
+      if (name !== undefined) names.add(name);
+    }
+  }
+  return names;
+}
+
+function intersects(names: ReadonlySet<string>, other: ReadonlySet<string>): boolean {
+  for (const name of names) if (other.has(name)) return true;
+  return false;
+}

@@ -1,0 +1,75 @@
+import type { Node } from 'web-tree-sitter';
+import type { SourceLayout } from './layout';
+
+/**
+ * A statement with the lines that travel with it when a fix moves it: the comments directly above it
+ * (no blank line between), and, for a compound statement, comments after its body that are indented
+ * deeper than it. Statements that share a line (`a = 1; b = 2`) form one unit.
+ */
+export interface StatementUnit {
+  statements: Node[];
+  /** First line, its leading comments included. */
+  firstLine: number;
+  /** First line of the statement itself. */
+  codeLine: number;
+  /** Last line, trailing comments of its body included. */
+  lastLine: number;
+}
+
+const COMPOUND = new Set([
+  'if_statement',
+  'for_statement',
+  'while_statement',
+  'try_statement',
+  'with_statement',
+  'match_statement',
+  'function_definition',
+  'class_definition',
+  'decorated_definition',
+]);
+
+/**
+ * Groups the statements of one block (or the module) into units. Comments above the first statement
+ * are taken only from `firstCommentLine` on: pass the line after a block's header, or `Infinity` for a
+ * module, whose leading comments (shebang, coding cookie, licence) stay at the top of the file.
+ */
+export function statementUnits(layout: SourceLayout, statements: readonly Node[], firstCommentLine: number): StatementUnit[] {
+  const units: StatementUnit[] = [];
+  for (const statement of statements) {
+    const previous = units[units.length - 1];
+    if (previous && statement.startPosition.row <= lastRow(previous.statements[previous.statements.length - 1])) {
+      previous.statements.push(statement);
+      previous.lastLine = Math.max(previous.lastLine, trailingCommentsEnd(layout, statement));
+      continue;
+    }
+    const codeLine = statement.startPosition.row;
+    const floor = previous ? previous.lastLine + 1 : firstCommentLine;
+    let firstLine = codeLine;
+    while (firstLine - 1 >= floor && layout.isCommentOnly(firstLine - 1)) firstLine--;
+    units.push({ statements: [statement], firstLine, codeLine, lastLine: trailingCommentsEnd(layout, statement) });
+  }
+  return units;
+}
+
+/** The unit whose statements contain `line`, if any. */
+export function unitAtLine(units: readonly StatementUnit[], line: number): StatementUnit | undefined {
+  return units.find((unit) => unit.codeLine <= line && line <= unit.lastLine);
+}
+
+/** The last row holding the statement's own text. */
+export function lastRow(statement: Node): number {
+  const end = statement.endPosition;
+  return end.column === 0 && end.row > statement.startPosition.row ? end.row - 1 : end.row;
+}
+
+function trailingCommentsEnd(layout: SourceLayout, statement: Node): number {
+  let last = lastRow(statement);
+  if (!COMPOUND.has(statement.type)) return last;
+  const column = layout.indentation(statement.startPosition.row).length;
+  for (let line = last + 1; line < layout.lineCount; line++) {
+    if (layout.isBlank(line)) continue;
+    if (!layout.isCommentOnly(line) || layout.indentation(line).length <= column) break;
+    last = line;
+  }
+  return last;
+}

@@ -1,0 +1,50 @@
+import { analyze, type Analysis } from '../analysis/analyze';
+import { computeLineStarts, offsetAt } from '../analysis/document';
+import type { PythonParser } from '../analysis/parser';
+import type { Finding, Fix } from '../analysis/types';
+import { applyEdits } from './edits';
+import type { ProposedFix } from './fix';
+
+/**
+ * The one gate every fix passes before it is offered: its result must parse, and when it was proposed
+ * for a finding, re-analysing the result must show fewer occurrences of that hazard (same rule, same
+ * code under the finding's range). Returns the fix, or undefined when it fails the gate.
+ */
+export function checkedFix(id: string, proposed: ProposedFix, analysis: Analysis, parser: PythonParser, finding?: Finding): Fix | undefined {
+  if (proposed.edits.length === 0) return undefined;
+  const text = applyEdits(analysis.text, proposed.edits);
+  const tree = parser.parse(text);
+  try {
+    if (tree.rootNode.hasError) return undefined;
+    if (finding) {
+      const after = analyze({ text, tree }, { select: [finding.code] });
+      const key = hazardKey(analysis.text, computeLineStarts(analysis.text), finding);
+      const count = (findings: readonly Finding[], source: string): number => {
+        const lineStarts = computeLineStarts(source);
+        return findings.filter((other) => hazardKey(source, lineStarts, other) === key).length;
+      };
+      if (count(after.findings, text) >= count(analysis.findings, analysis.text)) return undefined;
+    }
+    return { id, ...proposed };
+  } finally {
+    tree.delete();
+  }
+}
+
+export function parsesCleanly(parser: PythonParser, text: string): boolean {
+  const tree = parser.parse(text);
+  try {
+    return !tree.rootNode.hasError;
+  } finally {
+    tree.delete();
+  }
+}
+
+/**
+ * A finding's rule and the code it points at, whitespace collapsed: what stays the same when a fix
+ * moves and re-indents that code.
+ */
+function hazardKey(text: string, lineStarts: number[], finding: Finding): string {
+  const code = text.slice(offsetAt(text, lineStarts, finding.range.start), offsetAt(text, lineStarts, finding.range.end));
+  return `${finding.code}\u0000${code.replace(/\s+/g, ' ')}`;
+}
