@@ -9,7 +9,7 @@ export const CI_SEED = 0x5ba36;
 
 /** fast-check parameters for a property: `defaultRuns` and the CI seed unless the environment says otherwise. */
 export function propertyParameters<T>(defaultRuns: number): Parameters<T> {
-  return { numRuns: runsFromEnvironment(defaultRuns), seed: seedFromEnvironment(), endOnFailure: false };
+  return { numRuns: runsFromEnvironment(defaultRuns), seed: seedFromEnvironment(), endOnFailure: false, includeErrorInReport: true };
 }
 
 function runsFromEnvironment(defaultRuns: number): number {
