@@ -42,6 +42,7 @@ export function writeModuleWithGuard(rewrite: GuardRewrite): string {
   const relocate = rewrite.placement === 'in-order' && guard !== undefined && guardMustMove(units, moved, guard.unit);
 
   const chunks: string[] = [];
+  let lastEmitted: Item | undefined;
   let emitted = false;
   let dropped = false;
   let pendingGap = 0;
@@ -61,8 +62,14 @@ export function writeModuleWithGuard(rewrite: GuardRewrite): string {
     }
     const gap = !emitted ? (dropped ? 0 : gapBefore(index)) : dropped ? Math.max(pendingGap, gapBefore(index)) : gapBefore(index);
     emit(gap, isGuard ? guardText(rewrite) : layout.verbatim(item.first, item.last));
+    lastEmitted = item;
   }
-  if (!guard || relocate) emit(emitted ? topLevelGap(items) : 0, guardText(rewrite));
+  if (!guard || relocate) {
+    // Below code, the file's spacing between top-level statements; below a comment standing on its
+    // own (`# --- script ---`), the spacing it had from the code it announced.
+    const gap = !lastEmitted ? 0 : lastEmitted.unit ? topLevelGap(items) : Math.max(1, pendingGap);
+    emit(gap, guardText(rewrite));
+  }
 
   const lastItem = items[items.length - 1];
   const trailingBlankLines = lastItem ? realLineCount(layout) - 1 - lastItem.last : 0;

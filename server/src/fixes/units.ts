@@ -62,14 +62,30 @@ export function lastRow(statement: Node): number {
   return end.column === 0 && end.row > statement.startPosition.row ? end.row - 1 : end.row;
 }
 
+/**
+ * The statement's last line, extended over the comments that close it: for a compound statement,
+ * comments after its body indented deeper than it (blank lines between allowed); for any statement,
+ * comments directly below it that close its block or the file (a dedent or the end of the file comes
+ * next; a comment followed by a blank line may as well head what follows, so it stays put).
+ */
 function trailingCommentsEnd(layout: SourceLayout, statement: Node): number {
   let last = lastRow(statement);
-  if (!COMPOUND.has(statement.type)) return last;
   const column = layout.indentation(statement.startPosition.row).length;
-  for (let line = last + 1; line < layout.lineCount; line++) {
-    if (layout.isBlank(line)) continue;
-    if (!layout.isCommentOnly(line) || layout.indentation(line).length <= column) break;
-    last = line;
+  if (COMPOUND.has(statement.type)) {
+    for (let line = last + 1; line < layout.lineCount; line++) {
+      if (layout.isBlank(line)) continue;
+      if (!layout.isCommentOnly(line) || layout.indentation(line).length <= column) break;
+      last = line;
+    }
   }
-  return last;
+  let line = last + 1;
+  while (line < layout.lineCount && layout.isCommentOnly(line)) line++;
+  if (line === last + 1) return last;
+  const dedent = line < layout.lineCount && !layout.isBlank(line) && layout.indentation(line).length < column;
+  return dedent || onlyBlankFrom(layout, line) ? line - 1 : last;
+}
+
+function onlyBlankFrom(layout: SourceLayout, line: number): boolean {
+  for (; line < layout.lineCount; line++) if (!layout.isBlank(line)) return false;
+  return true;
 }
