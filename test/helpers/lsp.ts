@@ -345,12 +345,16 @@ export class LspTestClient {
     for (const waiter of waiters) waiter.reject(error);
   }
 
+  /** `promise`, or a rejection when the bound passes or the server exits first. */
   private bounded<T>(promise: Promise<T>, timeoutMs: number, message: string): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`${message} within ${timeoutMs} ms${this.stderrTail()}`)), timeoutMs);
     });
-    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+    const death = this.exited.then(() => {
+      throw new Error(`${message}: the server exited (code ${this.exitStatus?.code}, signal ${this.exitStatus?.signal})${this.stderrTail()}`);
+    });
+    return Promise.race([promise, timeout, death]).finally(() => clearTimeout(timer));
   }
 }
 
