@@ -1,0 +1,53 @@
+/**
+ * Coalesces diagnostics work. A burst of didChange notifications (typing, a paste, an undo of many edits)
+ * schedules one run per document, taken once the burst already received has been applied: the run is
+ * queued with setImmediate, which comes after the pending I/O callbacks that deliver those messages.
+ * A document is never analysed twice at once; a request that arrives while it runs queues one more run.
+ */
+export class DiagnosticsScheduler {
+  private readonly pending = new Set<string>();
+  private readonly running = new Set<string>();
+  private readonly rerun = new Set<string>();
+  private queued = false;
+
+  constructor(
+    private readonly run: (uri: string) => Promise<void>,
+    private readonly onError: (uri: string, error: unknown) => void,
+  ) {}
+
+  schedule(uri: string): void {
+    this.pending.add(uri);
+    if (this.queued) return;
+    this.queued = true;
+    setImmediate(() => this.flush());
+  }
+
+  /** Drops work not yet started for `uri` (the document was closed). */
+  cancel(uri: string): void {
+    this.pending.delete(uri);
+    this.rerun.delete(uri);
+  }
+
+  private flush(): void {
+    this.queued = false;
+    const uris = [...this.pending];
+    this.pending.clear();
+    for (const uri of uris) void this.start(uri);
+  }
+
+  private async start(uri: string): Promise<void> {
+    if (this.running.has(uri)) {
+      this.rerun.add(uri);
+      return;
+    }
+    this.running.add(uri);
+    try {
+      await this.run(uri);
+    } catch (error) {
+      this.onError(uri, error);
+    } finally {
+      this.running.delete(uri);
+      if (this.rerun.delete(uri)) this.schedule(uri);
+    }
+  }
+}

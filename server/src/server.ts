@@ -1,0 +1,310 @@
+/**
+ * The Spawn Guard language server: LSP wiring only. Over IPC when VS Code starts it, over stdio for any
+ * other client (`node dist/server.js --stdio`). The work is done by the modules under lsp/ and the core.
+ */
+import {
+  CodeActionKind,
+  createConnection,
+  DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  ErrorCodes,
+  MessageType,
+  ResponseError,
+  ShowMessageNotification,
+  TextDocumentSyncKind,
+  type InitializeParams,
+  type InitializeResult,
+} from 'vscode-languageserver/node';
+import { PythonParser } from './analysis/parser';
+import { packageVersion } from './cli/version';
+import { SETTINGS_SECTION } from './config/settings';
+import { AnalysisCache } from './lsp/analyses';
+import { codeActionsFor, FIX_ALL_KIND } from './lsp/codeActions';
+import {
+  ADD_MAIN_GUARD_COMMAND,
+  commandTarget,
+  documentName,
+  planAddMainGuard,
+  planFixAll,
+  SERVER_COMMANDS,
+} from './lsp/commands';
+import { ConfigurationService, filePath } from './lsp/configuration';
+import { toDiagnostic } from './lsp/diagnostics';
+import { DocumentStore } from './lsp/documents';
+import { hoverAt } from './lsp/hover';
+import { Logger } from './lsp/logger';
+import { DiagnosticsScheduler } from './lsp/scheduler';
+import { documentEdit } from './lsp/workspaceEdit';
+
+const TRANSPORT_FLAGS = ['--stdio', '--node-ipc', '--socket=', '--pipe=', '--clientProcessId'];
+if (!process.argv.slice(2).some((arg) => TRANSPORT_FLAGS.some((flag) => arg.startsWith(flag)))) {
+  process.stderr.write('usage: node server.js --stdio   (VS Code starts it with --node-ipc)\n');
+  process.exit(2);
+}
+
+const connection = createConnection();
+const logger = new Logger(connection.console);
+
+/** What exists once `initialize` has loaded the parser. */
+interface Session {
+  parser: PythonParser;
+  documents: DocumentStore;
+  analyses: AnalysisCache;
+  configuration: ConfigurationService;
+  scheduler: DiagnosticsScheduler;
+  versionedEdits: boolean;
+  clientCapabilities: InitializeParams['capabilities'];
+}
+
+let session: Session | undefined;
+let shuttingDown = false;
+
+function requireSession(): Session {
+  if (!session) throw new Error('request before initialize');
+  return session;
+}
+
+/** Every request handler: refused after shutdown (as LSP says), errors logged and answered with `fallback`. */
+function request<P extends unknown[], R, F>(name: string, fallback: F, handler: (...params: P) => Promise<R> | R) {
+  return async (...params: P): Promise<R | F> => {
+    if (shuttingDown) throw new ResponseError(ErrorCodes.InvalidRequest, 'the server is shutting down');
+    try {
+      return await handler(...params);
+    } catch (error) {
+      logger.error(`${name} failed`, error);
+      return fallback;
+    }
+  };
+}
+
+/** Every notification handler: ignored after shutdown, errors logged. */
+function notification<P extends unknown[]>(name: string, handler: (...params: P) => Promise<void> | void) {
+  return async (...params: P): Promise<void> => {
+    if (shuttingDown) return;
+    try {
+      await handler(...params);
+    } catch (error) {
+      logger.error(`${name} failed`, error);
+    }
+  };
+}
+
+connection.onInitialize(async (params): Promise<InitializeResult> => {
+  const parser = await PythonParser.create();
+  const capabilities = params.capabilities;
+  const workspaceRoot = filePath(params.workspaceFolders?.[0]?.uri ?? params.rootUri ?? '');
+  const documents = new DocumentStore(parser);
+  const configuration = new ConfigurationService(
+    {
+      pull: capabilities.workspace?.configuration
+        ? (scopeUri) => connection.workspace.getConfiguration({ scopeUri, section: SETTINGS_SECTION })
+        : undefined,
+    },
+    {
+      problem: (message) => {
+        logger.warn(message);
+        void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: `Spawn Guard: ${message}` });
+      },
+    },
+    workspaceRoot,
+  );
+  session = {
+    parser,
+    documents,
+    analyses: new AnalysisCache(),
+    configuration,
+    scheduler: new DiagnosticsScheduler(publishDiagnostics, (uri, error) => logger.error(`diagnostics for ${uri} failed`, error)),
+    versionedEdits: capabilities.workspace?.workspaceEdit?.documentChanges === true,
+    clientCapabilities: capabilities,
+  };
+  return {
+    capabilities: {
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },
+      hoverProvider: true,
+      executeCommandProvider: { commands: [...SERVER_COMMANDS] },
+    },
+    serverInfo: { name: 'spawn-guard', version: packageVersion() },
+  };
+});
+
+connection.onInitialized(
+  notification('initialized', async () => {
+    const { clientCapabilities } = requireSession();
+    if (clientCapabilities.workspace?.didChangeConfiguration?.dynamicRegistration) {
+      await connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION });
+    }
+    if (clientCapabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
+      await connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/pyproject.toml' }] });
+    }
+    await applyWindowSettings();
+    logger.info(`Spawn Guard ${packageVersion()} ready (node ${process.version})`);
+  }),
+);
+
+connection.onShutdown(() => {
+  shuttingDown = true;
+  session?.documents.dispose();
+});
+
+async function applyWindowSettings(): Promise<void> {
+  const settings = await requireSession().configuration.windowSettings();
+  logger.setLevel(settings.logLevel);
+}
+
+function reanalyseAll(): void {
+  const { documents, scheduler } = requireSession();
+  for (const document of documents.all()) scheduler.schedule(document.uri);
+}
+
+connection.onDidChangeConfiguration(
+  notification('didChangeConfiguration', async (params) => {
+    requireSession().configuration.editorSettingsChanged(params.settings);
+    await applyWindowSettings();
+    reanalyseAll();
+  }),
+);
+
+connection.onDidChangeWatchedFiles(
+  notification('didChangeWatchedFiles', (params) => {
+    if (!params.changes.some((change) => change.uri.endsWith('/pyproject.toml'))) return;
+    logger.info('pyproject.toml changed: reading [tool.spawn-guard] again');
+    requireSession().configuration.projectConfigurationChanged();
+    reanalyseAll();
+  }),
+);
+
+connection.onDidOpenTextDocument(
+  notification('didOpen', (params) => {
+    const { documents, scheduler } = requireSession();
+    documents.open(params);
+    scheduler.schedule(params.textDocument.uri);
+  }),
+);
+
+connection.onDidChangeTextDocument(
+  notification('didChange', (params) => {
+    const { documents, scheduler } = requireSession();
+    const { uri, version } = params.textDocument;
+    const previous = documents.get(uri)?.version;
+    if (previous === undefined) {
+      logger.warn(`didChange for ${uri}, which is not open: ignored`);
+      return;
+    }
+    if (version <= previous) logger.warn(`didChange for ${uri}: version ${version} does not follow ${previous}`);
+    documents.change(params);
+    scheduler.schedule(uri);
+  }),
+);
+
+connection.onDidCloseTextDocument(
+  notification('didClose', async (params) => {
+    const { documents, scheduler, configuration } = requireSession();
+    const { uri } = params.textDocument;
+    scheduler.cancel(uri);
+    configuration.forget(uri);
+    if (documents.close(uri)) await connection.sendDiagnostics({ uri, diagnostics: [] });
+  }),
+);
+
+/**
+ * Publishes the diagnostics of a document's current text with its version. The analysis runs after the
+ * (asynchronous) settings are known and before anything else can change the document, so what is sent
+ * is always for the newest version; a document closed in between publishes nothing.
+ */
+async function publishDiagnostics(uri: string): Promise<void> {
+  const { documents, configuration, analyses } = requireSession();
+  const document = documents.get(uri);
+  if (!document) return;
+  const settings = await configuration.forDocument(uri);
+  if (documents.get(uri) !== document) return;
+  const started = performance.now();
+  const version = document.version;
+  const active = settings.editor.enable && !settings.excluded;
+  const findings = active ? analyses.analysisFor(document, settings.options).findings : [];
+  const diagnostics = findings.map((finding) => toDiagnostic(finding, uri, version));
+  if (logger.enabled('debug')) {
+    logger.debug(`${documentName(uri)} v${version}: ${findings.length} finding(s) in ${(performance.now() - started).toFixed(1)} ms`);
+  }
+  await connection.sendDiagnostics({ uri, version, diagnostics });
+}
+
+/** The document with the analysis of its current version, or undefined when it changed while settings loaded. */
+async function analysedDocument(uri: string) {
+  const { documents, configuration, analyses } = requireSession();
+  const document = documents.get(uri);
+  if (!document) return undefined;
+  const { version } = document;
+  const tree = document.parsed.tree;
+  const settings = await configuration.forDocument(uri);
+  if (documents.get(uri) !== document || document.version !== version || document.parsed.tree !== tree) return undefined;
+  if (!settings.editor.enable || settings.excluded) return undefined;
+  return { document, version, settings, analysis: analyses.analysisFor(document, settings.options) };
+}
+
+connection.onHover(
+  request('hover', null, async (params) => {
+    const analysed = await analysedDocument(params.textDocument.uri);
+    return analysed ? hoverAt(analysed.analysis.findings, params.position) : null;
+  }),
+);
+
+connection.onCodeAction(
+  request('codeAction', null, async (params) => {
+    const { parser, versionedEdits } = requireSession();
+    const analysed = await analysedDocument(params.textDocument.uri);
+    if (!analysed) return null;
+    return codeActionsFor({
+      uri: params.textDocument.uri,
+      version: analysed.version,
+      document: analysed.document.parsed,
+      analysis: analysed.analysis,
+      parser,
+      options: analysed.settings.options,
+      settings: analysed.settings.editor,
+      context: params.context,
+      versionedEdits,
+    });
+  }),
+);
+
+connection.onExecuteCommand(
+  request('executeCommand', { applied: false }, async (params) => {
+    if (!SERVER_COMMANDS.includes(params.command)) {
+      throw new ResponseError(ErrorCodes.InvalidParams, `unknown command ${params.command}`);
+    }
+    const target = commandTarget(params.arguments);
+    if (!target) throw new ResponseError(ErrorCodes.InvalidParams, `${params.command} takes [{ uri, version? }]`);
+    const name = documentName(target.uri);
+    const open = requireSession().documents.get(target.uri);
+    if (!open) return tellUser(MessageType.Warning, `Spawn Guard: ${name} is not open.`);
+    if (target.version !== undefined && target.version !== open.version) {
+      return tellUser(MessageType.Warning, `Spawn Guard: ${name} changed while the command started; run it again.`);
+    }
+    const analysed = await analysedDocument(target.uri);
+    if (!analysed) return tellUser(MessageType.Info, `Spawn Guard is disabled for ${name}, or it changed meanwhile.`);
+    const { parser, versionedEdits } = requireSession();
+    const plan =
+      params.command === ADD_MAIN_GUARD_COMMAND
+        ? planAddMainGuard(analysed.analysis, parser, name)
+        : planFixAll(analysed.analysis, parser, analysed.settings.options, name);
+    if (plan.kind === 'message') return tellUser(plan.severity === 'info' ? MessageType.Info : MessageType.Warning, plan.text);
+    const result = await connection.workspace.applyEdit({
+      label: plan.label,
+      edit: documentEdit(target.uri, analysed.version, plan.edits, versionedEdits),
+    });
+    if (!result.applied) logger.warn(`${params.command} on ${name}: the client did not apply the edit (${result.failureReason ?? 'no reason given'})`);
+    return { applied: result.applied };
+  }),
+);
+
+function tellUser(type: MessageType, message: string): { applied: false } {
+  logger.info(message);
+  void connection.sendNotification(ShowMessageNotification.type, { type, message });
+  return { applied: false };
+}
+
+process.on('uncaughtException', (error) => logger.error('uncaught exception', error));
+process.on('unhandledRejection', (reason) => logger.error('unhandled rejection', reason));
+
+connection.listen();

@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { SERVER_COMMANDS } from '../../server/src/lsp/commands';
+import { REPO_ROOT } from '../helpers/paths';
+
+const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
+const contributes = manifest.contributes;
+
+describe('extension manifest (package.json)', () => {
+  it('asks for the VS Code that vscode-languageclient needs, and types no newer than that', () => {
+    const languageClient = JSON.parse(
+      fs.readFileSync(path.join(REPO_ROOT, 'node_modules', 'vscode-languageclient', 'package.json'), 'utf8'),
+    );
+    assert.equal(manifest.engines.vscode, languageClient.engines.vscode);
+    assert.equal(`^${manifest.devDependencies['@types/vscode']}`, manifest.engines.vscode);
+  });
+
+  it('is a Linter that activates on Python files and runs the bundled client', () => {
+    assert.deepEqual(manifest.categories, ['Linters']);
+    assert.deepEqual(manifest.activationEvents, ['onLanguage:python']);
+    assert.equal(manifest.main, './dist/extension.js');
+    assert.ok(fs.existsSync(path.join(REPO_ROOT, manifest.icon)), manifest.icon);
+    assert.ok(manifest.publisher && manifest.repository?.url);
+  });
+
+  it('contributes the four palette commands in the Spawn Guard category', () => {
+    const commands = contributes.commands as { command: string; title: string; category: string }[];
+    assert.deepEqual(
+      commands.map(({ command, title }) => [command, title]),
+      [
+        ['spawnGuard.addMainGuard', 'Add main guard'],
+        ['spawnGuard.fixAll', 'Fix all spawn hazards'],
+        ['spawnGuard.restartServer', 'Restart server'],
+        ['spawnGuard.showLogs', 'Show logs'],
+      ],
+    );
+    for (const command of commands) assert.equal(command.category, 'Spawn Guard');
+    // The two document commands are the server's (workspace/executeCommand).
+    assert.deepEqual(SERVER_COMMANDS, ['spawnGuard.addMainGuard', 'spawnGuard.fixAll']);
+  });
+
+  it('puts "Add main guard" in the editor context menu of Python files only', () => {
+    assert.deepEqual(contributes.menus['editor/context'], [
+      { command: 'spawnGuard.addMainGuard', when: 'editorLangId == python', group: '1_modification' },
+    ]);
+    for (const entry of contributes.menus.commandPalette) assert.equal(entry.when, 'editorLangId == python');
+  });
+
+  it('injects the comment grammar into Python', () => {
+    const [grammar] = contributes.grammars as { scopeName: string; path: string; injectTo: string[] }[];
+    assert.deepEqual(grammar.injectTo, ['source.python']);
+    const file = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, grammar.path), 'utf8'));
+    assert.equal(file.scopeName, grammar.scopeName);
+    assert.equal(file.injectionSelector, 'L:comment.line.number-sign.python');
+  });
+});
+
+describe('comment grammar (syntaxes/)', () => {
+  const grammar = JSON.parse(
+    fs.readFileSync(path.join(REPO_ROOT, 'syntaxes', 'spawn-guard-comments.tmLanguage.json'), 'utf8'),
+  );
+  // Oniguruma's \G (where the comment text starts, after its `#`) is `^` for the comment text alone;
+  // the patterns use nothing else that JavaScript regular expressions read differently.
+  const fromCommentText = (pattern: string) => new RegExp(pattern.replaceAll('\\G', '^'));
+  const lineNoqa = fromCommentText(grammar.repository['line-noqa'].match);
+  const fileNoqa = fromCommentText(grammar.repository['file-noqa'].match);
+  const ruleCode = new RegExp(grammar.repository['rule-code'].match, 'g');
+
+  it('marks noqa and its rule codes', () => {
+    const match = lineNoqa.exec(' noqa: SPG001, SPG003 other text');
+    assert.ok(match);
+    assert.equal(match[1], 'noqa');
+    assert.equal(match[3], 'SPG001, SPG003');
+    assert.deepEqual(match[3].match(ruleCode), ['SPG001', 'SPG003']);
+    assert.equal(lineNoqa.exec(' NoQA')?.[1], 'NoQA');
+    assert.equal(lineNoqa.exec(' noqa:E501')?.[3], 'E501');
+    assert.equal(lineNoqa.exec(' why  # noqa: SPG002')?.[3], 'SPG002');
+    assert.equal(lineNoqa.exec(' not a noqa comment'), null);
+    assert.equal(lineNoqa.exec(' canoqa'), null);
+  });
+
+  it('marks the file-level directive', () => {
+    const match = fileNoqa.exec(' spawn-guard: noqa: SPG008');
+    assert.ok(match);
+    assert.deepEqual([match[1], match[3], match[5]], ['spawn-guard', 'noqa', 'SPG008']);
+    assert.equal(fileNoqa.exec(' spawn-guard: noqa')?.[5], undefined);
+    assert.equal(fileNoqa.exec(' spawn-guards: noqa'), null);
+    assert.equal(fileNoqa.exec(' see spawn-guard: noqa'), null);
+  });
+});
