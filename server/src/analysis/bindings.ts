@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { syntaxChildren, undecorated } from './syntax';
+import { statementsOf, syntaxChildren, undecorated } from './syntax';
 
 /** How a name gets its value. */
 export type BindingKind = 'assignment' | 'augmented' | 'import' | 'def' | 'class' | 'for' | 'with' | 'except' | 'delete' | 'other';
@@ -14,7 +14,10 @@ export interface Binding {
   statement: Node;
   /** The value assigned, when the binding is a plain `name = value` (or `name: T = value`). */
   value: Node | null;
+  /** For imports: the fully qualified name bound (`import multiprocessing as mp` gives `multiprocessing`). */
+  qualified?: string;
 }
+
 
 /**
  * Collects the bindings made by the statements of one scope (module, class or function body),
@@ -25,11 +28,18 @@ export function collectScopeBindings(
   statements: readonly Node[],
   record: (binding: Binding) => void,
   enter?: (definition: Node) => void,
+  hooks?: ScopeHooks,
 ): void {
-  for (const statement of statements) visitStatement(statement, record, enter);
+  for (const statement of statements) visitStatement(statement, record, enter, hooks);
 }
 
-function visitStatement(statement: Node, record: (binding: Binding) => void, enter?: (definition: Node) => void): void {
+/** Further things a scope's statements can tell. */
+export interface ScopeHooks {
+  /** `from module import *` (binds names the model cannot list). */
+  wildcard?: (module: string, statement: Node) => void;
+}
+
+function visitStatement(statement: Node, record: (binding: Binding) => void, enter?: (definition: Node) => void, hooks?: ScopeHooks): void {
   switch (statement.type) {
     case 'expression_statement':
       for (const expression of syntaxChildren(statement)) visitExpressionStatement(expression, statement, record);
@@ -37,10 +47,15 @@ function visitStatement(statement: Node, record: (binding: Binding) => void, ent
     case 'import_statement':
     case 'import_from_statement':
     case 'future_import_statement':
-      for (const { local } of importedNames(statement)) record({ name: local.text, kind: 'import', target: local, statement, value: null });
+      for (const { local, qualified } of importedNames(statement)) record({ name: local.text, kind: 'import', target: local, statement, value: null, qualified });
+      if (statement.type === 'import_from_statement' && hooks?.wildcard) {
+        const module = statement.childForFieldName('module_name');
+        const wildcard = syntaxChildren(statement).find((child) => child.type === 'wildcard_import');
+        if (module && wildcard && module.type !== 'relative_import') hooks.wildcard(module.text, statement);
+      }
       return;
     case 'decorated_definition':
-      visitStatement(undecorated(statement), record, enter);
+      visitStatement(undecorated(statement), record, enter, hooks);
       return;
     case 'function_definition':
     case 'class_definition': {
@@ -52,8 +67,8 @@ function visitStatement(statement: Node, record: (binding: Binding) => void, ent
     case 'for_statement': {
       const left = statement.childForFieldName('left');
       if (left) for (const target of targetNames(left)) record({ name: target.text, kind: 'for', target, statement, value: null });
-      visitBlock(statement.childForFieldName('body'), record, enter);
-      visitClauses(statement, record, enter);
+      visitBlock(statement.childForFieldName('body'), record, enter, hooks);
+      visitClauses(statement, record, enter, hooks);
       return;
     }
     case 'with_statement': {
@@ -66,15 +81,19 @@ function visitStatement(statement: Node, record: (binding: Binding) => void, ent
           if (alias) for (const target of targetNames(alias)) record({ name: target.text, kind: 'with', target, statement, value: null });
         }
       }
-      visitBlock(statement.childForFieldName('body'), record, enter);
+      visitBlock(statement.childForFieldName('body'), record, enter, hooks);
       return;
     }
     case 'if_statement':
     case 'while_statement':
     case 'try_statement':
+      visitBlock(statement.childForFieldName('consequence') ?? statement.childForFieldName('body'), record, enter, hooks);
+      visitClauses(statement, record, enter, hooks);
+      return;
     case 'match_statement':
-      visitBlock(statement.childForFieldName('consequence') ?? statement.childForFieldName('body'), record, enter);
-      visitClauses(statement, record, enter);
+      for (const clause of statementsOf(statement.childForFieldName('body'))) {
+        if (clause.type === 'case_clause') visitBlock(clause.childForFieldName('consequence'), record, enter, hooks);
+      }
       return;
     case 'delete_statement':
       for (const target of syntaxChildren(statement).flatMap(targetNames)) record({ name: target.text, kind: 'delete', target, statement, value: null });
@@ -85,15 +104,15 @@ function visitStatement(statement: Node, record: (binding: Binding) => void, ent
 }
 
 /** elif/else/except/finally/case clauses and the match block. */
-function visitClauses(statement: Node, record: (binding: Binding) => void, enter?: (definition: Node) => void): void {
+function visitClauses(statement: Node, record: (binding: Binding) => void, enter?: (definition: Node) => void, hooks?: ScopeHooks): void {
   for (const clause of syntaxChildren(statement)) {
     switch (clause.type) {
       case 'elif_clause':
-        visitBlock(clause.childForFieldName('consequence'), record, enter);
+        visitBlock(clause.childForFieldName('consequence'), record, enter, hooks);
         break;
       case 'else_clause':
       case 'finally_clause':
-        visitBlock(clause.childForFieldName('body') ?? blockChild(clause), record, enter);
+        visitBlock(clause.childForFieldName('body') ?? blockChild(clause), record, enter, hooks);
         break;
       case 'except_clause':
       case 'except_group_clause': {
@@ -102,16 +121,9 @@ function visitClauses(statement: Node, record: (binding: Binding) => void, enter
           const alias = value.childForFieldName('alias');
           if (alias) for (const target of targetNames(alias)) record({ name: target.text, kind: 'except', target, statement: clause, value: null });
         }
-        visitBlock(blockChild(clause), record, enter);
+        visitBlock(blockChild(clause), record, enter, hooks);
         break;
       }
-      case 'block':
-        // match_statement body holds case clauses.
-        for (const child of syntaxChildren(clause)) if (child.type === 'case_clause') visitBlock(child.childForFieldName('consequence'), record, enter);
-        break;
-      case 'case_clause':
-        visitBlock(clause.childForFieldName('consequence'), record, enter);
-        break;
     }
   }
 }
@@ -120,9 +132,9 @@ function blockChild(node: Node): Node | null {
   return syntaxChildren(node).find((child) => child.type === 'block') ?? null;
 }
 
-function visitBlock(block: Node | null, record: (binding: Binding) => void, enter?: (definition: Node) => void): void {
+function visitBlock(block: Node | null, record: (binding: Binding) => void, enter?: (definition: Node) => void, hooks?: ScopeHooks): void {
   if (!block) return;
-  for (const statement of syntaxChildren(block)) visitStatement(statement, record, enter);
+  for (const statement of syntaxChildren(block)) visitStatement(statement, record, enter, hooks);
 }
 
 function visitExpressionStatement(expression: Node, statement: Node, record: (binding: Binding) => void): void {
@@ -147,20 +159,6 @@ function visitExpressionStatement(expression: Node, statement: Node, record: (bi
     const left = expression.childForFieldName('left');
     if (left?.type === 'identifier') record({ name: left.text, kind: 'augmented', target: left, statement, value: null });
   }
-  for (const walrus of expression.descendantsOfType('named_expression')) {
-    const name = walrus?.childForFieldName('name');
-    if (name && !insideNestedScope(walrus!, statement)) record({ name: name.text, kind: 'assignment', target: name, statement, value: walrus!.childForFieldName('value') });
-  }
-}
-
-function insideNestedScope(node: Node, statement: Node): boolean {
-  for (let current = node.parent; current && current.id !== statement.id; current = current.parent) {
-    if (current.type === 'lambda' || current.type.endsWith('comprehension') || current.type === 'generator_expression') {
-      // A walrus in a comprehension binds in the enclosing scope, one in a lambda does not.
-      if (current.type === 'lambda') return true;
-    }
-  }
-  return false;
 }
 
 /** The identifiers bound by an assignment target (`a`, `a, b`, `[a, *b]`, `(a, b)`); not `a.x` or `a[i]`. */

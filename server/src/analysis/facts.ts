@@ -1,9 +1,22 @@
 import type { Node } from 'web-tree-sitter';
-import { collectScopeBindings, type Binding } from './bindings';
+import type { StartMethod } from './api';
+import type { Binding } from './bindings';
+import { CallGraph } from './callgraph';
 import { findGuards, findGuardVariables, GuardJudge, type Guard } from './guards';
-import { syntaxChildren } from './syntax';
+import { collectProcessEvents, type ProcessEvents } from './processes';
+import { buildScopes, type Scope, type ScopeTree } from './scopes';
+import { insideBrokenRegion } from './syntax';
+import { ValueResolver } from './values';
+import { WorkerModel } from './workers';
 
+export type { StartMethod } from './api';
+export type { Binding } from './bindings';
+export type { StartChain } from './callgraph';
 export type { Guard, GuardVerdict } from './guards';
+export type { ForkOnlyUse, StartKind, StartMethodCall, StartSite, ThreadStart, WorkerReference, WorkerRole } from './processes';
+export type { Scope } from './scopes';
+export type { Value } from './values';
+export type { GlobalRead, WorkerTarget } from './workers';
 
 /**
  * What the rules need to know about one module: which names are multiprocessing objects, which
@@ -17,8 +30,10 @@ export interface ModuleFacts {
   guards: Guard[];
   /** The module-level `if <correct guard>:` statement fixes merge into (first one), if any. */
   mainGuard: Guard | undefined;
-  /** Module-level bindings by name, in document order (import time, guarded, or through `global`). */
+  /** Module-level bindings by name, in document order (at import time or under a guard). */
   moduleBindings: ReadonlyMap<string, readonly Binding[]>;
+  /** Module globals that some function assigns through a `global` declaration. */
+  globalsAssignedInFunctions: ReadonlySet<string>;
   /**
    * True when `node` runs while the module is imported, hence again in every spawned child: module level,
    * module-level compound statements, class bodies, default values and decorators, and the else branch
@@ -27,10 +42,25 @@ export interface ModuleFacts {
   isImportTime(node: Node): boolean;
   /** The correct or never-true guard whose region holds `node`, if any. */
   guardOf(node: Node): Guard | undefined;
+  scopes: ScopeTree;
+  values: ValueResolver;
+  /** Process starts, worker references, thread starts, set_start_method calls and fork-only code. */
+  events: ProcessEvents;
+  callGraph: CallGraph;
+  workers: WorkerModel;
+  /** The start method of the default context as the file sets it (`set_start_method`), else `default`. */
+  defaultMethod: StartMethod;
+  /** Whether children started with `method` re-import the main module and unpickle what they run. */
+  usesSpawn(method: StartMethod): boolean;
+  /** The file starts processes that re-import it (anywhere in the file). */
+  startsProcesses: boolean;
+  /** False inside a broken region (ERROR/MISSING nodes, or a statement that contains them): report nothing there. */
+  isReportable(node: Node): boolean;
 }
 
 export function buildModuleFacts(root: Node, text: string): ModuleFacts {
-  const moduleBindings = collectModuleBindings(root);
+  const scopes = buildScopes(root);
+  const moduleBindings = scopes.module.bindings;
   const variables = findGuardVariables(moduleBindings);
   const guards = findGuards(root, new GuardJudge(variables), variables);
   const regions = guardRegions(guards);
@@ -55,15 +85,49 @@ export function buildModuleFacts(root: Node, text: string): ModuleFacts {
     return true;
   };
 
+  const values = new ValueResolver(scopes);
+  const events = collectProcessEvents(scopes, values);
+  const defaultMethod = defaultStartMethod(events);
+  const usesSpawn = (method: StartMethod): boolean => {
+    const effective = method === 'default' ? defaultMethod : method;
+    return effective === 'default' || effective === 'spawn' || effective === 'forkserver';
+  };
+  const isGuarded = (node: Node): boolean => guardOf(node) !== undefined;
+  const callGraph = new CallGraph(values, events.startSites, events.threadStarts, isGuarded, (site) => usesSpawn(site.method));
+
   return {
     text,
     root,
     guards,
-    mainGuard: guards.find((guard) => guard.form !== 'early-return' && guard.form !== 'conditional-expression' && guard.verdict === 'correct' && guard.exact && guard.node.type === 'if_statement' && guard.node.parent?.type === 'module' && guard.body?.id === guard.node.childForFieldName('consequence')?.id),
+    mainGuard: guards.find(isMergeableGuard),
     moduleBindings,
+    globalsAssignedInFunctions: globalsAssignedInFunctions(scopes),
     isImportTime,
     guardOf,
+    scopes,
+    values,
+    events,
+    callGraph,
+    workers: new WorkerModel(scopes, values, guardOf),
+    defaultMethod,
+    usesSpawn,
+    startsProcesses: events.startSites.some((site) => usesSpawn(site.method)),
+    isReportable,
   };
+}
+
+/** A module-level `if` whose condition is exactly "this is the main module", guarding its consequence. */
+function isMergeableGuard(guard: Guard): boolean {
+  return (
+    guard.form !== 'early-return' &&
+    guard.form !== 'conditional-expression' &&
+    guard.verdict === 'correct' &&
+    guard.exact &&
+    guard.node.type === 'if_statement' &&
+    guard.node.parent?.type === 'module' &&
+    guard.body !== null &&
+    guard.body.id === guard.node.childForFieldName('consequence')?.id
+  );
 }
 
 /** Regions (by node id) whose code does not run on import: correct guards, and never-true ones. */
@@ -76,12 +140,40 @@ function guardRegions(guards: readonly Guard[]): Map<number, Guard> {
   return regions;
 }
 
-function collectModuleBindings(root: Node): Map<string, Binding[]> {
-  const bindings = new Map<string, Binding[]>();
-  collectScopeBindings(syntaxChildren(root), (binding) => {
-    const list = bindings.get(binding.name);
-    if (list) list.push(binding);
-    else bindings.set(binding.name, [binding]);
-  });
-  return bindings;
+/**
+ * `set_start_method("fork")` anywhere makes the default context fork (children then neither re-import
+ * the script nor unpickle targets by name); a different literal method makes it that one.
+ */
+function defaultStartMethod(events: ProcessEvents): StartMethod {
+  const methods = new Set(events.startMethodCalls.map((call) => call.method));
+  if (methods.has('fork')) return 'fork';
+  if (methods.size === 1) {
+    const [method] = methods;
+    if (method === 'spawn' || method === 'forkserver') return method;
+  }
+  return 'default';
+}
+
+function globalsAssignedInFunctions(tree: ScopeTree): Set<string> {
+  const names = new Set<string>();
+  for (const scope of tree.scopes) {
+    for (const name of scope.globals) if (scope.bindings.has(name)) names.add(name);
+  }
+  return names;
+}
+
+function isReportable(node: Node): boolean {
+  if (node.hasError || insideBrokenRegion(node)) return false;
+  return !enclosingStatement(node).hasError;
+}
+
+function enclosingStatement(node: Node): Node {
+  let current = node;
+  while (current.parent && current.parent.type !== 'block' && current.parent.type !== 'module') current = current.parent;
+  return current;
+}
+
+/** Function scopes of the file, for callers that walk every function. */
+export function functionScopes(facts: ModuleFacts): Scope[] {
+  return facts.scopes.scopes.filter((scope) => scope.kind === 'function');
 }

@@ -1,7 +1,26 @@
 import type { Rule } from './rule';
+import { unguardedStart } from './spg001-unguarded-start';
+import { unguardedCall } from './spg002-unguarded-call';
+import { workerInGuard } from './spg003-worker-in-guard';
+import { unpicklableWorker } from './spg004-unpicklable-worker';
+import { guardOnlyGlobal } from './spg005-guard-only-global';
+import { startMethodAtImport } from './spg006-start-method-at-import';
+import { brokenGuard } from './spg007-broken-guard';
+import { importSideEffect } from './spg008-import-side-effect';
+import { forkOnly } from './spg009-fork-only';
 
 /** Every rule, in code order. One file per rule; adding a rule means adding it here. */
-export const RULES: readonly Rule[] = [];
+export const RULES: readonly Rule[] = [
+  unguardedStart,
+  unguardedCall,
+  workerInGuard,
+  unpicklableWorker,
+  guardOnlyGlobal,
+  startMethodAtImport,
+  brokenGuard,
+  importSideEffect,
+  forkOnly,
+];
 
 export function ruleByCode(code: string): Rule | undefined {
   return RULES.find((rule) => rule.code === code);

@@ -1,0 +1,217 @@
+import type { Node } from 'web-tree-sitter';
+import { EXECUTOR_WORKER_METHODS, POOL_WORKER_METHODS, type StartMethod } from './api';
+import type { Scope, ScopeTree } from './scopes';
+import { argumentAt, callArguments, unparenthesize, type CallArguments } from './syntax';
+import type { Value, ValueResolver } from './values';
+
+export type StartKind = 'pool' | 'process' | 'manager' | 'executor' | 'joblib';
+
+/** A call that starts child processes. */
+export interface StartSite {
+  /** The call that starts them: `Pool(...)`, `p.start()`, `Manager()`, `ex.submit(...)`, `Parallel(...)(...)`. */
+  call: Node;
+  /**
+   * The call that creates the object whose use starts the processes, when known: for an executor the
+   * `ProcessPoolExecutor(...)` call (processes start at the first submit), else the start call itself.
+   */
+  creation: Node;
+  kind: StartKind;
+  method: StartMethod;
+  scope: Scope;
+}
+
+export type WorkerRole = 'target' | 'pool-function' | 'executor-function' | 'initializer' | 'process-class';
+
+/** A callable (or Process subclass) that a child process must unpickle: it is found by module and qualified name. */
+export interface WorkerReference {
+  /** The expression naming the worker: the argument, or the class in `W(...)` for a Process subclass. */
+  argument: Node;
+  role: WorkerRole;
+  /** The call that hands it over. */
+  call: Node;
+  method: StartMethod;
+  scope: Scope;
+}
+
+/** A thread started with a target, which runs in this process: a target that starts processes starts them here. */
+export interface ThreadStart {
+  /** The `.start()` call. */
+  call: Node;
+  target: Node;
+  scope: Scope;
+}
+
+/** A `set_start_method(...)` call. */
+export interface StartMethodCall {
+  call: Node;
+  /** The method named by a literal (or a name bound to one). */
+  method: string | undefined;
+  force: boolean;
+  scope: Scope;
+}
+
+/** Code that forces the fork start method, or spawn where fork is the default. */
+export interface ForkOnlyUse {
+  call: Node;
+  reason: 'fork-context' | 'set-fork' | 'max-tasks-per-child';
+}
+
+export interface ProcessEvents {
+  startSites: StartSite[];
+  workerReferences: WorkerReference[];
+  threadStarts: ThreadStart[];
+  startMethodCalls: StartMethodCall[];
+  forkOnlyUses: ForkOnlyUse[];
+}
+
+/** Classifies every call of the module once: what starts processes, what is sent to children. */
+export function collectProcessEvents(tree: ScopeTree, resolver: ValueResolver): ProcessEvents {
+  const events: ProcessEvents = { startSites: [], workerReferences: [], threadStarts: [], startMethodCalls: [], forkOnlyUses: [] };
+  const visit = (scope: Scope) => {
+    for (const call of scope.calls) classifyCall(call, scope, resolver, events);
+  };
+  visit(tree.module);
+  for (const scope of tree.scopes) visit(scope);
+  return events;
+}
+
+function classifyCall(call: Node, scope: Scope, resolver: ValueResolver, events: ProcessEvents): void {
+  const callee = call.childForFieldName('function');
+  if (!callee) return;
+  const target = resolver.valueOf(callee, scope);
+  if (target) classifyByCallee(call, target, scope, resolver, events);
+  if (callee.type === 'attribute') classifyMethodCall(call, callee, scope, resolver, events);
+}
+
+function classifyByCallee(call: Node, target: Value, scope: Scope, resolver: ValueResolver, events: ProcessEvents): void {
+  if (target.kind === 'class' && target.base?.api === 'Pool') {
+    events.startSites.push({ call, creation: call, kind: 'pool', method: target.base.method, scope });
+    return;
+  }
+  if (target.kind === 'class' && target.base?.api === 'Process') {
+    const args = callArguments(call);
+    const method = target.base.method;
+    events.workerReferences.push({ argument: call.childForFieldName('function')!, role: 'process-class', call, method, scope });
+    const explicitTarget = args.keywords.get('target');
+    if (explicitTarget) events.workerReferences.push({ argument: explicitTarget, role: 'target', call, method, scope });
+    return;
+  }
+  if (target.kind === 'instance' && target.api === 'Parallel') {
+    // Calling a Parallel object runs the jobs.
+    if (joblibUsesMultiprocessing(target.creation, scope, resolver)) {
+      events.startSites.push({ call, creation: target.creation, kind: 'joblib', method: 'default', scope });
+    }
+    return;
+  }
+  if (target.kind !== 'api') return;
+  const args = callArguments(call);
+  switch (target.api) {
+    case 'Pool': {
+      const method = instanceMethod(call, resolver, scope);
+      events.startSites.push({ call, creation: call, kind: 'pool', method, scope });
+      pushWorker(events, argumentAt(args, 1, 'initializer'), 'initializer', call, method, scope);
+      break;
+    }
+    case 'Manager':
+      events.startSites.push({ call, creation: call, kind: 'manager', method: target.method, scope });
+      break;
+    case 'ManagerClass':
+      // `with SyncManager() as m:` starts the server process on entering.
+      if (isEnteredByWith(call)) events.startSites.push({ call, creation: call, kind: 'manager', method: target.method, scope });
+      break;
+    case 'Process':
+      pushWorker(events, argumentAt(args, 1, 'target'), 'target', call, target.method, scope);
+      break;
+    case 'ProcessPoolExecutor': {
+      const method = instanceMethod(call, resolver, scope);
+      pushWorker(events, argumentAt(args, 2, 'initializer'), 'initializer', call, method, scope);
+      if (args.keywords.has('max_tasks_per_child') && !argumentAt(args, 1, 'mp_context')) {
+        events.forkOnlyUses.push({ call, reason: 'max-tasks-per-child' });
+      }
+      // The processes start at the first submit/map; a `with` block alone starts none.
+      break;
+    }
+    case 'get_context': {
+      const method = argumentAt(args, 0, 'method');
+      if (method && resolver.stringOf(method, scope) === 'fork') events.forkOnlyUses.push({ call, reason: 'fork-context' });
+      break;
+    }
+    case 'set_start_method': {
+      const methodArgument = argumentAt(args, 0, 'method');
+      const method = methodArgument ? resolver.stringOf(methodArgument, scope) : undefined;
+      const force = args.keywords.get('force') ?? args.positional[1];
+      events.startMethodCalls.push({ call, method, force: force !== undefined && force.type !== 'false' && force.type !== 'none', scope });
+      if (method === 'fork') events.forkOnlyUses.push({ call, reason: 'set-fork' });
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+/** Calls of methods on instances: `p.start()`, `pool.map(f, …)`, `ex.submit(f, …)`, `loop.run_in_executor(ex, f)`. */
+function classifyMethodCall(call: Node, callee: Node, scope: Scope, resolver: ValueResolver, events: ProcessEvents): void {
+  const object = callee.childForFieldName('object');
+  const method = callee.childForFieldName('attribute')?.text;
+  if (!object || !method) return;
+  if (method === 'run_in_executor') {
+    const args = callArguments(call);
+    const executorArgument = args.positional[0];
+    const executor = executorArgument ? resolver.valueOf(executorArgument, scope) : undefined;
+    if (executor?.kind === 'instance' && executor.api === 'ProcessPoolExecutor') {
+      events.startSites.push({ call, creation: executor.creation, kind: 'executor', method: executor.method, scope });
+      pushWorker(events, args.positional[1], 'executor-function', call, executor.method, scope);
+    }
+    return;
+  }
+  const instance = resolver.valueOf(object, scope);
+  if (instance?.kind !== 'instance') return;
+  const args = callArguments(call);
+  switch (instance.api) {
+    case 'Process':
+      if (method === 'start') events.startSites.push({ call, creation: instance.creation, kind: 'process', method: instance.method, scope });
+      break;
+    case 'ManagerClass':
+      if (method === 'start') events.startSites.push({ call, creation: instance.creation, kind: 'manager', method: instance.method, scope });
+      break;
+    case 'Pool':
+      if (POOL_WORKER_METHODS.has(method)) pushWorker(events, argumentAt(args, 0, 'func'), 'pool-function', call, instance.method, scope);
+      break;
+    case 'ProcessPoolExecutor':
+      if (EXECUTOR_WORKER_METHODS.has(method)) {
+        events.startSites.push({ call, creation: instance.creation, kind: 'executor', method: instance.method, scope });
+        pushWorker(events, argumentAt(args, 0, 'fn'), 'executor-function', call, instance.method, scope);
+      }
+      break;
+    case 'Thread':
+      if (method === 'start') {
+        const target = argumentAt(callArguments(instance.creation), 1, 'target');
+        if (target) events.threadStarts.push({ call, target, scope });
+      }
+      break;
+    default:
+      break;
+  }
+}
+
+function pushWorker(events: ProcessEvents, argument: Node | undefined, role: WorkerRole, call: Node, method: StartMethod, scope: Scope): void {
+  if (argument && argument.type !== 'none') events.workerReferences.push({ argument, role, call, method, scope });
+}
+
+function instanceMethod(call: Node, resolver: ValueResolver, scope: Scope): StartMethod {
+  const value = resolver.valueOf(call, scope);
+  return value?.kind === 'instance' ? value.method : 'unknown';
+}
+
+function isEnteredByWith(call: Node): boolean {
+  const parent = call.parent;
+  if (parent?.type === 'with_item') return true;
+  return parent?.type === 'as_pattern' && parent.parent?.type === 'with_item';
+}
+
+/** joblib runs jobs in multiprocessing workers (pickled by reference) only with backend="multiprocessing". */
+function joblibUsesMultiprocessing(creation: Node, scope: Scope, resolver: ValueResolver): boolean {
+  const args: CallArguments = callArguments(creation);
+  const backend = args.keywords.get('backend') ?? args.positional[1];
+  return backend !== undefined && resolver.stringOf(unparenthesize(backend), scope) === 'multiprocessing';
+}

@@ -1,0 +1,392 @@
+import type { Node } from 'web-tree-sitter';
+import { apiByQualifiedName, contextApi, startMethodOf, type ApiEntry, type ApiKind, type StartMethod } from './api';
+import type { Binding } from './bindings';
+import { resolveName, type Scope, type ScopeTree } from './scopes';
+import { argumentAt, callArguments, stringLiteralValue, syntaxChildren, unparenthesize } from './syntax';
+
+/** What an expression refers to, as far as the model can tell without running the code. */
+export type Value =
+  /** A module or an object reached through one by name (`multiprocessing`, `os.path.join`). */
+  | { kind: 'name'; name: string; method: StartMethod }
+  /** A multiprocessing context (`get_context(...)`); the multiprocessing module itself is the default one. */
+  | { kind: 'context'; method: StartMethod }
+  /** A library callable or class the model knows (see api.ts). */
+  | { kind: 'api'; api: ApiKind; name: string; method: StartMethod }
+  /** An object made by calling a known class (or a local subclass of one). */
+  | { kind: 'instance'; api: ApiKind; method: StartMethod; creation: Node; localClass?: Scope }
+  /** A list, tuple or comprehension whose elements are `element`. */
+  | { kind: 'sequence'; element: Value }
+  /** A function, method or class defined in this file. */
+  | { kind: 'function'; scope: Scope }
+  | { kind: 'class'; scope: Scope; base?: { api: ApiKind; method: StartMethod } }
+  /** An instance of a class defined in this file that is not a known API subclass. */
+  | { kind: 'object'; localClass: Scope }
+  | { kind: 'lambda'; node: Node }
+  | { kind: 'string'; value: string };
+
+const INSTANCE_KINDS = new Set<ApiKind>(['Process', 'Pool', 'Manager', 'ManagerClass', 'ProcessPoolExecutor', 'SyncPrimitive', 'Thread', 'Parallel']);
+
+/**
+ * Resolves expressions to values: imports and aliases, contexts (`get_context("spawn")`), instances of
+ * known classes, local definitions. Flow-insensitive: a name's value is what all its bindings agree on.
+ */
+export class ValueResolver {
+  private readonly memo = new Map<number, Value | null>();
+  private readonly inProgress = new Set<number>();
+
+  constructor(private readonly tree: ScopeTree) {}
+
+  /** The scope that code at `node` runs in. */
+  scopeAt(node: Node): Scope {
+    for (let current: Node | null = node.parent, child: Node = node; current; child = current, current = current.parent) {
+      const scope = this.tree.byNode.get(current.id);
+      if (scope && scope.body && child.id === scope.body.id) return scope;
+    }
+    return this.tree.module;
+  }
+
+  valueOf(expression: Node, scope: Scope = this.scopeAt(expression)): Value | undefined {
+    const node = unparenthesize(expression);
+    const cached = this.memo.get(node.id);
+    if (cached !== undefined) return cached ?? undefined;
+    if (this.inProgress.has(node.id)) return undefined;
+    this.inProgress.add(node.id);
+    const value = this.compute(node, scope);
+    this.inProgress.delete(node.id);
+    this.memo.set(node.id, value ?? null);
+    return value;
+  }
+
+  /** The fully qualified name an expression refers to (`os.path.join`, `builtins.print`), if any. */
+  qualifiedName(expression: Node, scope?: Scope): string | undefined {
+    const value = this.valueOf(expression, scope);
+    if (!value) return undefined;
+    if (value.kind === 'name' || value.kind === 'api') return value.name;
+    if (value.kind === 'context' && value.method === 'default') return 'multiprocessing';
+    return undefined;
+  }
+
+  /** The bindings a name used at `scope` refers to. */
+  resolve(name: string, scope: Scope) {
+    return resolveName(name, scope, this.tree.module);
+  }
+
+  private compute(node: Node, scope: Scope): Value | undefined {
+    switch (node.type) {
+      case 'identifier':
+        return this.identifierValue(node.text, scope);
+      case 'attribute':
+        return this.attributeValue(node, scope);
+      case 'call':
+        return this.callValue(node, scope);
+      case 'lambda':
+        return { kind: 'lambda', node };
+      case 'string':
+      case 'concatenated_string': {
+        const value = stringLiteralValue(node);
+        return value === undefined ? undefined : { kind: 'string', value };
+      }
+      case 'list':
+      case 'tuple':
+      case 'set': {
+        const elements = syntaxChildren(node);
+        return this.sequenceOf(elements.map((element) => this.valueOf(element, scope)));
+      }
+      case 'list_comprehension':
+      case 'generator_expression':
+      case 'set_comprehension': {
+        const body = node.childForFieldName('body');
+        const element = body ? this.valueOf(body, scope) : undefined;
+        return element ? { kind: 'sequence', element } : undefined;
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  private sequenceOf(elements: ReadonlyArray<Value | undefined>): Value | undefined {
+    const element = agree(elements);
+    return element ? { kind: 'sequence', element } : undefined;
+  }
+
+  private identifierValue(name: string, scope: Scope): Value | undefined {
+    const resolution = this.resolve(name, scope);
+    if (!resolution) return this.unboundValue(name);
+    if (resolution.parameter) return undefined;
+    const values = resolution.bindings.map((binding) => this.bindingValue(binding, resolution.scope));
+    const appended = resolution.scope.appended.get(name);
+    if (appended) {
+      const element = agree(appended.map((value) => this.valueOf(value, resolution.scope)));
+      if (element) values.push({ kind: 'sequence', element });
+    }
+    return agree(values, true);
+  }
+
+  /** A name bound nowhere in the file: from a `from m import *` the model knows, else a builtin. */
+  private unboundValue(name: string): Value | undefined {
+    for (const module of this.tree.module.wildcardImports) {
+      const qualified = `${module}.${name}`;
+      if (apiByQualifiedName(qualified)) return this.namedValue(qualified, 'default');
+    }
+    return { kind: 'name', name: `builtins.${name}`, method: 'default' };
+  }
+
+  /** What a binding gives its name. `undefined` when unknown, `null` for values that do not count (`x = None`). */
+  bindingValue(binding: Binding, scope: Scope): Value | undefined | null {
+    switch (binding.kind) {
+      case 'import':
+        return this.importValue(binding);
+      case 'def':
+      case 'class': {
+        const defined = this.tree.byNode.get(binding.statement.id);
+        if (!defined) return undefined;
+        return defined.kind === 'class' ? this.classValue(defined) : { kind: 'function', scope: defined };
+      }
+      case 'assignment': {
+        if (!binding.value) return undefined;
+        const value = unparenthesize(binding.value);
+        // `x = None` / `x = []` placeholders do not decide what x holds.
+        if (value.type === 'none' || (value.type === 'list' && syntaxChildren(value).length === 0)) return null;
+        return this.valueOf(value, scope);
+      }
+      case 'for': {
+        const iterable = binding.statement.childForFieldName('right');
+        const left = binding.statement.childForFieldName('left');
+        if (!iterable || left?.type !== 'identifier') return undefined;
+        const value = this.valueOf(iterable, scope);
+        return value?.kind === 'sequence' ? value.element : undefined;
+      }
+      case 'with': {
+        const item = withItemOf(binding.target);
+        const entered = item ? syntaxChildren(item)[0] : undefined;
+        // Pool, executors, managers and processes return themselves from __enter__.
+        return entered ? this.valueOf(entered, scope) : undefined;
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  private importValue(binding: Binding): Value | undefined {
+    // Relative imports (`.x`) name the file's own package: nothing the model knows.
+    if (!binding.qualified || binding.qualified.startsWith('.')) return undefined;
+    return this.namedValue(binding.qualified, 'default');
+  }
+
+  private namedValue(qualified: string, method: StartMethod): Value {
+    if (qualified === 'multiprocessing' || qualified === 'multiprocessing.context') return { kind: 'context', method };
+    const entry = apiByQualifiedName(qualified);
+    if (entry) return apiValue(entry, qualified, method);
+    return { kind: 'name', name: qualified, method };
+  }
+
+  private attributeValue(node: Node, scope: Scope): Value | undefined {
+    const object = node.childForFieldName('object');
+    const attribute = node.childForFieldName('attribute')?.text;
+    if (!object || !attribute) return undefined;
+    if (object.type === 'identifier' && object.text === 'self') {
+      const found = this.selfAttribute(attribute, scope);
+      if (found) return found;
+    }
+    const base = this.valueOf(object, scope);
+    if (!base) return undefined;
+    switch (base.kind) {
+      case 'context': {
+        const entry = contextApi(attribute);
+        if (entry) return apiValue(entry, `multiprocessing.${attribute}`, entry.method ?? base.method);
+        return this.namedValue(`multiprocessing.${attribute}`, base.method);
+      }
+      case 'name':
+        return this.namedValue(`${base.name}.${attribute}`, base.method);
+      case 'class':
+      case 'object': {
+        const classScope = base.kind === 'class' ? base.scope : base.localClass;
+        return this.memberOf(classScope, attribute);
+      }
+      case 'instance':
+        return base.localClass ? this.memberOf(base.localClass, attribute) : undefined;
+      default:
+        return undefined;
+    }
+  }
+
+  /** A method (or nested class) of a class defined here, looked up through its local base classes. */
+  memberOf(classScope: Scope, name: string, seen = new Set<number>()): Value | undefined {
+    if (seen.has(classScope.node.id)) return undefined;
+    seen.add(classScope.node.id);
+    const bindings = classScope.bindings.get(name);
+    if (bindings) return agree(bindings.map((binding) => this.bindingValue(binding, classScope)), true);
+    for (const base of this.localBases(classScope)) {
+      const found = this.memberOf(base, name, seen);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  /** Base classes of a local class that are themselves defined in this file. */
+  localBases(classScope: Scope): Scope[] {
+    const result: Scope[] = [];
+    const superclasses = classScope.node.childForFieldName('superclasses');
+    if (!superclasses || !classScope.parent) return result;
+    for (const base of syntaxChildren(superclasses)) {
+      if (base.type === 'keyword_argument') continue;
+      const value = this.valueOf(base, classScope.parent);
+      if (value?.kind === 'class') result.push(value.scope);
+    }
+    return result;
+  }
+
+  private classValue(classScope: Scope): Value {
+    return { kind: 'class', scope: classScope, base: this.apiBase(classScope, new Set()) };
+  }
+
+  /** The known API class a local class derives from (`class W(mp.Process)`), directly or through local bases. */
+  private apiBase(classScope: Scope, seen: Set<number>): { api: ApiKind; method: StartMethod } | undefined {
+    if (seen.has(classScope.node.id) || !classScope.parent) return undefined;
+    seen.add(classScope.node.id);
+    const superclasses = classScope.node.childForFieldName('superclasses');
+    if (!superclasses) return undefined;
+    for (const base of syntaxChildren(superclasses)) {
+      if (base.type === 'keyword_argument') continue;
+      const value = this.valueOf(base, classScope.parent);
+      if (value?.kind === 'api' && INSTANCE_KINDS.has(value.api)) return { api: value.api, method: value.method };
+      if (value?.kind === 'class') {
+        const inherited = value.base ?? this.apiBase(value.scope, seen);
+        if (inherited) return inherited;
+      }
+    }
+    return undefined;
+  }
+
+  /** `self.x` inside a method: what the class's methods assign to `self.x`. */
+  private selfAttribute(attribute: string, scope: Scope): Value | undefined {
+    const method = scope.kind === 'function' ? scope : undefined;
+    const classScope = method?.enclosingClass;
+    if (!method || !classScope) return undefined;
+    const firstParameter = method.node.childForFieldName('parameters')?.namedChildren[0];
+    if (firstParameter?.type !== 'identifier' || firstParameter.text !== 'self') return undefined;
+    const member = this.memberOf(classScope, attribute);
+    if (member) return member;
+    const values: Array<Value | undefined | null> = [];
+    for (const assignment of classScope.node.descendantsOfType('assignment')) {
+      const left = assignment?.childForFieldName('left');
+      const right = assignment?.childForFieldName('right');
+      if (!assignment || !left || !right || left.type !== 'attribute') continue;
+      if (left.childForFieldName('attribute')?.text !== attribute) continue;
+      const owner = left.childForFieldName('object');
+      if (owner?.type !== 'identifier' || owner.text !== 'self') continue;
+      const assigningScope = this.scopeAt(assignment);
+      const value = unparenthesize(right);
+      values.push(value.type === 'none' ? null : this.valueOf(value, assigningScope));
+    }
+    return agree(values, true);
+  }
+
+  private callValue(call: Node, scope: Scope): Value | undefined {
+    const callee = call.childForFieldName('function');
+    if (!callee) return undefined;
+    const target = this.valueOf(callee, scope);
+    if (!target) return undefined;
+    switch (target.kind) {
+      case 'api':
+        return this.apiCallValue(call, target, scope);
+      case 'class':
+        if (target.base) return { kind: 'instance', api: target.base.api, method: target.base.method, creation: call, localClass: target.scope };
+        return { kind: 'object', localClass: target.scope };
+      default:
+        return undefined;
+    }
+  }
+
+  private apiCallValue(call: Node, target: Extract<Value, { kind: 'api' }>, scope: Scope): Value | undefined {
+    if (target.api === 'get_context') {
+      const args = callArguments(call);
+      const method = argumentAt(args, 0, 'method');
+      if (!method || method.type === 'none') return { kind: 'context', method: target.method };
+      return { kind: 'context', method: startMethodOf(this.stringOf(method, scope)) };
+    }
+    if (!INSTANCE_KINDS.has(target.api)) return undefined;
+    return { kind: 'instance', api: target.api, method: this.instanceMethod(call, target, scope), creation: call };
+  }
+
+  /** The start method an instance will use: its own context argument, else its class's context. */
+  private instanceMethod(call: Node, target: Extract<Value, { kind: 'api' }>, scope: Scope): StartMethod {
+    const args = callArguments(call);
+    if (target.api === 'ProcessPoolExecutor') {
+      const context = argumentAt(args, 1, 'mp_context');
+      if (context && context.type !== 'none') return this.contextMethod(context, scope);
+      // Without mp_context, max_tasks_per_child makes the executor use spawn even where fork is the default.
+      if (args.keywords.has('max_tasks_per_child')) return 'spawn';
+      return args.hasStarKwargs || args.hasStarArgs ? 'unknown' : target.method;
+    }
+    if (target.api === 'Pool') {
+      const context = argumentAt(args, 4, 'context');
+      if (context && context.type !== 'none') return this.contextMethod(context, scope);
+    }
+    return target.method;
+  }
+
+  private contextMethod(expression: Node, scope: Scope): StartMethod {
+    const value = this.valueOf(expression, scope);
+    return value?.kind === 'context' ? value.method : 'unknown';
+  }
+
+  /** A string literal, or a name bound only to one. */
+  stringOf(expression: Node, scope: Scope): string | undefined {
+    const value = this.valueOf(expression, scope);
+    return value?.kind === 'string' ? value.value : undefined;
+  }
+}
+
+function apiValue(entry: ApiEntry, name: string, method: StartMethod): Value {
+  return { kind: 'api', api: entry.kind, name, method: entry.method ?? method };
+}
+
+/**
+ * The value all candidates agree on; `null` candidates (placeholders like `x = None`) are skipped when
+ * `skipPlaceholders`, otherwise they make the result unknown.
+ */
+function agree(values: ReadonlyArray<Value | undefined | null>, skipPlaceholders = false): Value | undefined {
+  let result: Value | undefined;
+  for (const value of values) {
+    if (value === null && skipPlaceholders) continue;
+    if (!value) return undefined;
+    if (!result) result = value;
+    else if (!sameValue(result, value)) return undefined;
+  }
+  return result;
+}
+
+function sameValue(a: Value, b: Value): boolean {
+  if (a.kind !== b.kind) return false;
+  switch (a.kind) {
+    case 'name':
+      return a.name === (b as typeof a).name && a.method === (b as typeof a).method;
+    case 'context':
+      return a.method === (b as typeof a).method;
+    case 'api':
+      return a.api === (b as typeof a).api && a.method === (b as typeof a).method;
+    case 'instance':
+      return a.api === (b as typeof a).api && a.method === (b as typeof a).method && a.localClass === (b as typeof a).localClass;
+    case 'sequence':
+      return sameValue(a.element, (b as typeof a).element);
+    case 'function':
+    case 'class':
+      return a.scope === (b as typeof a).scope;
+    case 'object':
+      return a.localClass === (b as typeof a).localClass;
+    case 'lambda':
+      return a.node.id === (b as typeof a).node.id;
+    case 'string':
+      return a.value === (b as typeof a).value;
+  }
+}
+
+/** The with_item holding an `as` target. */
+function withItemOf(target: Node): Node | undefined {
+  for (let current: Node | null = target.parent; current; current = current.parent) {
+    if (current.type === 'as_pattern') return current;
+    if (current.type === 'with_clause' || current.type === 'with_statement') return undefined;
+  }
+  return undefined;
+}

@@ -1,0 +1,267 @@
+import type { Node } from 'web-tree-sitter';
+import type { Binding } from './bindings';
+import type { Guard } from './guards';
+import type { WorkerReference } from './processes';
+import type { Scope, ScopeTree } from './scopes';
+import { comprehensionTargets } from './scopes';
+import { callArguments, decoratorExpression, decoratorsOf, syntaxChildren, unparenthesize } from './syntax';
+import type { Value, ValueResolver } from './values';
+
+/**
+ * What a worker reference refers to, judged by how pickle finds it in a spawned child: by module and
+ * `__qualname__`, after the child re-imported the main module without running its guard.
+ */
+export type WorkerTarget =
+  /** A function or class defined at import time at module level: the child finds it. */
+  | { kind: 'module-definition'; name: string; definition: Node; scope: Scope }
+  /** Defined inside the main guard: the child's `__mp_main__` has no such attribute. */
+  | { kind: 'guard-definition'; name: string; definition: Node; scope: Scope; guard: Guard }
+  /** Defined inside a function (a nested function or closure): pickle cannot reach it by name. */
+  | { kind: 'local-definition'; name: string; definition: Node; scope: Scope }
+  /** A lambda: its `__qualname__` is `<lambda>`. */
+  | { kind: 'lambda'; lambda: Node; name?: string }
+  /** Replaced by a decorator's wrapper that does not copy `__qualname__` (no functools.wraps). */
+  | { kind: 'unwrapped-decorated'; name: string; definition: Node; scope: Scope; decorator: Node; wrapper: Node }
+  /** Anything else (imports, parameters, bound methods, unknown decorators): not judged. */
+  | { kind: 'other' };
+
+/** Classifies worker references and reads the globals workers use. */
+export class WorkerModel {
+  constructor(
+    private readonly tree: ScopeTree,
+    private readonly resolver: ValueResolver,
+    private readonly guardOf: (node: Node) => Guard | undefined,
+  ) {}
+
+  /** What the reference's expression refers to. `functools.partial(f, …)` is judged by `f`. */
+  target(reference: WorkerReference): WorkerTarget {
+    return this.targetOf(reference.argument, reference.scope, 0);
+  }
+
+  private targetOf(expression: Node, scope: Scope, depth: number): WorkerTarget {
+    const node = unparenthesize(expression);
+    if (node.type === 'lambda') return { kind: 'lambda', lambda: node };
+    if (node.type === 'call' && depth < 3) {
+      const callee = node.childForFieldName('function');
+      const value = callee ? this.resolver.valueOf(callee, scope) : undefined;
+      const wrapped = callArguments(node).positional[0];
+      if (value?.kind === 'api' && value.api === 'partial' && wrapped) return this.targetOf(wrapped, scope, depth + 1);
+      return { kind: 'other' };
+    }
+    if (node.type !== 'identifier') return { kind: 'other' };
+    const resolution = this.resolver.resolve(node.text, scope);
+    if (!resolution || resolution.parameter || resolution.bindings.length === 0) return { kind: 'other' };
+    const definitions = resolution.bindings.filter((binding) => binding.kind === 'def' || binding.kind === 'class');
+    if (definitions.length === 0) {
+      const value = this.resolver.valueOf(node, scope);
+      return value?.kind === 'lambda' ? { kind: 'lambda', lambda: value.node, name: node.text } : { kind: 'other' };
+    }
+    // Several definitions of one name: judge the one bound last in the file (the usual override).
+    const binding = definitions[definitions.length - 1];
+    if (definitions.length !== resolution.bindings.length) return { kind: 'other' };
+    return this.definitionTarget(binding, resolution.scope);
+  }
+
+  private definitionTarget(binding: Binding, bindingScope: Scope): WorkerTarget {
+    const defined = this.tree.byNode.get(binding.statement.id);
+    if (!defined) return { kind: 'other' };
+    const definition = binding.statement.parent?.type === 'decorated_definition' ? binding.statement.parent : binding.statement;
+    const name = binding.name;
+    if (bindingScope.kind === 'function' || bindingScope.kind === 'lambda') return { kind: 'local-definition', name, definition, scope: defined };
+    if (bindingScope.kind !== 'module') return { kind: 'other' };
+    const guard = this.guardOf(binding.statement);
+    if (guard && guard.verdict === 'correct') return { kind: 'guard-definition', name, definition, scope: defined, guard };
+    if (defined.kind === 'function') {
+      for (const decorator of decoratorsOf(binding.statement)) {
+        const wrapper = this.unwrappedWrapper(decorator);
+        if (wrapper) return { kind: 'unwrapped-decorated', name, definition, scope: defined, decorator, wrapper };
+      }
+    }
+    return { kind: 'module-definition', name, definition, scope: defined };
+  }
+
+  /**
+   * For a decorator defined in this file, the wrapper it returns in place of the function when that
+   * wrapper does not take the function's `__qualname__` (functools.wraps / update_wrapper). Unknown or
+   * imported decorators are not judged.
+   */
+  private unwrappedWrapper(decorator: Node): Node | undefined {
+    const expression = decoratorExpression(decorator);
+    if (!expression) return undefined;
+    const scope = this.tree.module;
+    let decoratorFunction: Scope | undefined;
+    if (expression.type === 'call') {
+      // A decorator factory: `@retry(3)` calls retry, which returns the real decorator.
+      const factory = this.localFunction(expression.childForFieldName('function'), scope);
+      const returned = factory ? this.returnedFunctions(factory) : [];
+      decoratorFunction = returned.length === 1 ? returned[0] : undefined;
+    } else {
+      decoratorFunction = this.localFunction(expression, scope);
+    }
+    if (!decoratorFunction) return undefined;
+    const returned = this.returnedValues(decoratorFunction);
+    const wrappers = returned.map((value) => this.notWrapped(value.value, decoratorFunction!));
+    return wrappers.length > 0 && wrappers.every((wrapper) => wrapper !== undefined) ? wrappers[0] : undefined;
+  }
+
+  /** A returned nested function (or lambda) that does not copy the wrapped function's metadata. */
+  private notWrapped(value: Value | undefined, decoratorFunction: Scope): Node | undefined {
+    if (value?.kind === 'lambda') return value.node;
+    if (value?.kind !== 'function' || value.scope.parent !== decoratorFunction) return undefined;
+    const wrapper = value.scope;
+    // `@functools.wraps(f)` copies `__qualname__`; any other decorator on the wrapper might too: not judged.
+    if (decoratorsOf(wrapper.node).length > 0) return undefined;
+    for (const call of decoratorFunction.calls) {
+      const callee = call.childForFieldName('function');
+      const api = callee ? this.resolver.valueOf(callee, decoratorFunction) : undefined;
+      if (api?.kind === 'api' && (api.api === 'update_wrapper' || api.api === 'wraps')) return undefined;
+    }
+    if (assignsQualname(decoratorFunction)) return undefined;
+    return wrapper.node;
+  }
+
+  private localFunction(expression: Node | null, scope: Scope): Scope | undefined {
+    if (!expression) return undefined;
+    const value = this.resolver.valueOf(expression, scope);
+    return value?.kind === 'function' ? value.scope : undefined;
+  }
+
+  private returnedFunctions(fn: Scope): Scope[] {
+    return this.returnedValues(fn)
+      .map(({ value }) => (value?.kind === 'function' ? value.scope : undefined))
+      .filter((scope): scope is Scope => scope !== undefined);
+  }
+
+  /** The values of the function's own return statements (not those of nested functions). */
+  private returnedValues(fn: Scope): Array<{ node: Node; value: Value | undefined }> {
+    const result: Array<{ node: Node; value: Value | undefined }> = [];
+    if (!fn.body) return result;
+    for (const statement of fn.body.descendantsOfType('return_statement')) {
+      if (!statement || this.resolver.scopeAt(statement) !== fn) continue;
+      const returned = syntaxChildren(statement)[0];
+      if (returned) result.push({ node: returned, value: this.resolver.valueOf(returned, fn) });
+    }
+    return result;
+  }
+
+  /** The functions that run in a child for a worker: the function itself, or a Process subclass's `run()`. */
+  entryPoints(worker: Scope): Scope[] {
+    if (worker.kind === 'function') return [worker];
+    if (worker.kind !== 'class') return [];
+    const run = this.resolver.memberOf(worker, 'run');
+    return run?.kind === 'function' ? [run.scope] : [];
+  }
+
+  /**
+   * The module globals `fn` reads (and the functions of this file it calls, transitively), each once:
+   * the first read, with the function it is read in.
+   */
+  globalReads(fn: Scope): GlobalRead[] {
+    const reads = new Map<string, GlobalRead>();
+    const visited = new Set<Scope>();
+    const visit = (current: Scope, depth: number) => {
+      if (visited.has(current) || depth > 8 || !current.body) return;
+      visited.add(current);
+      const locals = localNames(current);
+      for (const identifier of current.body.descendantsOfType('identifier')) {
+        if (!identifier || locals.has(identifier.text) || reads.has(identifier.text) || !isLoad(identifier)) continue;
+        const bindings = this.tree.module.bindings.get(identifier.text);
+        if (!bindings) continue;
+        reads.set(identifier.text, { name: identifier.text, node: identifier, reader: current, bindings });
+      }
+      for (const scope of [current, ...nestedScopes(current)]) {
+        for (const call of scope.calls) {
+          const callee = call.childForFieldName('function');
+          const value = callee ? this.resolver.valueOf(callee, scope) : undefined;
+          if (value?.kind === 'function' && value.scope.parent?.kind === 'module') visit(value.scope, depth + 1);
+        }
+      }
+    };
+    visit(fn, 0);
+    return [...reads.values()];
+  }
+}
+
+/** A read of a module global inside worker code. */
+export interface GlobalRead {
+  name: string;
+  /** The identifier read. */
+  node: Node;
+  /** The function it is read in (the worker, or a function the worker calls). */
+  reader: Scope;
+  bindings: readonly Binding[];
+}
+
+/** Names local to `fn` or to scopes nested in it (parameters, bindings, comprehension variables). */
+function localNames(fn: Scope): Set<string> {
+  const names = new Set<string>();
+  const add = (scope: Scope) => {
+    for (const name of scope.params.keys()) names.add(name);
+    for (const name of scope.bindings.keys()) if (!scope.globals.has(name)) names.add(name);
+  };
+  add(fn);
+  for (const nested of nestedScopes(fn)) add(nested);
+  if (fn.body) {
+    for (const clause of fn.body.descendantsOfType('for_in_clause')) {
+      if (clause) for (const target of comprehensionTargets(clause)) names.add(target.text);
+    }
+  }
+  // Names declared global are reads of the module's binding even when assigned here.
+  for (const name of fn.globals) names.delete(name);
+  return names;
+}
+
+function nestedScopes(fn: Scope): Scope[] {
+  const result: Scope[] = [];
+  const visit = (scope: Scope) => {
+    for (const child of scope.children) {
+      result.push(child);
+      visit(child);
+    }
+  };
+  visit(fn);
+  return result;
+}
+
+/** True when the identifier is read (not an attribute name, keyword name, definition name, parameter or assignment target). */
+function isLoad(identifier: Node): boolean {
+  const parent = identifier.parent;
+  if (!parent) return false;
+  const is = (field: string) => parent.childForFieldName(field)?.id === identifier.id;
+  switch (parent.type) {
+    case 'attribute':
+      return !is('attribute');
+    case 'keyword_argument':
+      return !is('name');
+    case 'function_definition':
+    case 'class_definition':
+      return !is('name');
+    case 'default_parameter':
+    case 'typed_default_parameter':
+      return is('value');
+    case 'assignment':
+      return !is('left');
+    case 'global_statement':
+    case 'nonlocal_statement':
+    case 'dotted_name':
+    case 'aliased_import':
+    case 'parameters':
+    case 'lambda_parameters':
+    case 'typed_parameter':
+    case 'list_splat_pattern':
+    case 'dictionary_splat_pattern':
+      return false;
+    default:
+      return true;
+  }
+}
+
+/** `wrapper.__qualname__ = …` copies the name by hand. */
+function assignsQualname(fn: Scope): boolean {
+  if (!fn.body) return false;
+  for (const assignment of fn.body.descendantsOfType('assignment')) {
+    const left = assignment?.childForFieldName('left');
+    if (left?.type === 'attribute' && left.childForFieldName('attribute')?.text === '__qualname__') return true;
+  }
+  return false;
+}

@@ -1,0 +1,44 @@
+import type { Node } from 'web-tree-sitter';
+import { nodeRange } from '../analysis/ranges';
+import type { Range, RelatedLocation } from '../analysis/types';
+
+/** CPython documentation sections the rules rest on. */
+export const DOCS_URL = {
+  spawnMethods: 'https://docs.python.org/3/library/multiprocessing.html#the-spawn-and-forkserver-start-methods',
+  programming: 'https://docs.python.org/3/library/multiprocessing.html#multiprocessing-programming',
+  contexts: 'https://docs.python.org/3/library/multiprocessing.html#contexts-and-start-methods',
+  processPoolExecutor: 'https://docs.python.org/3/library/concurrent.futures.html#processpoolexecutor',
+} as const;
+
+export const GUARD_TEXT = 'if __name__ == "__main__":';
+
+/** What CPython raises when a child starts a process while it is still importing the main module. */
+export const BOOTSTRAP_ERROR =
+  'RuntimeError: An attempt has been made to start a new process before the current process has finished its bootstrapping phase';
+
+/** Source text for a message: one line, at most `max` characters; calls keep their name and lose their arguments. */
+export function codeText(node: Node, max = 40): string {
+  if (node.type === 'call') {
+    const callee = node.childForFieldName('function');
+    const args = node.childForFieldName('arguments');
+    if (callee) {
+      const empty = !args || args.namedChildren.every((child) => child === null || child.type === 'comment');
+      return `${codeText(callee, max)}(${empty ? '' : '…'})`;
+    }
+  }
+  const text = node.text.replace(/\s+/g, ' ').trim();
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+export function related(node: Node, message: string): RelatedLocation {
+  return { range: nodeRange(node), message };
+}
+
+export function rangeOf(node: Node): Range {
+  return nodeRange(node);
+}
+
+/** 1-based line of a node, for messages. */
+export function lineOf(node: Node): number {
+  return node.startPosition.row + 1;
+}

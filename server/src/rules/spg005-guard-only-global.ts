@@ -1,0 +1,199 @@
+import type { Node } from 'web-tree-sitter';
+import type { Binding, GlobalRead, Guard, ModuleFacts, Value } from '../analysis/facts';
+import type { Rule, RuleFinding } from './rule';
+import { codeText, DOCS_URL, GUARD_TEXT, rangeOf, related } from './common';
+
+/**
+ * SPG005 guard-only-global: worker code reads a module global that the child does not get as the parent
+ * has it: assigned only inside the guard, reassigned or modified there, or a module-level
+ * Queue/Lock/Event/shared value (each spawned child builds its own).
+ *
+ * Points at the first read of the global in the worker (or in a function of this file it calls), once
+ * per global per worker; related = the guarded assignment, or the module-level creation.
+ *
+ * `data`: `{ workerName: string, globalName: string, reason: 'guard-only' | 'reassigned-in-guard' |
+ * 'modified-in-guard' | 'module-level-sync-object', assignmentRange?: Range }`.
+ */
+export const guardOnlyGlobal: Rule = {
+  code: 'SPG005',
+  name: 'guard-only-global',
+  defaultSeverity: 'error',
+  docs: {
+    summary: 'A worker reads a global that only the guarded block sets, or a module-level Queue/Lock/Event.',
+    explanation: [
+      'Under `spawn` (and `forkserver`) a child does not inherit the parent\'s memory: it imports the main script',
+      'again as `__mp_main__`, without running the `if __name__ == "__main__":` block. A global assigned only in that',
+      "block does not exist in the child (`NameError: name 'CONFIG' is not defined`); one reassigned or modified there",
+      'has its import-time value in the child, so the worker silently computes something else than under `fork`.',
+      '',
+      'Synchronisation objects created at module level (`Queue`, `Lock`, `Event`, `Value`, …) are created again by',
+      'every child when it re-imports the module: the worker talks to its own private copy, and what it puts in a',
+      'queue or sets on an event never reaches the parent.',
+    ].join('\n'),
+    example: {
+      bad: [
+        'from multiprocessing import Pool',
+        '',
+        'def scale(x):',
+        '    return x * FACTOR',
+        '',
+        'if __name__ == "__main__":',
+        '    FACTOR = 10',
+        '    with Pool(4) as pool:',
+        '        print(pool.map(scale, range(10)))',
+      ].join('\n'),
+      good: [
+        'from functools import partial',
+        'from multiprocessing import Pool',
+        '',
+        'def scale(factor, x):',
+        '    return x * factor',
+        '',
+        'if __name__ == "__main__":',
+        '    with Pool(4) as pool:',
+        '        print(pool.map(partial(scale, 10), range(10)))',
+      ].join('\n'),
+    },
+    fix: [
+      'Pass the value to the worker explicitly: as an argument (`args=`, `functools.partial`), or through the Pool',
+      '`initializer`/`initargs`. Create queues, locks and events in the guarded block and pass them as arguments',
+      '("Explicitly pass resources to child processes" in the CPython documentation).',
+    ].join('\n'),
+    url: DOCS_URL.spawnMethods,
+  },
+  mentions: ['multiprocessing', 'concurrent', 'joblib'],
+  check(facts: ModuleFacts): RuleFinding[] {
+    const findings: RuleFinding[] = [];
+    const reported = new Set<string>();
+    const modifiedInGuard = lazy(() => namesModifiedInGuards(facts));
+    for (const reference of facts.events.workerReferences) {
+      if (!facts.usesSpawn(reference.method)) continue;
+      const target = facts.workers.target(reference);
+      if (target.kind !== 'module-definition') continue;
+      for (const entry of facts.workers.entryPoints(target.scope)) {
+        for (const read of facts.workers.globalReads(entry)) {
+          const key = `${target.scope.node.id}:${read.name}`;
+          if (reported.has(key)) continue;
+          const problem = problemOf(facts, read, modifiedInGuard);
+          if (!problem || !facts.isReportable(read.node)) continue;
+          reported.add(key);
+          findings.push(findingFor(target.name, read, problem));
+        }
+      }
+    }
+    return findings;
+  },
+};
+
+type Problem =
+  | { reason: 'guard-only'; assignment: Binding }
+  | { reason: 'reassigned-in-guard'; assignment: Binding }
+  | { reason: 'modified-in-guard'; modification: Node }
+  | { reason: 'module-level-sync-object'; creation: Node };
+
+function problemOf(facts: ModuleFacts, read: GlobalRead, modifiedInGuard: () => Map<string, Node>): Problem | undefined {
+  // A function that assigns the global through `global` (an initializer, typically) may set it in the child.
+  if (facts.globalsAssignedInFunctions.has(read.name)) return undefined;
+  const atImport: Binding[] = [];
+  const guarded: Binding[] = [];
+  for (const binding of read.bindings) {
+    const guard: Guard | undefined = facts.guardOf(binding.statement);
+    if (guard?.verdict === 'correct') guarded.push(binding);
+    else if (!guard && facts.isImportTime(binding.statement)) atImport.push(binding);
+  }
+  if (guarded.length > 0) return atImport.length === 0 ? { reason: 'guard-only', assignment: guarded[0] } : { reason: 'reassigned-in-guard', assignment: guarded[0] };
+  const modification = modifiedInGuard().get(read.name);
+  if (modification) return { reason: 'modified-in-guard', modification };
+  for (const binding of atImport) {
+    if (binding.kind !== 'assignment' || !binding.value) continue;
+    const value: Value | undefined = facts.values.valueOf(binding.value, facts.scopes.module);
+    if (value?.kind === 'instance' && (value.api === 'SyncPrimitive' || value.api === 'Manager') && facts.usesSpawn(value.method)) {
+      return { reason: 'module-level-sync-object', creation: value.creation };
+    }
+  }
+  return undefined;
+}
+
+function findingFor(worker: string, read: GlobalRead, problem: Problem): RuleFinding {
+  const name = read.name;
+  const reader = read.reader.qualifiedName === worker ? `\`${worker}\`` : `\`${read.reader.qualifiedName}\` (called by the worker \`${worker}\`)`;
+  const base = { node: read.node, data: { workerName: worker, globalName: name, reason: problem.reason } as Record<string, unknown> };
+  switch (problem.reason) {
+    case 'guard-only':
+      return {
+        ...base,
+        message:
+          `${reader} reads \`${name}\`, which is assigned only inside the \`${GUARD_TEXT}\` block: a spawned child re-imports this module without ` +
+          `running that block, so there it fails with "NameError: name '${name}' is not defined". Pass it as an argument (or through the Pool initializer).`,
+        related: [related(problem.assignment.target, `\`${name}\` is assigned only here, inside the guard`)],
+        data: { ...base.data, assignmentRange: rangeOf(problem.assignment.target) },
+      };
+    case 'reassigned-in-guard':
+      return {
+        ...base,
+        message:
+          `${reader} reads \`${name}\`, which the \`${GUARD_TEXT}\` block reassigns: a spawned child re-imports this module without running that ` +
+          `block and sees the import-time value, not the parent's. Pass it as an argument (or through the Pool initializer).`,
+        related: [related(problem.assignment.target, `\`${name}\` is reassigned here, inside the guard`)],
+        data: { ...base.data, assignmentRange: rangeOf(problem.assignment.target) },
+      };
+    case 'modified-in-guard':
+      return {
+        ...base,
+        message:
+          `${reader} reads \`${name}\`, which the \`${GUARD_TEXT}\` block modifies: a spawned child re-imports this module without running that ` +
+          `block and sees the unmodified import-time value. Pass it as an argument.`,
+        related: [related(problem.modification, `\`${name}\` is modified here, inside the guard`)],
+        data: { ...base.data, assignmentRange: rangeOf(problem.modification) },
+      };
+    case 'module-level-sync-object':
+      return {
+        ...base,
+        message:
+          `${reader} uses the module-level \`${name}\` (\`${codeText(problem.creation)}\`): a spawned child re-imports this module and creates its own, ` +
+          `so the worker and the parent do not share it. Create it under the guard and pass it to the worker as an argument.`,
+        related: [related(problem.creation, `\`${name}\` is created here at import time, again in every child`)],
+        data: { ...base.data, assignmentRange: rangeOf(problem.creation) },
+      };
+  }
+}
+
+const MUTATING_METHODS = new Set(['append', 'extend', 'insert', 'update', 'setdefault', 'add', 'pop', 'popitem', 'remove', 'discard', 'clear', 'sort', 'reverse']);
+
+/** Module globals changed in place inside a correct guard (`X[k] = v`, `X.a = v`, `X += …`, `X.append(…)`), first change by name. */
+function namesModifiedInGuards(facts: ModuleFacts): Map<string, Node> {
+  const result = new Map<string, Node>();
+  const note = (object: Node | null, site: Node) => {
+    if (object?.type === 'identifier' && !result.has(object.text) && facts.values.scopeAt(site) === facts.scopes.module) result.set(object.text, site);
+  };
+  for (const guard of facts.guards) {
+    if (guard.verdict !== 'correct') continue;
+    for (const region of guard.guarded) {
+      for (const node of region.descendantsOfType(['assignment', 'augmented_assignment', 'call'])) {
+        if (!node) continue;
+        if (node.type === 'call') {
+          const callee = node.childForFieldName('function');
+          if (callee?.type === 'attribute' && MUTATING_METHODS.has(callee.childForFieldName('attribute')?.text ?? '')) note(callee.childForFieldName('object'), node);
+          continue;
+        }
+        const left = node.childForFieldName('left');
+        if (!left) continue;
+        if (left.type === 'subscript' || left.type === 'attribute') note(left.childForFieldName(left.type === 'subscript' ? 'value' : 'object'), node);
+        else if (node.type === 'augmented_assignment') note(left, node);
+      }
+    }
+  }
+  return result;
+}
+
+function lazy<T>(compute: () => T): () => T {
+  let value: T | undefined;
+  let done = false;
+  return () => {
+    if (!done) {
+      value = compute();
+      done = true;
+    }
+    return value as T;
+  };
+}

@@ -1,0 +1,142 @@
+import type { Node } from 'web-tree-sitter';
+import { IMPORT_SIDE_EFFECTS } from '../analysis/api';
+import { collectScopeBindings } from '../analysis/bindings';
+import type { ModuleFacts, Scope } from '../analysis/facts';
+import type { Rule, RuleFinding } from './rule';
+import { codeText, DOCS_URL, GUARD_TEXT } from './common';
+
+/**
+ * SPG008 import-side-effect: in a file that starts processes, import-time code with effects outside the
+ * program (printing, file and network I/O, running programs, sleeping) that every spawned child repeats.
+ *
+ * Points at the outermost such call of a statement. Statements that define what the workers read (e.g.
+ * `WORDS = open(path).read().split()` read by a worker) are not reported: the children need them. Nor is
+ * the block of a guard that is also true in children: SPG007 reports that guard.
+ *
+ * `data`: `{ effect: string }` (what the call does, e.g. "prints").
+ */
+export const importSideEffect: Rule = {
+  code: 'SPG008',
+  name: 'import-side-effect',
+  defaultSeverity: 'warning',
+  docs: {
+    summary: 'In a file that starts processes, import-time code prints, does I/O or sleeps, again in every child.',
+    explanation: [
+      'Under `spawn` (and `forkserver`) every child process imports the main script again as `__mp_main__`. Whatever',
+      'runs at import time runs once more per child: a banner is printed again by each worker, a log file gets one',
+      'more line per worker, a download or a `time.sleep()` is repeated before the worker can take work. Under `fork`',
+      'none of this happens, so the program behaves differently on Windows and macOS.',
+      '',
+      'Module-level code that the workers need (data they read, configuration) is not reported: it must run in the',
+      'children too.',
+    ].join('\n'),
+    example: {
+      bad: [
+        'from multiprocessing import Pool',
+        '',
+        'print("loading")',
+        '',
+        'def square(x):',
+        '    return x * x',
+        '',
+        'if __name__ == "__main__":',
+        '    with Pool(4) as pool:',
+        '        print(pool.map(square, range(10)))',
+      ].join('\n'),
+      good: [
+        'from multiprocessing import Pool',
+        '',
+        'def square(x):',
+        '    return x * x',
+        '',
+        'if __name__ == "__main__":',
+        '    print("loading")',
+        '    with Pool(4) as pool:',
+        '        print(pool.map(square, range(10)))',
+      ].join('\n'),
+    },
+    fix: `Move the script code under \`${GUARD_TEXT}\` (the "Add main guard" fix), or into a function called from there.`,
+    url: DOCS_URL.spawnMethods,
+  },
+  mentions: ['multiprocessing', 'concurrent', 'joblib'],
+  check(facts: ModuleFacts): RuleFinding[] {
+    if (!facts.startsProcesses) return [];
+    const effects = new Map<number, string>();
+    const importTimeScopes = [facts.scopes.module, ...facts.scopes.scopes.filter((scope) => scope.kind === 'class')];
+    for (const scope of importTimeScopes) {
+      for (const call of scope.calls) {
+        const effect = sideEffectOf(facts, call, scope);
+        if (effect && facts.isImportTime(call)) effects.set(call.id, effect);
+      }
+    }
+    if (effects.size === 0) return [];
+    const neededByWorkers = workerGlobals(facts);
+    const findings: RuleFinding[] = [];
+    for (const scope of importTimeScopes) {
+      for (const call of scope.calls) {
+        const effect = effects.get(call.id);
+        if (!effect || insideReportedCall(call, effects) || insideBrokenGuard(facts, call) || !facts.isReportable(call)) continue;
+        if (bindsAny(statementOf(call), neededByWorkers)) continue;
+        findings.push({
+          node: call,
+          message:
+            `\`${codeText(call)}\` ${effect} at import time, and this file starts processes: under spawn every child re-imports the module and ` +
+            `does it again. Move it under \`${GUARD_TEXT}\`.`,
+          data: { effect },
+        });
+      }
+    }
+    return findings;
+  },
+};
+
+/** The block of a guard that is also true in children re-runs as a whole: SPG007 reports that guard. */
+function insideBrokenGuard(facts: ModuleFacts, node: Node): boolean {
+  return facts.guards.some(
+    (guard) =>
+      (guard.verdict === 'always' || guard.verdict === 'also-in-children') &&
+      guard.guarded.some((region) => region.startIndex <= node.startIndex && node.endIndex <= region.endIndex),
+  );
+}
+
+function sideEffectOf(facts: ModuleFacts, call: Node, scope: Scope): string | undefined {
+  const callee = call.childForFieldName('function');
+  const name = callee ? facts.values.qualifiedName(callee, scope) : undefined;
+  return name ? IMPORT_SIDE_EFFECTS[name] : undefined;
+}
+
+/** `print(open(p).read())`: report the print, not the open inside it. */
+function insideReportedCall(call: Node, effects: ReadonlyMap<number, string>): boolean {
+  for (let current = call.parent; current && current.type !== 'block' && current.type !== 'module'; current = current.parent) {
+    if (current.type === 'call' && effects.has(current.id)) return true;
+  }
+  return false;
+}
+
+function statementOf(node: Node): Node {
+  let current = node;
+  while (current.parent && current.parent.type !== 'block' && current.parent.type !== 'module') current = current.parent;
+  return current;
+}
+
+function bindsAny(statement: Node, names: ReadonlySet<string>): boolean {
+  if (names.size === 0) return false;
+  let found = false;
+  collectScopeBindings([statement], (binding) => {
+    if (names.has(binding.name)) found = true;
+  });
+  return found;
+}
+
+/** Module globals read by the code that runs in children (workers and the functions they call). */
+function workerGlobals(facts: ModuleFacts): Set<string> {
+  const names = new Set<string>();
+  for (const reference of facts.events.workerReferences) {
+    const target = facts.workers.target(reference);
+    if (target.kind !== 'module-definition') continue;
+    for (const entry of facts.workers.entryPoints(target.scope)) {
+      for (const read of facts.workers.globalReads(entry)) names.add(read.name);
+    }
+  }
+  return names;
+}
