@@ -28,6 +28,7 @@ import type { Node } from 'web-tree-sitter';
 import type { Analysis } from '../analysis/analyze';
 import { collectScopeBindings } from '../analysis/bindings';
 import type { PythonParser } from '../analysis/parser';
+import type { ScopeTree } from '../analysis/scopes';
 import { stringLiteralValue, syntaxChildren, unparenthesize } from '../analysis/syntax';
 import type { Applicability, Finding, Fix, RuleCode } from '../analysis/types';
 import { editsBetween } from './edits';
@@ -110,14 +111,15 @@ function computePlan(analysis: Analysis): MainGuardPlan | { error: string } {
 
   const moduleGuards = facts.guards.filter((guard) => guard.node.parent?.type === 'module');
   const inertGuards = new Set(moduleGuards.filter((guard) => guard.verdict === 'correct' || guard.verdict === 'never').map((guard) => guard.node.id));
-  const described = units.filter((unit) => unit !== guardUnit).map((unit) => describeUnit(unit, analysis.findings, inertGuards));
+  const context: UnitContext = { findings: analysis.findings, inertGuards, scopes: facts.scopes };
+  const described = units.filter((unit) => unit !== guardUnit).map((unit) => describeUnit(unit, context));
 
   // What must stay bound at module level: what definitions, constants and guard conditions read.
   const needed = new Set<string>();
   const addAll = (names: Iterable<string>) => {
     for (const name of names) needed.add(name);
   };
-  for (const guard of moduleGuards) addAll(freeNames(guard.condition));
+  for (const guard of moduleGuards) addAll(freeNames(guard.condition, facts.scopes));
   const exported = exportedNames(analysis);
   addAll(exported);
   const kept = new Set<UnitFacts>();
@@ -153,7 +155,7 @@ function computePlan(analysis: Analysis): MainGuardPlan | { error: string } {
   // Code that runs later than before: every moved unit, and the guard's own body if it moves down.
   const runLater = [...movedFacts];
   if (guard && guardMustMove(units, moved, guard.unit)) {
-    runLater.push(describeUnit(guard.unit, [], inertGuards));
+    runLater.push(describeUnit(guard.unit, { ...context, findings: [] }));
   }
   for (const late of runLater) {
     // A later statement that stays now runs first: a problem when it rebinds a name the moved code
@@ -175,7 +177,14 @@ function computePlan(analysis: Analysis): MainGuardPlan | { error: string } {
   };
 }
 
-function describeUnit(unit: StatementUnit, findings: readonly Finding[], inertGuards: ReadonlySet<number>): UnitFacts {
+interface UnitContext {
+  findings: readonly Finding[];
+  /** Module-level correct and never-true guards, by node id: not script code. */
+  inertGuards: ReadonlySet<number>;
+  scopes: ScopeTree;
+}
+
+function describeUnit(unit: StatementUnit, { findings, inertGuards, scopes }: UnitContext): UnitFacts {
   const inside = findings.filter(
     (finding) => CODES.includes(finding.code) && finding.range.start.line >= unit.codeLine && finding.range.start.line <= unit.lastLine,
   );
@@ -183,7 +192,7 @@ function describeUnit(unit: StatementUnit, findings: readonly Finding[], inertGu
   const reads = new Set<string>();
   const mutates = new Set<string>();
   for (const statement of unit.statements) {
-    for (const name of freeNames(statement)) reads.add(name);
+    for (const name of freeNames(statement, scopes)) reads.add(name);
     for (const name of mutatedNames(statement)) mutates.add(name);
   }
   return {

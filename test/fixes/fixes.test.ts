@@ -1,0 +1,155 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { analyze, type Analysis } from '../../server/src/analysis/analyze';
+import type { PythonParser } from '../../server/src/analysis/parser';
+import type { Applicability, Fix } from '../../server/src/analysis/types';
+import { ADD_MAIN_GUARD_ID, addMainGuard, NOTHING_TO_WRAP, SYNTAX_ERRORS } from '../../server/src/fixes/add-main-guard';
+import { applyEdits } from '../../server/src/fixes/edits';
+import { fixAll } from '../../server/src/fixes/fix-all';
+import { FIX_PROVIDERS, fixesFor } from '../../server/src/fixes/registry';
+import { sharedParser } from '../helpers/parser';
+import { FIXTURES } from '../helpers/paths';
+import { pythonCompileErrors } from '../helpers/py-compile';
+
+/**
+ * Fix fixtures: test/fixtures/fixes/<fix-id>/<case>.before.py and <case>.after.py. The fix with that id
+ * is taken from the findings of `before`, its real edits are applied, and the result must equal `after`
+ * byte for byte; on `after` the fix is offered no more. (test/runtime runs each `after` under spawn and
+ * compares its output with `before` under fork.)
+ */
+const FIX_FIXTURES = path.join(FIXTURES, 'fixes');
+
+/** Cases whose fix is expected to be marked unsafe; every other case expects `safe`. */
+const UNSAFE_CASES: ReadonlySet<string> = new Set(['move-worker-to-module-level/reads-guard-name']);
+
+interface FixtureCase {
+  fixId: string;
+  name: string;
+  before: string;
+  after: string;
+}
+
+function fixtureCases(): FixtureCase[] {
+  const cases: FixtureCase[] = [];
+  for (const fixId of fs.readdirSync(FIX_FIXTURES).sort()) {
+    const dir = path.join(FIX_FIXTURES, fixId);
+    if (!fs.statSync(dir).isDirectory()) continue;
+    for (const file of fs.readdirSync(dir).sort()) {
+      if (!file.endsWith('.before.py')) continue;
+      const name = file.slice(0, -'.before.py'.length);
+      const read = (suffix: string) => fs.readFileSync(path.join(dir, name + suffix), 'utf8');
+      cases.push({ fixId, name, before: read('.before.py'), after: read('.after.py') });
+    }
+  }
+  return cases;
+}
+
+function withAnalysis<T>(parser: PythonParser, text: string, use: (analysis: Analysis) => T): T {
+  const tree = parser.parse(text);
+  try {
+    return use(analyze({ text, tree }));
+  } finally {
+    tree.delete();
+  }
+}
+
+/** Every fix with `fixId` offered for any finding of `text`, with the finding's code. */
+function offeredFixes(parser: PythonParser, text: string, fixId: string): Fix[] {
+  return withAnalysis(parser, text, (analysis) =>
+    analysis.findings.flatMap((finding) => fixesFor(analysis, finding, parser).filter((fix) => fix.id === fixId)),
+  );
+}
+
+describe('fix fixtures', () => {
+  const cases = fixtureCases();
+
+  it('has fixtures for every fix provider', () => {
+    for (const provider of FIX_PROVIDERS) {
+      assert.ok(cases.some((c) => c.fixId === provider.id), `no fixtures under test/fixtures/fixes/${provider.id}`);
+    }
+    for (const c of cases) assert.ok(FIX_PROVIDERS.some((provider) => provider.id === c.fixId), `unknown fix id ${c.fixId}`);
+  });
+
+  for (const c of cases) {
+    it(`${c.fixId}: ${c.name}`, async () => {
+      const parser = await sharedParser();
+      const offered = offeredFixes(parser, c.before, c.fixId);
+      assert.ok(offered.length > 0, `no ${c.fixId} fix is offered for ${c.name}.before.py`);
+      const fix = offered[0];
+      const expected: Applicability = UNSAFE_CASES.has(`${c.fixId}/${c.name}`) ? 'unsafe' : 'safe';
+      assert.equal(fix.applicability, expected, `applicability of ${c.fixId} on ${c.name}`);
+      assert.equal(applyEdits(c.before, fix.edits), c.after);
+
+      // Idempotent: the fixed file is not offered the fix again.
+      assert.deepEqual(offeredFixes(parser, c.after, c.fixId), [], `${c.fixId} is still offered on ${c.name}.after.py`);
+      if (c.fixId === ADD_MAIN_GUARD_ID) {
+        assert.deepEqual(withAnalysis(parser, c.after, (analysis) => addMainGuard(analysis, parser)), { error: NOTHING_TO_WRAP });
+      }
+    });
+  }
+
+  it('every after file compiles with python3', () => {
+    const errors = pythonCompileErrors(cases.map((c) => c.after));
+    cases.forEach((c, index) => assert.equal(errors[index], null, `${c.fixId}/${c.name}.after.py`));
+  });
+
+  it('the addMainGuard command gives the same edits as the fix offered for a finding', async () => {
+    const parser = await sharedParser();
+    for (const c of cases.filter((c) => c.fixId === ADD_MAIN_GUARD_ID)) {
+      const command = withAnalysis(parser, c.before, (analysis) => addMainGuard(analysis, parser));
+      assert.ok('fix' in command, `addMainGuard on ${c.name}: ${'error' in command ? command.error : ''}`);
+      assert.equal(applyEdits(c.before, command.fix.edits), c.after, c.name);
+    }
+  });
+});
+
+describe('files that get no fix', () => {
+  const HALF_TYPED = [
+    'import multiprocessing as mp',
+    '',
+    'def work(x):',
+    '    return x +',
+    '',
+    'with mp.Pool(2) as pool:',
+    '    print(pool.map(work, [1, 2]))',
+    '',
+  ].join('\n');
+
+  it('a half-typed file: no fix for any finding, the command says why, fix-all leaves it alone', async () => {
+    const parser = await sharedParser();
+    withAnalysis(parser, HALF_TYPED, (analysis) => {
+      assert.equal(analysis.tree.rootNode.hasError, true);
+      for (const finding of analysis.findings) assert.deepEqual(fixesFor(analysis, finding, parser), []);
+      assert.deepEqual(addMainGuard(analysis, parser), { error: SYNTAX_ERRORS });
+    });
+    assert.deepEqual(fixAll(parser, HALF_TYPED), { text: HALF_TYPED, applied: [] });
+  });
+
+  it('a script whose code is all guarded: nothing to wrap', async () => {
+    const parser = await sharedParser();
+    const text = [
+      '"""Doc."""',
+      'import multiprocessing as mp',
+      '',
+      'LIMIT = 3',
+      '',
+      'def work(x):',
+      '    return x',
+      '',
+      'if __name__ == "__main__":',
+      '    with mp.Pool(2) as pool:',
+      '        print(pool.map(work, range(LIMIT)))',
+      '',
+    ].join('\n');
+    withAnalysis(parser, text, (analysis) => assert.deepEqual(addMainGuard(analysis, parser), { error: NOTHING_TO_WRAP }));
+  });
+
+  it('an empty file and a file of definitions only: nothing to wrap', async () => {
+    const parser = await sharedParser();
+    for (const text of ['', '\n', '# only a comment\n', 'import os\n\n\ndef f():\n    return os.sep\n\n\nclass C:\n    x = 1\n']) {
+      withAnalysis(parser, text, (analysis) => assert.deepEqual(addMainGuard(analysis, parser), { error: NOTHING_TO_WRAP }, JSON.stringify(text)));
+    }
+  });
+});
