@@ -1,0 +1,3 @@
+import multiprocessing
+
+print(multiprocessing.get_start_method())
