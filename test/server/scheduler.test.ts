@@ -9,6 +9,11 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
   return { promise, resolve };
 }
 
+/** Lets `count` setImmediate turns pass (the scheduler waits for one in which nothing new was scheduled). */
+async function turns(count: number): Promise<void> {
+  for (let i = 0; i < count; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+}
+
 describe('DiagnosticsScheduler', () => {
   it('runs once for a burst of changes to one document', async () => {
     const runs: string[] = [];
@@ -25,6 +30,23 @@ describe('DiagnosticsScheduler', () => {
     await ran.promise;
     await new Promise<void>((resolve) => setImmediate(resolve));
     assert.deepEqual(runs, ['file:///a.py']);
+  });
+
+  it('runs once for a burst delivered one message per turn, as vscode-jsonrpc delivers it', async () => {
+    const runs: number[] = [];
+    let delivered = 0;
+    const scheduler = new DiagnosticsScheduler(
+      async () => {
+        runs.push(delivered);
+      },
+      (_, error) => assert.fail(String(error)),
+    );
+    for (; delivered < 100; delivered++) {
+      scheduler.schedule('file:///a.py');
+      await turns(1);
+    }
+    await turns(2);
+    assert.deepEqual(runs, [100], 'one run, after the last change of the burst');
   });
 
   it('never runs one document twice at once, and runs again after a change that came meanwhile', async () => {
@@ -45,11 +67,11 @@ describe('DiagnosticsScheduler', () => {
       (_, error) => assert.fail(String(error)),
     );
     scheduler.schedule('file:///a.py');
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await turns(2);
     assert.deepEqual(started, [0]);
     scheduler.schedule('file:///a.py');
     scheduler.schedule('file:///a.py');
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await turns(2);
     assert.deepEqual(started, [0], 'waits for the running one');
     gates[0].resolve();
     gates[1].resolve();

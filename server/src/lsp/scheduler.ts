@@ -1,7 +1,8 @@
 /**
  * Coalesces diagnostics work. A burst of didChange notifications (typing, a paste, an undo of many edits)
- * schedules one run per document, taken once the burst already received has been applied: the run is
- * queued with setImmediate, which comes after the pending I/O callbacks that deliver those messages.
+ * schedules one run per document, taken once the burst already received has been applied. vscode-jsonrpc
+ * handles one queued message per setImmediate turn, so the run waits for a turn in which nothing new was
+ * scheduled: until then, messages of the burst are still being handled.
  * A document is never analysed twice at once; a request that arrives while it runs queues one more run.
  */
 export class DiagnosticsScheduler {
@@ -9,6 +10,8 @@ export class DiagnosticsScheduler {
   private readonly running = new Set<string>();
   private readonly rerun = new Set<string>();
   private queued = false;
+  /** Something was scheduled since the last setImmediate turn of flush(). */
+  private scheduledSinceTurn = false;
 
   constructor(
     private readonly run: (uri: string) => Promise<void>,
@@ -17,6 +20,7 @@ export class DiagnosticsScheduler {
 
   schedule(uri: string): void {
     this.pending.add(uri);
+    this.scheduledSinceTurn = true;
     if (this.queued) return;
     this.queued = true;
     setImmediate(() => this.flush());
@@ -29,6 +33,11 @@ export class DiagnosticsScheduler {
   }
 
   private flush(): void {
+    if (this.scheduledSinceTurn) {
+      this.scheduledSinceTurn = false;
+      setImmediate(() => this.flush());
+      return;
+    }
     this.queued = false;
     const uris = [...this.pending];
     this.pending.clear();
