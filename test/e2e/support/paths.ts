@@ -9,6 +9,9 @@ export const CODE_SERVER_ENTRY = path.join(HARNESS_DIR, 'node_modules', 'code-se
 /** Python files the editor tests open; copied to a temporary workspace so edits never touch them. */
 export const E2E_WORKSPACE_FIXTURE = path.join(REPO_ROOT, 'test', 'e2e', 'fixtures', 'workspace');
 
+/** Each workspace file as the guard fix or command leaves it (each proven to run under spawn). */
+export const E2E_FIXED_DIR = path.join(REPO_ROOT, 'test', 'e2e', 'fixtures', 'fixed');
+
 /** The compiled extension-host suite (its `run()` is what VS Code calls). */
 export const EXTENSION_SUITE = path.join(REPO_ROOT, 'out', 'test', 'e2e', 'suite', 'index.js');
 

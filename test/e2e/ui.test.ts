@@ -1,0 +1,111 @@
+// What a person sees and does in VS Code with the packaged extension installed: the squiggle, the hover,
+// the quick fix behind Ctrl+., the palette command. The .vsix that `npm run package` wrote is what gets
+// installed, so packaging is tested too. Each step leaves a screenshot in test-output/e2e/ui/.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { CodeServer } from './support/codeServer';
+import { E2E_FIXED_DIR, packagedVsix } from './support/paths';
+import { pollUntil } from './support/poll';
+import { UI_TIMEOUT_MS, Workbench } from './support/workbench';
+import { copyWorkspace } from './support/workspace';
+
+const GUARD_LINE = 'if __name__ == "__main__":';
+const GUARD_FIX_TITLE = 'Add `if __name__ == "__main__":` guard';
+const ADD_MAIN_GUARD_COMMAND = 'Spawn Guard: Add main guard';
+
+describe('Spawn Guard in the VS Code UI (the packaged .vsix in code-server)', { timeout: 5 * 60_000 }, () => {
+  let workspace: string | undefined;
+  let server: CodeServer | undefined;
+  let workbench!: Workbench;
+
+  before(async () => {
+    const vsix = packagedVsix();
+    assert.ok(fs.existsSync(vsix), `${vsix} is missing: run 'npm run package' first`);
+    workspace = copyWorkspace();
+    server = await CodeServer.start({ name: 'ui', vsixFiles: [vsix] });
+    workbench = await Workbench.open(server, workspace, 'ui');
+  });
+
+  after(async () => {
+    await workbench?.close();
+    await server?.stop();
+    if (workspace) fs.rmSync(workspace, { recursive: true, force: true });
+  });
+
+  /** Saves the active editor (Ctrl+S) and waits until the file on disk is the fixed fixture. */
+  async function saveAndExpectFixed(name: string): Promise<void> {
+    await workbench.page.keyboard.press('Control+S');
+    const file = path.join(workspace!, name);
+    const expected = fs.readFileSync(path.join(E2E_FIXED_DIR, name), 'utf8');
+    await pollUntil(() => fs.readFileSync(file, 'utf8') === expected, {
+      timeoutMs: UI_TIMEOUT_MS,
+      what: `${name} to be saved as test/e2e/fixtures/fixed/${name}`,
+    }).catch((error: Error) => {
+      throw new Error(`${error.message}; it holds:\n${fs.readFileSync(file, 'utf8')}`);
+    });
+  }
+
+  /** Runs a step; when it fails, the screenshot of where it stopped is named in the error. */
+  async function step(name: string, body: () => Promise<void>): Promise<void> {
+    try {
+      await body();
+      await workbench.screenshot(name);
+    } catch (error) {
+      const screenshot = await workbench.screenshot(`${name}-FAILED`).catch(() => 'none');
+      (error as Error).message += `\nscreenshot: ${screenshot}; logs: ${server?.logFile}`;
+      throw error;
+    }
+  }
+
+  test('opening a file with an unguarded Pool shows an error squiggle', async () => {
+    await step('01-pool-squiggle', async () => {
+      await workbench.openFile('pool_squares.py');
+      await workbench.squiggles('pool_squares.py', 'error').first().waitFor();
+      assert.equal(await workbench.squiggles('pool_squares.py', 'error').count(), 1);
+      await workbench.waitForProblemsStatus(/Errors: 1\b/);
+    });
+  });
+
+  test('the hover on the squiggle explains the hazard', async () => {
+    await step('02-hover', async () => {
+      const hover = await workbench.hoverSquiggle('pool_squares.py', 'error');
+      await hover.getByText('SPG001').first().waitFor();
+      await hover.getByText('CPython documentation').first().waitFor();
+    });
+  });
+
+  test('Ctrl+. offers the main guard fix, and applying it removes the squiggle', async () => {
+    await step('03-quick-fix-menu', async () => {
+      await workbench.page.keyboard.press('Escape'); // closes the hover
+      await workbench.clickSquiggle('pool_squares.py', 'error');
+      await workbench.page.keyboard.press('Control+.');
+      // The preferred fix comes first and has the focus.
+      await workbench.page.locator('.action-widget .monaco-list-row.focused', { hasText: GUARD_FIX_TITLE }).waitFor();
+    });
+    await step('04-guard-applied', async () => {
+      await workbench.page.keyboard.press('Enter');
+      await workbench.line('pool_squares.py', GUARD_LINE).waitFor();
+      await workbench.squiggles('pool_squares.py', 'error').first().waitFor({ state: 'detached' });
+      await workbench.waitForProblemsStatus(/^(No Problems|Errors: 0\b)/);
+      await saveAndExpectFixed('pool_squares.py');
+    });
+  });
+
+  test('F1 "Spawn Guard: Add main guard" guards a second file', async () => {
+    await step('05-second-file-squiggle', async () => {
+      await workbench.openFile('process_cubes.py');
+      await workbench.squiggles('process_cubes.py', 'error').first().waitFor();
+    });
+    await step('06-palette-command', async () => {
+      await workbench.findCommand(ADD_MAIN_GUARD_COMMAND);
+    });
+    await step('07-second-file-guarded', async () => {
+      await workbench.page.keyboard.press('Enter');
+      await workbench.line('process_cubes.py', GUARD_LINE).waitFor();
+      await workbench.squiggles('process_cubes.py', 'error').first().waitFor({ state: 'detached' });
+      await saveAndExpectFixed('process_cubes.py');
+    });
+  });
+});
