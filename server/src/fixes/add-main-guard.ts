@@ -36,7 +36,9 @@ import type { FixProvider, ProposedFix } from './fix';
 import { guardMustMove, writeModuleWithGuard } from './guard-writer';
 import { SourceLayout } from './layout';
 import { freeNames, mutatedNames } from './names';
-import { statementUnits, unitAtLine, type StatementUnit } from './units';
+import { moduleUnits } from './placement';
+import { inertGuardIds, isDefinition, isInert } from './script-code';
+import { unitAtLine, type StatementUnit } from './units';
 import { checkedFix } from './validate';
 
 export const ADD_MAIN_GUARD_ID = 'add-main-guard';
@@ -105,12 +107,12 @@ function computePlan(analysis: Analysis): MainGuardPlan | { error: string } {
   if (root.hasError) return { error: SYNTAX_ERRORS };
   const { facts } = analysis;
   const layout = new SourceLayout(analysis.text, root);
-  const units = statementUnits(layout, syntaxChildren(root), Infinity);
+  const units = moduleUnits(layout, root);
   const mainGuard = facts.mainGuard;
   const guardUnit = mainGuard ? units.find((unit) => unit.statements.some((statement) => statement.id === mainGuard.node.id)) : undefined;
 
   const moduleGuards = facts.guards.filter((guard) => guard.node.parent?.type === 'module');
-  const inertGuards = new Set(moduleGuards.filter((guard) => guard.verdict === 'correct' || guard.verdict === 'never').map((guard) => guard.node.id));
+  const inertGuards = inertGuardIds(facts);
   const context: UnitContext = { findings: analysis.findings, inertGuards, scopes: facts.scopes };
   const described = units.filter((unit) => unit !== guardUnit).map((unit) => describeUnit(unit, context));
 
@@ -202,7 +204,7 @@ function describeUnit(unit: StatementUnit, { findings, inertGuards, scopes }: Un
     mutates,
     startsProcesses,
     flagged: inside.length > 0,
-    inert: unit.statements.every((statement) => isDefinition(statement) || (!startsProcesses && isInert(statement, inertGuards, false))),
+    inert: unit.statements.every((statement) => isDefinition(statement) || (!startsProcesses && isInert(statement, inertGuards))),
   };
 }
 
@@ -210,96 +212,6 @@ function bindingsOf(statements: readonly Node[]): Set<string> {
   const names = new Set<string>();
   collectScopeBindings(statements, (binding) => names.add(binding.name));
   return names;
-}
-
-const DEFINITIONS = new Set([
-  'import_statement',
-  'import_from_statement',
-  'future_import_statement',
-  'function_definition',
-  'class_definition',
-  'decorated_definition',
-]);
-
-function isDefinition(statement: Node): boolean {
-  return DEFINITIONS.has(statement.type);
-}
-
-/**
- * Statements that are not script code: definitions, `pass`, docstrings and other bare literals,
- * literal constants and dunder metadata, other guards, and `if`/`try` statements made only of these
- * (where a `raise` may also appear: `except ImportError: raise SystemExit(…)` belongs to an import).
- */
-function isInert(statement: Node, inertGuards: ReadonlySet<number>, nested: boolean): boolean {
-  if (isDefinition(statement) || inertGuards.has(statement.id)) return true;
-  switch (statement.type) {
-    case 'pass_statement':
-    case 'global_statement':
-    case 'nonlocal_statement':
-    case 'type_alias_statement':
-      return true;
-    case 'raise_statement':
-      return nested;
-    case 'expression_statement':
-      return syntaxChildren(statement).every((expression) => isConstant(expression) || isInertAssignment(expression));
-    case 'if_statement':
-    case 'try_statement':
-      return blocksOf(statement).every((block) => syntaxChildren(block).every((inner) => isInert(inner, inertGuards, true)));
-    default:
-      return false;
-  }
-}
-
-/** The blocks of a compound statement and of its clauses. */
-function blocksOf(statement: Node): Node[] {
-  const blocks: Node[] = [];
-  for (const child of syntaxChildren(statement)) {
-    if (child.type === 'block') blocks.push(child);
-    else if (child.type.endsWith('_clause')) blocks.push(...blocksOf(child));
-  }
-  return blocks;
-}
-
-/** `NAME = <literal>`, `a, b = 1, 2`, `x: int`, or any assignment to dunder names only (`__all__ = …`). */
-function isInertAssignment(expression: Node): boolean {
-  if (expression.type !== 'assignment') return false;
-  const names: string[] = [];
-  let value: Node | null = expression;
-  while (value?.type === 'assignment') {
-    const left = value.childForFieldName('left');
-    if (!left || !collectPlainNames(left, names)) return false;
-    value = value.childForFieldName('right');
-  }
-  if (names.every((name) => /^__\w+__$/.test(name))) return true;
-  return value === null || isConstant(value);
-}
-
-/** Adds the names a target binds; false when it also assigns into something (`a.x`, `a[i]`). */
-function collectPlainNames(target: Node, names: string[]): boolean {
-  if (target.type === 'identifier') {
-    names.push(target.text);
-    return true;
-  }
-  if (['pattern_list', 'tuple_pattern', 'list_pattern', 'list_splat_pattern'].includes(target.type)) {
-    return syntaxChildren(target).every((inner) => collectPlainNames(inner, names));
-  }
-  return false;
-}
-
-const LITERALS = new Set(['integer', 'float', 'true', 'false', 'none', 'ellipsis']);
-const CONTAINERS = new Set(['tuple', 'list', 'set', 'dictionary', 'pair', 'expression_list', 'concatenated_string']);
-
-/** A literal, or a tuple/list/set/dict built only of literals: evaluating it has no effect. */
-function isConstant(node: Node): boolean {
-  const expression = unparenthesize(node);
-  if (LITERALS.has(expression.type)) return true;
-  if (expression.type === 'string') return !syntaxChildren(expression).some((part) => part.type === 'interpolation');
-  if (expression.type === 'unary_operator') {
-    const operand = expression.childForFieldName('argument');
-    return operand !== null && isConstant(operand);
-  }
-  if (CONTAINERS.has(expression.type)) return syntaxChildren(expression).every(isConstant);
-  return false;
 }
 
 /** Names listed in the module's `__all__`: its public interface, which must stay importable. */

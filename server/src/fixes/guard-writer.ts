@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { dottedName, syntaxChildren, unparenthesize } from '../analysis/syntax';
 import type { SourceLayout } from './layout';
+import { topLevelGap } from './placement';
 import { lastRow, type StatementUnit } from './units';
 
 /**
@@ -67,7 +68,7 @@ export function writeModuleWithGuard(rewrite: GuardRewrite): string {
   if (!guard || relocate) {
     // Below code, the file's spacing between top-level statements; below a comment standing on its
     // own (`# --- script ---`), the spacing it had from the code it announced.
-    const gap = !lastEmitted ? 0 : lastEmitted.unit ? topLevelGap(items) : Math.max(1, pendingGap);
+    const gap = !lastEmitted ? 0 : lastEmitted.unit ? topLevelGap(layout, units) : Math.max(1, pendingGap);
     emit(gap, guardText(rewrite));
   }
 
@@ -126,14 +127,6 @@ function moduleItems(layout: SourceLayout, units: readonly StatementUnit[]): Ite
   return items;
 }
 
-/** Blank lines before a guard added at the end: two if the file separates top-level code by two, else one. */
-function topLevelGap(items: readonly Item[]): number {
-  for (let index = 1; index < items.length; index++) {
-    if (items[index].first - items[index - 1].last - 1 >= 2) return 2;
-  }
-  return 1;
-}
-
 function hasBlankLineBetween(layout: SourceLayout, afterLine: number, beforeLine: number): boolean {
   for (let line = afterLine + 1; line < beforeLine; line++) if (layout.isBlank(line)) return true;
   return false;
@@ -152,10 +145,7 @@ function movedText(layout: SourceLayout, units: readonly StatementUnit[], indent
 function guardText(rewrite: GuardRewrite): string {
   const { layout, units, moved, guard, placement } = rewrite;
   const movedUnits = units.filter((unit) => moved.has(unit));
-  if (!guard) {
-    const quote = preferredQuote(rewrite.root);
-    return `if __name__ == ${quote}__main__${quote}:${layout.eol}${movedText(layout, movedUnits, layout.indentUnit)}`;
-  }
+  if (!guard) return guardHeader(rewrite.root, layout.eol) + movedText(layout, movedUnits, layout.indentUnit);
   const before = placement === 'first' ? movedUnits : movedUnits.filter((unit) => unit.lastLine < guard.unit.firstLine);
   const after = placement === 'first' ? [] : movedUnits.filter((unit) => unit.firstLine > guard.unit.lastLine);
   const parts = guardParts(layout, guard);
@@ -225,6 +215,12 @@ function guardParts(layout: SourceLayout, guard: NonNullable<GuardRewrite['guard
     alternative: alternativeText,
     indent: layout.indentation(body.startPosition.row),
   };
+}
+
+/** `if __name__ == "__main__":` and a line break, quoted the way the file quotes most of its strings. */
+export function guardHeader(root: Node, eol: string): string {
+  const quote = preferredQuote(root);
+  return `if __name__ == ${quote}__main__${quote}:${eol}`;
 }
 
 /** `'` when the file writes most of its strings with single quotes, else `"`. */

@@ -3,13 +3,21 @@ import type { PythonParser } from '../analysis/parser';
 import type { Finding, Fix } from '../analysis/types';
 import { addMainGuardFix } from './add-main-guard';
 import type { FixProvider } from './fix';
+import { moveSetStartMethodIntoGuardFix } from './move-set-start-method-into-guard';
+import { moveWorkerToModuleLevelFix } from './move-worker-to-module-level';
+import { replaceLambdaWithFunctionFix } from './replace-lambda-with-function';
 import { checkedFix } from './validate';
 
 /**
  * Every fix provider, the specific ones first: for SPG006, moving the one call into the guard is a
  * smaller change than wrapping all the import-time code. One file per fix.
  */
-export const FIX_PROVIDERS: readonly FixProvider[] = [addMainGuardFix];
+export const FIX_PROVIDERS: readonly FixProvider[] = [
+  moveWorkerToModuleLevelFix,
+  moveSetStartMethodIntoGuardFix,
+  replaceLambdaWithFunctionFix,
+  addMainGuardFix,
+];
 
 /**
  * The fixes offered for `finding`. Files with syntax errors get none, and each fix passes the central
