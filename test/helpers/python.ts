@@ -83,11 +83,11 @@ function killGroup(pgid: number): void {
  * forever) and again when the script exits (children it left behind).
  */
 export async function runPython(file: string, options: RunPythonOptions): Promise<PythonRun> {
-  const ownCwd = options.cwd === undefined ? fs.mkdtempSync(path.join(os.tmpdir(), 'spawn-guard-run-')) : undefined;
+  const cwd = options.cwd ?? fs.mkdtempSync(path.join(os.tmpdir(), 'spawn-guard-run-'));
   try {
-    return await runInGroup(path.resolve(file), options, options.cwd ?? ownCwd!);
+    return await runInGroup(path.resolve(file), options, cwd);
   } finally {
-    if (ownCwd !== undefined) fs.rmSync(ownCwd, { recursive: true, force: true });
+    if (options.cwd === undefined) fs.rmSync(cwd, { recursive: true, force: true });
   }
 }
 
@@ -109,7 +109,7 @@ function runInGroup(file: string, options: RunPythonOptions, cwd: string): Promi
     const timer = setTimeout(() => {
       timedOut = true;
       if (child.pid !== undefined) killGroup(child.pid);
-      // A child that left the group could still hold the pipes open; stop waiting for it.
+      // The group was killed when the script exited: what still holds the pipes left the group (setsid).
       if (exited) {
         child.stdout.destroy();
         child.stderr.destroy();
@@ -122,7 +122,8 @@ function runInGroup(file: string, options: RunPythonOptions, cwd: string): Promi
     });
     child.on('exit', () => {
       exited = true;
-      // Stray children keep the pipes open and 'close' from firing.
+      // Stray children keep the pipes open and 'close' from firing. Once they are gone, 'close' also
+      // means that every process of the group has ended.
       if (child.pid !== undefined) killGroup(child.pid);
     });
     child.on('close', (exitCode, signal) => {

@@ -15,7 +15,10 @@ import { fixFixturePairs, parseRuntimeClaim, ruleFixtures, type RuntimeClaim } f
 const HANG_TIMEOUT_MS = 6_000;
 /** Fixtures that end do so in about a second; only a broken claim runs into this. */
 const RUN_TIMEOUT_MS = 20_000;
-/** Python process trees at a time: each test runs its scripts one after the other. */
+/**
+ * Python process trees at a time (each test runs its scripts one after the other). A run mostly waits on
+ * interpreter start-up and pipes, so twice the cores keeps them busy without starving hanging pools.
+ */
 const CONCURRENCY = 2 * os.availableParallelism();
 
 const SCRIPTS = path.join(REPO_ROOT, 'test', 'runtime', 'scripts');
@@ -92,6 +95,19 @@ function livingMembers(pgid: number): number[] {
   return members;
 }
 
+/**
+ * Polls until no process of the group runs, and returns those still running at the deadline. The pipes
+ * close a moment before a killed process is fully gone, so one look right after the run could race.
+ */
+async function membersLeftAfter(pgid: number, deadlineMs = 2_000): Promise<number[]> {
+  const deadline = Date.now() + deadlineMs;
+  for (;;) {
+    const members = livingMembers(pgid);
+    if (members.length === 0 || Date.now() >= deadline) return members;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 describe('runtime harness', () => {
   it('makes the requested start method the default', async () => {
     const script = path.join(SCRIPTS, 'print-start-method.py');
@@ -103,7 +119,7 @@ describe('runtime harness', () => {
     const result = await run(path.join(SCRIPTS, 'unguarded-pool.py'), 'spawn', 3_000);
     assert.ok(result.timedOut, describeRun('unguarded pool', result));
     assert.match(result.stderr, /bootstrapping phase/);
-    assert.deepEqual(livingMembers(result.pid), []);
+    assert.deepEqual(await membersLeftAfter(result.pid), []);
   });
 
   it('kills what a script leaves behind when it exits', async () => {
@@ -111,7 +127,7 @@ describe('runtime harness', () => {
     assert.equal(result.timedOut, false);
     assert.equal(result.exitCode, 0);
     assert.equal(result.stdout, 'started\n');
-    assert.deepEqual(livingMembers(result.pid), []);
+    assert.deepEqual(await membersLeftAfter(result.pid), []);
   });
 });
 
