@@ -64,13 +64,18 @@ function requireSession(): Session {
   return session;
 }
 
-/** Every request handler: refused after shutdown (as LSP says), errors logged and answered with `fallback`. */
+/**
+ * Every request handler: refused after shutdown (as LSP says); an unexpected error is logged and answered
+ * with `fallback`, so one bad document never takes the server down.
+ */
 function request<P extends unknown[], R, F>(name: string, fallback: F, handler: (...params: P) => Promise<R> | R) {
   return async (...params: P): Promise<R | F> => {
     if (shuttingDown) throw new ResponseError(ErrorCodes.InvalidRequest, 'the server is shutting down');
     try {
       return await handler(...params);
     } catch (error) {
+      // A deliberate protocol error (bad parameters) goes back to the client as it is.
+      if (error instanceof ResponseError) throw error;
       logger.error(`${name} failed`, error);
       return fallback;
     }
@@ -222,7 +227,7 @@ async function publishDiagnostics(uri: string): Promise<void> {
   const version = document.version;
   const active = settings.editor.enable && !settings.excluded;
   const findings = active ? analyses.analysisFor(document, settings.options).findings : [];
-  const diagnostics = findings.map((finding) => toDiagnostic(finding, uri, version));
+  const diagnostics = findings.map((finding) => toDiagnostic(finding, uri));
   if (logger.enabled('debug')) {
     logger.debug(`${documentName(uri)} v${version}: ${findings.length} finding(s) in ${(performance.now() - started).toFixed(1)} ms`);
   }

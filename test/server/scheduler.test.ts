@@ -49,6 +49,25 @@ describe('DiagnosticsScheduler', () => {
     assert.deepEqual(runs, [100], 'one run, after the last change of the burst');
   });
 
+  it('still runs now and then for a client that never pauses', async () => {
+    const runsAt: number[] = [];
+    let delivered = 0;
+    const scheduler = new DiagnosticsScheduler(
+      async () => {
+        runsAt.push(delivered);
+      },
+      (_, error) => assert.fail(String(error)),
+    );
+    const burst = 3 * DiagnosticsScheduler.MAX_WAIT_TURNS;
+    for (; delivered < burst; delivered++) {
+      scheduler.schedule('file:///a.py');
+      await turns(1);
+    }
+    await turns(2);
+    assert.ok(runsAt.length >= 3 && runsAt.length <= 4, `runs at ${runsAt.join(', ')}`);
+    assert.equal(runsAt.at(-1), burst);
+  });
+
   it('never runs one document twice at once, and runs again after a change that came meanwhile', async () => {
     const started: number[] = [];
     const gates = [deferred(), deferred()];

@@ -7,7 +7,7 @@ import type { EditorSettings } from '../config/settings';
 import { editsBetween } from '../fixes/edits';
 import { fixAll } from '../fixes/fix-all';
 import { fixesFor } from '../fixes/registry';
-import { diagnosticVersion, findingForDiagnostic } from './diagnostics';
+import { findingForDiagnostic } from './diagnostics';
 import { disableRuleEdit } from './noqaComment';
 import { documentEdit } from './workspaceEdit';
 
@@ -31,18 +31,16 @@ export interface CodeActionRequest {
 
 /**
  * The code actions for the diagnostics in the request: the core's fixes (the safe one preferred), then
- * "Disable SPG00x for this line"; and, when asked for by kind, the fix-all source action.
+ * "Disable SPG00x for this line"; and, when asked for by kind, the fix-all source action. A diagnostic
+ * counts only if the current analysis has a finding with its code at its range (one the client kept from
+ * an older version of the text gets nothing), and every edit is computed on, and names, `version`.
  */
 export function codeActionsFor(request: CodeActionRequest): CodeAction[] {
   const { context, settings } = request;
   const actions: CodeAction[] = [];
   if (wants(context.only, CodeActionKind.QuickFix)) {
-    const current = context.diagnostics.filter((diagnostic) => {
-      const version = diagnosticVersion(diagnostic);
-      return version === undefined || version === request.version;
-    });
-    actions.push(...quickFixes(request, current));
-    if (settings.codeAction.disableRuleComment.enable) actions.push(...disableRuleActions(request, current));
+    actions.push(...quickFixes(request, context.diagnostics));
+    if (settings.codeAction.disableRuleComment.enable) actions.push(...disableRuleActions(request, context.diagnostics));
   }
   if (settings.fixAll && context.only !== undefined && wants(context.only, FIX_ALL_KIND)) {
     const action = safeFixAllAction(request);

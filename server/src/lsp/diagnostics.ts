@@ -5,10 +5,12 @@ import { ruleByCode } from '../rules/registry';
 /** The `source` of every diagnostic the server publishes. */
 export const DIAGNOSTIC_SOURCE = 'spawn-guard';
 
-/** What `Diagnostic.data` holds: the finding's own data, the rule name, and the version it was computed for. */
+/**
+ * What `Diagnostic.data` holds: the rule name and the finding's own data. Nothing version-specific, so the
+ * same text always gets the same diagnostics; code actions match a diagnostic to a finding of the
+ * document's current analysis (code and range) and compute their edits from that.
+ */
 export interface DiagnosticData {
-  /** Document version the finding was computed for; code actions refuse diagnostics of another version. */
-  version: number;
   rule: string;
   finding?: Record<string, unknown>;
 }
@@ -20,9 +22,9 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   hint: DiagnosticSeverity.Hint,
 };
 
-export function toDiagnostic(finding: Finding, uri: string, version: number): Diagnostic {
+export function toDiagnostic(finding: Finding, uri: string): Diagnostic {
   const url = ruleByCode(finding.code)?.docs.url;
-  const data: DiagnosticData = { version, rule: finding.rule, ...(finding.data ? { finding: finding.data } : {}) };
+  const data: DiagnosticData = { rule: finding.rule, ...(finding.data ? { finding: finding.data } : {}) };
   return {
     range: finding.range,
     severity: SEVERITY[finding.severity],
@@ -36,12 +38,6 @@ export function toDiagnostic(finding: Finding, uri: string, version: number): Di
     })),
     data,
   };
-}
-
-/** The version a diagnostic of ours was computed for, if it says. */
-export function diagnosticVersion(diagnostic: Diagnostic): number | undefined {
-  const data = diagnostic.data as Partial<DiagnosticData> | undefined;
-  return typeof data?.version === 'number' ? data.version : undefined;
 }
 
 /** The finding a diagnostic stands for, matched by code and exact range in a fresh analysis. */

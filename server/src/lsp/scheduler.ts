@@ -1,16 +1,22 @@
 /**
- * Coalesces diagnostics work. A burst of didChange notifications (typing, a paste, an undo of many edits)
- * schedules one run per document, taken once the burst already received has been applied. vscode-jsonrpc
- * handles one queued message per setImmediate turn, so the run waits for a turn in which nothing new was
- * scheduled: until then, messages of the burst are still being handled.
- * A document is never analysed twice at once; a request that arrives while it runs queues one more run.
+ * Coalesces diagnostics work. A burst of didChange notifications (typing, a paste, a multi-cursor edit,
+ * an undo of many steps) ends in one analysis per document, without timers.
+ *
+ * vscode-jsonrpc handles one received message per setImmediate turn. The scheduler waits in turns of its
+ * own: a turn in which another change was scheduled means messages are still being handled, so it waits
+ * one turn more; the first quiet turn runs the analysis. A client that never stops sending still gets
+ * diagnostics every MAX_WAIT_TURNS messages.
+ *
+ * A document is never analysed twice at once; a change that arrives while it runs queues one more run.
  */
 export class DiagnosticsScheduler {
+  static readonly MAX_WAIT_TURNS = 500;
+
   private readonly pending = new Set<string>();
   private readonly running = new Set<string>();
   private readonly rerun = new Set<string>();
   private queued = false;
-  /** Something was scheduled since the last setImmediate turn of flush(). */
+  /** Something was scheduled since the last turn of waitForQuiet() (the first turn counts the change that queued it). */
   private scheduledSinceTurn = false;
 
   constructor(
@@ -23,7 +29,7 @@ export class DiagnosticsScheduler {
     this.scheduledSinceTurn = true;
     if (this.queued) return;
     this.queued = true;
-    setImmediate(() => this.flush());
+    this.waitForQuiet(0);
   }
 
   /** Drops work not yet started for `uri` (the document was closed). */
@@ -32,16 +38,19 @@ export class DiagnosticsScheduler {
     this.rerun.delete(uri);
   }
 
-  private flush(): void {
-    if (this.scheduledSinceTurn) {
+  private waitForQuiet(turns: number): void {
+    setImmediate(() => {
+      if (this.scheduledSinceTurn && turns < DiagnosticsScheduler.MAX_WAIT_TURNS) {
+        this.scheduledSinceTurn = false;
+        this.waitForQuiet(turns + 1);
+        return;
+      }
       this.scheduledSinceTurn = false;
-      setImmediate(() => this.flush());
-      return;
-    }
-    this.queued = false;
-    const uris = [...this.pending];
-    this.pending.clear();
-    for (const uri of uris) void this.start(uri);
+      this.queued = false;
+      const uris = [...this.pending];
+      this.pending.clear();
+      for (const uri of uris) void this.start(uri);
+    });
   }
 
   private async start(uri: string): Promise<void> {
