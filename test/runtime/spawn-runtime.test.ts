@@ -50,6 +50,8 @@ function assertSameBehaviour(actual: PythonRun, actualLabel: string, reference: 
 async function checkClaim(file: string, claim: Exclude<RuntimeClaim, { kind: 'skip' }>): Promise<void> {
   switch (claim.kind) {
     case 'fails': {
+      // The text is the evidence: a non-zero exit alone could be any error (a typo in the fixture), and
+      // a failure in a child often leaves the parent's exit status at 0.
       const spawned = await run(file, 'spawn');
       assertFinished(spawned, 'spawn run');
       assert.ok(spawned.stderr.includes(claim.text), `stderr under spawn lacks "${claim.text}"\n${describeRun('spawn run', spawned)}`);
@@ -161,6 +163,7 @@ describe('fixtures under spawn', { concurrency: CONCURRENCY }, () => {
   }
 
   for (const pair of fixes) {
+    // A pair is skipped when either file says so (`# spawn: skip <why>` on its first line).
     const skip = [pair.before, pair.after]
       .map((file) => parseRuntimeClaim(fs.readFileSync(file, 'utf8')))
       .find((claim) => claim?.kind === 'skip');
