@@ -34,8 +34,6 @@ export interface CodeServerOptions {
   name: string;
   /** .vsix files installed (`--install-extension`) before the server starts. */
   vsixFiles?: readonly string[];
-  /** User settings merged over the quiet defaults. */
-  userSettings?: Record<string, unknown>;
   /** Added to the server's environment, which its extension host inherits. */
   env?: NodeJS.ProcessEnv;
 }
@@ -75,11 +73,16 @@ export class CodeServer {
     for (const dir of Object.values(dirs)) fs.mkdirSync(dir, { recursive: true });
     const settingsFile = path.join(dirs.userData, 'User', 'settings.json');
     fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
-    fs.writeFileSync(settingsFile, JSON.stringify({ ...QUIET_USER_SETTINGS, ...options.userSettings }, null, 2));
+    fs.writeFileSync(settingsFile, JSON.stringify(QUIET_USER_SETTINGS, null, 2));
 
     const env = serverEnv(dirs, options.env);
     const dirArgs = ['--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions];
-    for (const vsix of options.vsixFiles ?? []) await installExtension(vsix, dirArgs, env);
+    try {
+      for (const vsix of options.vsixFiles ?? []) await installExtension(vsix, dirArgs, env);
+    } catch (error) {
+      fs.rmSync(stateDir, { recursive: true, force: true });
+      throw error;
+    }
 
     fs.mkdirSync(E2E_OUTPUT_DIR, { recursive: true });
     const logFile = path.join(E2E_OUTPUT_DIR, `${options.name}.code-server.log`);
