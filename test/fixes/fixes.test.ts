@@ -2,13 +2,11 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { analyze, type Analysis } from '../../server/src/analysis/analyze';
-import type { PythonParser } from '../../server/src/analysis/parser';
-import type { Fix } from '../../server/src/analysis/types';
 import { ADD_MAIN_GUARD_ID, addMainGuard, NOTHING_TO_WRAP, SYNTAX_ERRORS } from '../../server/src/fixes/add-main-guard';
 import { applyEdits } from '../../server/src/fixes/edits';
 import { fixAll } from '../../server/src/fixes/fix-all';
 import { FIX_PROVIDERS, fixesFor } from '../../server/src/fixes/registry';
+import { offeredFixes, withAnalysis } from '../helpers/fixes';
 import { sharedParser } from '../helpers/parser';
 import { FIXTURES } from '../helpers/paths';
 import { pythonCompileErrors } from '../helpers/py-compile';
@@ -45,22 +43,6 @@ function fixtureCases(): FixtureCase[] {
     }
   }
   return cases;
-}
-
-function withAnalysis<T>(parser: PythonParser, text: string, use: (analysis: Analysis) => T): T {
-  const tree = parser.parse(text);
-  try {
-    return use(analyze({ text, tree }));
-  } finally {
-    tree.delete();
-  }
-}
-
-/** Every fix with `fixId` offered for any finding of `text`, with the finding's code. */
-function offeredFixes(parser: PythonParser, text: string, fixId: string): Fix[] {
-  return withAnalysis(parser, text, (analysis) =>
-    analysis.findings.flatMap((finding) => fixesFor(analysis, finding, parser).filter((fix) => fix.id === fixId)),
-  );
 }
 
 describe('fix fixtures', () => {
