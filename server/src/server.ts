@@ -165,8 +165,8 @@ function reanalyseAll(): void {
 connection.onDidChangeConfiguration(
   notification('didChangeConfiguration', async (params) => {
     requireSession().configuration.editorSettingsChanged(params.settings);
-    await applyWindowSettings();
     reanalyseAll();
+    await applyWindowSettings();
   }),
 );
 
