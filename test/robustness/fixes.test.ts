@@ -112,16 +112,21 @@ describe('fixes on generated programs', () => {
   it('every offered fix compiles, removes its hazard, is not offered again, and only moves statements', async () => {
     const parser = await sharedParser();
     const compiled: FixedText[] = [];
+    const offered = new Set<string>();
     fc.assert(
       fc.property(programTextArb, (text) => {
         withAnalysis(parser, text, (analysis) => {
           for (const finding of analysis.findings) {
-            for (const fix of fixesFor(analysis, finding, parser)) checkFix(parser, analysis, finding, fix, compiled);
+            for (const fix of fixesFor(analysis, finding, parser)) {
+              offered.add(fix.id);
+              checkFix(parser, analysis, finding, fix, compiled);
+            }
           }
         });
       }),
       propertyParameters(80),
     );
+    assert.ok(offered.size >= 2, `the generated programs were offered too few kinds of fix: ${[...offered].join(', ')}`);
     assertAllCompile(compiled);
   });
 
@@ -173,23 +178,39 @@ describe('fixes on generated programs', () => {
   });
 });
 
+/**
+ * The fix's result compiles (checked later, in the batch), parses, has fewer of the hazard, and only
+ * moves statements. Applying the same fix again can only take the other instances of an identical
+ * hazard (the same code at another place), each time one fewer, and then changes nothing more.
+ */
 function checkFix(parser: PythonParser, analysis: Analysis, finding: Finding, fix: Fix, compiled: FixedText[]): void {
   const what = `fix ${fix.id} for ${finding.code} at ${finding.range.start.line + 1}:${finding.range.start.character + 1}`;
   const fixed = applyEdits(analysis.text, fix.edits);
   assert.notEqual(fixed, analysis.text, `${what} changes nothing`);
-  const key = hazardKey(analysis.text, finding);
-  withAnalysis(parser, fixed, (after) => {
-    assert.equal(after.tree.rootNode.hasError, false, `${what} gave text that does not parse:\n${fixed}`);
-    assert.ok(countHazard(after, key) < countHazard(analysis, key), `${what} left the hazard in place:\n${fixed}`);
-    for (const other of after.findings) {
-      if (hazardKey(fixed, other) !== key) continue;
-      const again = fixesFor(after, other, parser).filter((candidate) => candidate.id === fix.id);
-      for (const repeat of again) {
-        assert.equal(applyEdits(fixed, repeat.edits), fixed, `${what} applied a second time changed the text again:\n${fixed}`);
-      }
-    }
-  });
   // "Add main guard" moves whole statements; the others may rewrite the finding's own lines in place.
   assertOnlyMoves(parser, analysis.text, fixed, fix.id === 'add-main-guard' ? undefined : finding);
   compiled.push({ what, original: analysis.text, fixed });
+
+  const key = hazardKey(analysis.text, finding);
+  let remaining = countHazard(analysis, key);
+  let text = fixed;
+  const seen = new Set([analysis.text]);
+  for (;;) {
+    const next = withAnalysis(parser, text, (after) => {
+      assert.equal(after.tree.rootNode.hasError, false, `${what} gave text that does not parse:\n${text}`);
+      const count = countHazard(after, key);
+      assert.ok(count < remaining, `${what} left the hazard in place:\n${text}`);
+      remaining = count;
+      for (const other of after.findings) {
+        if (hazardKey(text, other) !== key) continue;
+        const again = fixesFor(after, other, parser).find((candidate) => candidate.id === fix.id);
+        if (again) return applyEdits(text, again.edits);
+      }
+      return undefined;
+    });
+    if (next === undefined) break;
+    assert.ok(!seen.has(next), `${what} applied again brings back an earlier text:\n${next}`);
+    seen.add(text);
+    text = next;
+  }
 }
