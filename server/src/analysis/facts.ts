@@ -1,10 +1,11 @@
 import type { Node } from 'web-tree-sitter';
+import { once } from './once';
 import type { StartMethod } from './api';
 import type { Binding } from './bindings';
 import { CallGraph } from './callgraph';
 import { findGuards, findGuardVariables, GuardJudge, type Guard } from './guards';
 import { collectProcessEvents, type ProcessEvents } from './processes';
-import { buildScopes, type Scope, type ScopeTree } from './scopes';
+import { buildScopes, SCOPE_TYPES, SCOPED_TYPES, type ScopeTree } from './scopes';
 import { insideBrokenRegion } from './syntax';
 import { ValueResolver } from './values';
 import { WorkerModel } from './workers';
@@ -14,7 +15,7 @@ export type { Binding } from './bindings';
 export type { StartChain } from './callgraph';
 export type { Guard, GuardVerdict } from './guards';
 export type { ForkOnlyUse, StartKind, StartMethodCall, StartSite, ThreadStart, WorkerReference, WorkerRole } from './processes';
-export type { Scope } from './scopes';
+export type { Scope, ScopeTree } from './scopes';
 export type { Value } from './values';
 export type { GlobalRead, WorkerTarget } from './workers';
 
@@ -58,63 +59,88 @@ export interface ModuleFacts {
   isReportable(node: Node): boolean;
 }
 
+/** Modules whose objects start processes: a file that names none of them starts none (prefilter, safe by construction). */
+const PROCESS_MODULES = /multiprocessing|concurrent|joblib/;
+const GUARD_TYPES = ['if_statement', 'elif_clause', 'conditional_expression'];
+
 export function buildModuleFacts(root: Node, text: string): ModuleFacts {
-  const scopes = buildScopes(root);
-  const moduleBindings = scopes.module.bindings;
-  const variables = findGuardVariables(moduleBindings);
-  const guards = findGuards(root, new GuardJudge(variables), variables);
+  const mayStartProcesses = PROCESS_MODULES.test(text);
+  const mayHaveGuards = text.includes('__name__');
+  // One native scan of the tree for every node type the model needs. A file that can neither start
+  // processes nor hold a guard is scanned only if someone asks for its scopes.
+  const scan = once(() => {
+    const wanted = [...SCOPE_TYPES, ...(mayStartProcesses ? SCOPED_TYPES : []), ...(mayHaveGuards ? GUARD_TYPES : [])];
+    const nodes = root.descendantsOfType(wanted).filter((node): node is Node => node !== null);
+    const types = nodes.map((node) => node.type);
+    return { nodes, types, scopes: buildScopes(root, nodes, types) };
+  });
+  const scopes = () => scan().scopes;
+
+  let guards: Guard[] = [];
+  if (mayHaveGuards) {
+    const { nodes, types } = scan();
+    const variables = findGuardVariables(scopes().module.bindings);
+    guards = findGuards(
+      nodes.filter((_, index) => GUARD_TYPES.includes(types[index])),
+      new GuardJudge(variables),
+      variables,
+    );
+  }
   const regions = guardRegions(guards);
-
   const guardOf = (node: Node): Guard | undefined => {
-    for (let current: Node | null = node; current; current = current.parent) {
-      const guard = regions.get(current.id);
-      if (guard) return guard;
-    }
-    return undefined;
+    const offset = node.startIndex;
+    let found: GuardRegion | undefined;
+    for (const region of regions) if (region.start <= offset && offset < region.end && (!found || region.start >= found.start)) found = region;
+    return found?.guard;
   };
+  const isImportTime = (node: Node): boolean => !scopes().insideFunction(node.startIndex) && guardOf(node) === undefined;
 
-  const isImportTime = (node: Node): boolean => {
-    let child: Node | null = null;
-    for (let current: Node | null = node; current; child = current, current = current.parent) {
-      if (regions.has(current.id)) return false;
-      if (child && (current.type === 'function_definition' || current.type === 'lambda')) {
-        const body = current.childForFieldName('body');
-        if (body && body.id === child.id) return false;
-      }
-    }
-    return true;
-  };
-
-  const values = new ValueResolver(scopes);
-  const events = collectProcessEvents(scopes, values);
+  const values = once(() => new ValueResolver(scopes(), text));
+  const events = mayStartProcesses ? collectProcessEvents(scopes(), values(), text) : emptyEvents();
   const defaultMethod = defaultStartMethod(events);
   const usesSpawn = (method: StartMethod): boolean => {
     const effective = method === 'default' ? defaultMethod : method;
     return effective === 'default' || effective === 'spawn' || effective === 'forkserver';
   };
   const isGuarded = (node: Node): boolean => guardOf(node) !== undefined;
-  const callGraph = new CallGraph(values, events.startSites, events.threadStarts, isGuarded, (site) => usesSpawn(site.method));
+  const callGraph = once(() => new CallGraph(values(), events.startSites, events.threadStarts, isGuarded, (site) => usesSpawn(site.method)));
+  const workers = once(() => new WorkerModel(scopes(), values(), guardOf));
+  const assignedInFunctions = once(() => globalsAssignedInFunctions(scopes()));
+  const hasErrors = root.hasError;
 
   return {
     text,
     root,
     guards,
     mainGuard: guards.find(isMergeableGuard),
-    moduleBindings,
-    globalsAssignedInFunctions: globalsAssignedInFunctions(scopes),
+    get moduleBindings() {
+      return scopes().module.bindings;
+    },
+    get globalsAssignedInFunctions() {
+      return assignedInFunctions();
+    },
     isImportTime,
     guardOf,
-    scopes,
-    values,
+    get scopes() {
+      return scopes();
+    },
+    get values() {
+      return values();
+    },
     events,
-    callGraph,
-    workers: new WorkerModel(scopes, values, guardOf),
+    get callGraph() {
+      return callGraph();
+    },
+    get workers() {
+      return workers();
+    },
     defaultMethod,
     usesSpawn,
     startsProcesses: events.startSites.some((site) => usesSpawn(site.method)),
-    isReportable,
+    isReportable: (node) => !hasErrors || isReportable(node),
   };
 }
+
 
 /** A module-level `if` whose condition is exactly "this is the main module", guarding its consequence. */
 function isMergeableGuard(guard: Guard): boolean {
@@ -130,14 +156,24 @@ function isMergeableGuard(guard: Guard): boolean {
   );
 }
 
-/** Regions (by node id) whose code does not run on import: correct guards, and never-true ones. */
-function guardRegions(guards: readonly Guard[]): Map<number, Guard> {
-  const regions = new Map<number, Guard>();
+interface GuardRegion {
+  start: number;
+  end: number;
+  guard: Guard;
+}
+
+/** Offset ranges whose code does not run on import: the regions of correct guards, and of never-true ones. */
+function guardRegions(guards: readonly Guard[]): GuardRegion[] {
+  const regions: GuardRegion[] = [];
   for (const guard of guards) {
     if (guard.verdict !== 'correct' && guard.verdict !== 'never') continue;
-    for (const node of guard.guarded) regions.set(node.id, guard);
+    for (const node of guard.guarded) regions.push({ start: node.startIndex, end: Math.max(node.endIndex, node.startIndex + 1), guard });
   }
   return regions;
+}
+
+function emptyEvents(): ProcessEvents {
+  return { startSites: [], workerReferences: [], threadStarts: [], startMethodCalls: [], forkOnlyUses: [] };
 }
 
 /**
@@ -171,9 +207,4 @@ function enclosingStatement(node: Node): Node {
   let current = node;
   while (current.parent && current.parent.type !== 'block' && current.parent.type !== 'module') current = current.parent;
   return current;
-}
-
-/** Function scopes of the file, for callers that walk every function. */
-export function functionScopes(facts: ModuleFacts): Scope[] {
-  return facts.scopes.scopes.filter((scope) => scope.kind === 'function');
 }

@@ -66,10 +66,25 @@ export class GuardJudge {
 
   /** True when the expression's value depends on `__name__` (directly or through a guard variable). */
   mentionsName(expression: Node): boolean {
-    if (expression.type === 'identifier') return expression.text === '__name__' || this.variables.has(expression.text);
-    if (expression.type === 'lambda' || expression.type === 'call') return false;
-    for (const child of expression.namedChildren) if (child && this.mentionsName(child)) return true;
-    return false;
+    const text = expression.text;
+    if (!text.includes('__name__') && ![...this.variables.keys()].some((name) => text.includes(name))) return false;
+    return this.referencesName(expression);
+  }
+
+  /** Looks only through the logical skeleton a guard is made of (comparisons, and/or/not, parentheses). */
+  private referencesName(expression: Node): boolean {
+    switch (expression.type) {
+      case 'identifier':
+        return expression.text === '__name__' || this.variables.has(expression.text);
+      case 'comparison_operator':
+      case 'boolean_operator':
+      case 'not_operator':
+      case 'parenthesized_expression':
+        for (const child of expression.namedChildren) if (child && this.referencesName(child)) return true;
+        return false;
+      default:
+        return false;
+    }
   }
 
   /** Whether `condition` holds in the parent, a spawned child, and a plain import. */
@@ -240,6 +255,8 @@ function member(element: Value, collection: Value): Truth {
 export function verdictOf([parent, child, imported]: Runs, looksLikeMainCheck: boolean): GuardVerdict | undefined {
   if (parent === false) return child === false && looksLikeMainCheck ? 'never' : undefined;
   if (child === false && imported !== true) return 'correct';
+  // `if __name__ != "mypkg.mod": raise ImportError` is not an attempt at a main guard.
+  if (!looksLikeMainCheck) return undefined;
   if (child === true || imported === true) {
     return parent === true && child === true && imported === true ? 'always' : 'also-in-children';
   }
@@ -257,6 +274,15 @@ function comparesNameWithMain(condition: Node): boolean {
   };
   visit(condition);
   return found;
+}
+
+/** The condition compares `__name__` with a "main" string, itself or through the guard variables it reads. */
+function looksLikeMainCheck(condition: Node, variables: ReadonlyMap<string, GuardVariable>): boolean {
+  if (comparesNameWithMain(condition)) return true;
+  for (const variable of variables.values()) {
+    if (mentionsVariable(condition, new Map([[variable.name, variable]])) && comparesNameWithMain(variable.value)) return true;
+  }
+  return false;
 }
 
 /** Statements that leave the function: the consequence of an early-return guard ends with one. */
@@ -288,22 +314,21 @@ export function findGuardVariables(moduleBindings: ReadonlyMap<string, readonly 
   return result;
 }
 
-/** Finds and judges every guard in the tree. */
-export function findGuards(root: Node, judge: GuardJudge, variables: ReadonlyMap<string, GuardVariable>): Guard[] {
+/** Judges the candidate nodes (if statements, elif clauses, conditional expressions, in document order): the guards among them. */
+export function findGuards(candidates: readonly Node[], judge: GuardJudge, variables: ReadonlyMap<string, GuardVariable>): Guard[] {
   const guards: Guard[] = [];
   const formFor = (condition: Node, plain: Guard['form']): Guard['form'] => (mentionsVariable(condition, variables) ? 'variable' : plain);
 
-  for (const node of root.descendantsOfType(['if_statement', 'elif_clause', 'conditional_expression'])) {
-    if (!node || node.hasError) continue;
+  for (const node of candidates) {
     if (node.type === 'conditional_expression') {
-      const guard = conditionalGuard(node, judge, formFor);
+      const guard = conditionalGuard(node, judge, variables, formFor);
       if (guard) guards.push(guard);
       continue;
     }
     const condition = node.childForFieldName('condition');
-    if (!condition || !judge.mentionsName(condition)) continue;
+    if (!condition || condition.hasError || !judge.mentionsName(condition)) continue;
     const runs = judge.runs(condition);
-    const looksLikeMain = comparesNameWithMain(condition) || mentionsVariable(condition, variables);
+    const looksLikeMain = looksLikeMainCheck(condition, variables);
     const consequence = node.childForFieldName('consequence');
     const exact = runs[0] === true && runs[1] === false && runs[2] === false;
 
@@ -349,15 +374,16 @@ export function findGuards(root: Node, judge: GuardJudge, variables: ReadonlyMap
 function conditionalGuard(
   node: Node,
   judge: GuardJudge,
+  variables: ReadonlyMap<string, GuardVariable>,
   formFor: (condition: Node, plain: Guard['form']) => Guard['form'],
 ): Guard | undefined {
   // conditional_expression has no field names: consequence, `if`, condition, `else`, alternative.
   const parts = syntaxChildren(node);
   if (parts.length !== 3) return undefined;
   const [consequence, condition, alternative] = parts;
-  if (!judge.mentionsName(condition)) return undefined;
+  if (condition.hasError || !judge.mentionsName(condition)) return undefined;
   const runs = judge.runs(condition);
-  const looksLikeMain = comparesNameWithMain(condition);
+  const looksLikeMain = looksLikeMainCheck(condition, variables);
   const statement = enclosingStatement(node);
   let verdict = verdictOf(runs, looksLikeMain);
   let guarded = consequence;

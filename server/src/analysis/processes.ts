@@ -64,15 +64,95 @@ export interface ProcessEvents {
   forkOnlyUses: ForkOnlyUse[];
 }
 
-/** Classifies every call of the module once: what starts processes, what is sent to children. */
-export function collectProcessEvents(tree: ScopeTree, resolver: ValueResolver): ProcessEvents {
+/**
+ * Classifies the calls of the module: what starts processes, what is sent to children. Only calls whose
+ * callee could be one of those are resolved (see `CalleeFilter`).
+ */
+export function collectProcessEvents(tree: ScopeTree, resolver: ValueResolver, text: string): ProcessEvents {
   const events: ProcessEvents = { startSites: [], workerReferences: [], threadStarts: [], startMethodCalls: [], forkOnlyUses: [] };
+  const filter = new CalleeFilter(tree, text);
   const visit = (scope: Scope) => {
-    for (const call of scope.calls) classifyCall(call, scope, resolver, events);
+    for (const call of scope.calls) if (filter.mayMatter(call)) classifyCall(call, scope, resolver, events);
   };
   visit(tree.module);
   for (const scope of tree.scopes) visit(scope);
   return events;
+}
+
+/** Names of the API objects that start processes, hand over workers or set the start method. */
+const API_NAMES = new Set([
+  'Pool',
+  'Process',
+  'SpawnProcess',
+  'ForkProcess',
+  'ForkServerProcess',
+  'BaseProcess',
+  'Manager',
+  'SyncManager',
+  'BaseManager',
+  'ProcessPoolExecutor',
+  'get_context',
+  'set_start_method',
+  'Thread',
+  'Parallel',
+]);
+
+/** Methods of those objects that start processes or hand over workers. */
+const METHOD_NAMES = new Set(['start', 'submit', 'run_in_executor', ...POOL_WORKER_METHODS, ...EXECUTOR_WORKER_METHODS]);
+
+/** Modules whose names an import can alias to an API object. */
+const API_MODULES = /^(multiprocessing|concurrent|joblib|threading)(\.|$)/;
+
+/** `a.b.c(` at the start of a call: the callee is a dotted name; its last part is captured. */
+const DOTTED_CALLEE = /(?:[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*[ \t]*\.[ \t]*)*([\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*)[ \t]*\(/uy;
+
+/**
+ * Decides from the source text, without resolving anything, whether a call may start processes or hand
+ * over a worker: `x.m(…)` must call an API name or one of its methods; a plain `f(…)` must name an API
+ * object, an import alias of one, a module-level alias, or a local class that may derive from one.
+ * Callees that are not dotted names are always resolved (safe by construction), string methods never.
+ */
+class CalleeFilter {
+  /** Plain names that may refer to an API object. */
+  private readonly callables = new Set(API_NAMES);
+
+  constructor(
+    tree: ScopeTree,
+    private readonly text: string,
+  ) {
+    for (const [local, qualified] of tree.importedNames) if (API_MODULES.test(qualified)) this.callables.add(local);
+    // Module-level aliases (`P = mp.Pool`) and `with … as` names.
+    for (const [name, bindings] of tree.module.bindings) {
+      if (bindings.some((binding) => binding.kind === 'with' || (binding.kind === 'assignment' && binding.value && isNameExpression(binding.value)))) this.callables.add(name);
+    }
+    // Local classes whose bases may be API classes (or such local classes): `class W(mp.Process)`.
+    for (const scope of tree.scopes) {
+      if (scope.kind !== 'class') continue;
+      const bases = scope.node.childForFieldName('superclasses');
+      if (!bases) continue;
+      const basesText = text.slice(bases.startIndex, bases.endIndex);
+      if (/Process|Pool|Manager|Executor/.test(basesText) || [...this.callables].some((name) => !API_NAMES.has(name) && basesText.includes(name))) {
+        this.callables.add(scope.name);
+      }
+    }
+  }
+
+  mayMatter(call: Node): boolean {
+    const start = call.startIndex;
+    const first = this.text.charCodeAt(start);
+    // "…".join(…), f"…".format(…): string methods never start processes.
+    if (first === 34 /* " */ || first === 39 /* ' */) return false;
+    DOTTED_CALLEE.lastIndex = start;
+    const match = DOTTED_CALLEE.exec(this.text);
+    if (!match) return true;
+    const name = match[1];
+    return match[0].includes('.') ? API_NAMES.has(name) || METHOD_NAMES.has(name) : this.callables.has(name);
+  }
+}
+
+function isNameExpression(node: Node): boolean {
+  const type = node.type;
+  return type === 'identifier' || type === 'attribute';
 }
 
 function classifyCall(call: Node, scope: Scope, resolver: ValueResolver, events: ProcessEvents): void {

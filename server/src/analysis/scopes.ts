@@ -1,25 +1,29 @@
 import type { Node } from 'web-tree-sitter';
-import { collectScopeBindings, targetNames, type Binding } from './bindings';
+import { collectScopeBindings, importedNames, targetNames, type Binding } from './bindings';
 import { statementsOf, syntaxChildren } from './syntax';
 
 export type ScopeKind = 'module' | 'class' | 'function' | 'lambda';
 
 /**
- * A Python scope: the module, a class body, a function or a lambda. Bindings are collected from the
- * scope's own statements (nested function and class bodies are scopes of their own).
+ * A Python scope: the module, a class body, a function or a lambda. A function's or class's bindings are
+ * collected from its statements the first time they are asked for (nested function and class bodies are
+ * scopes of their own): most scopes of a file are never looked into.
  */
 export class Scope {
-  readonly bindings = new Map<string, Binding[]>();
-  readonly params = new Map<string, Node>();
   readonly globals = new Set<string>();
   readonly nonlocals = new Set<string>();
-  /** Calls whose code belongs to this scope (not to a nested function, class or lambda). */
+  /** Calls whose code belongs to this scope (not to a nested function, class or lambda), in document order. */
   readonly calls: Node[] = [];
-  /** Values appended to a list bound in this scope (`procs.append(Process(...))`), by list name. */
-  readonly appended = new Map<string, Node[]>();
   readonly children: Scope[] = [];
-  /** Modules imported with `from module import *` in this scope. */
-  readonly wildcardImports: string[] = [];
+  /** Offsets of the code that runs in this scope: the body (the whole file for the module). */
+  readonly bodyStart: number;
+  readonly bodyEnd: number;
+  /** Where the defining node ends (the body's end, or the header's when the body is missing). */
+  readonly end: number;
+  private bindingMap: Map<string, Binding[]> | undefined;
+  private parameterMap: Map<string, Node> | undefined;
+  /** Walrus targets, found by the scan before the statements are read. */
+  private readonly extraBindings: Binding[] = [];
 
   constructor(
     readonly kind: ScopeKind,
@@ -32,6 +36,51 @@ export class Scope {
     readonly name: string,
   ) {
     parent?.children.push(this);
+    this.end = node.endIndex;
+    this.bodyStart = kind === 'module' ? 0 : body ? body.startIndex : this.end;
+    this.bodyEnd = kind === 'module' ? this.end : body ? body.endIndex : this.end;
+  }
+
+  /** Names bound in this scope (assignments, imports, definitions, loop and with targets), in document order. */
+  get bindings(): Map<string, Binding[]> {
+    if (!this.bindingMap) {
+      const map = new Map<string, Binding[]>();
+      const add = (binding: Binding) => {
+        const list = map.get(binding.name);
+        if (list) list.push(binding);
+        else map.set(binding.name, [binding]);
+      };
+      if (this.kind !== 'lambda') collectScopeBindings(statementsOf(this.body), add, undefined, this.hooks);
+      for (const binding of this.extraBindings) add(binding);
+      this.bindingMap = map;
+    }
+    return this.bindingMap;
+  }
+
+  /** Parameter names of a function or lambda, with their identifiers. */
+  get params(): Map<string, Node> {
+    if (!this.parameterMap) {
+      this.parameterMap = new Map();
+      if (this.kind === 'function' || this.kind === 'lambda') collectParameters(this.node.childForFieldName('parameters'), this.parameterMap);
+    }
+    return this.parameterMap;
+  }
+
+  /** Modules imported with `from module import *` in this scope (module scope only). */
+  readonly wildcardImports: string[] = [];
+
+  private get hooks() {
+    return this.kind === 'module' ? { wildcard: (module: string) => this.wildcardImports.push(module) } : undefined;
+  }
+
+  addBinding(binding: Binding): void {
+    if (this.bindingMap) {
+      const list = this.bindingMap.get(binding.name);
+      if (list) list.push(binding);
+      else this.bindingMap.set(binding.name, [binding]);
+    } else {
+      this.extraBindings.push(binding);
+    }
   }
 
   /** `Outer.method`, `f.<locals>.g`: Python's `__qualname__`. */
@@ -52,16 +101,9 @@ export class Scope {
     return this.kind === 'function' && this.node.child(0)?.type === 'async';
   }
 
-  /** True when code in `node` runs in this scope (inside its body). */
-  holds(node: Node): boolean {
-    if (this.kind === 'module') return true;
-    return this.body !== null && this.body.startIndex <= node.startIndex && node.endIndex <= this.body.endIndex;
-  }
-
-  addBinding(binding: Binding): void {
-    const list = this.bindings.get(binding.name);
-    if (list) list.push(binding);
-    else this.bindings.set(binding.name, [binding]);
+  /** True when code at `offset` runs in this scope's body (or a scope nested in it). */
+  holds(offset: number): boolean {
+    return this.bodyStart <= offset && offset < this.bodyEnd;
   }
 
   /** Whether `name` is local here (parameter or bound, and not declared global/nonlocal). */
@@ -98,86 +140,105 @@ export function resolveName(name: string, from: Scope, module: Scope): NameResol
 }
 
 /** The scope tree of a module and every call, with the scope each call runs in. */
-export interface ScopeTree {
-  module: Scope;
+export class ScopeTree {
   /** All function, class and lambda scopes, in document order. */
-  scopes: Scope[];
+  readonly scopes: Scope[] = [];
   /** The scope of a function_definition / class_definition / lambda node, by node id. */
-  byNode: Map<number, Scope>;
-  /** Scope by call node id. */
-  scopeOfCall: Map<number, Scope>;
+  readonly byNode = new Map<number, Scope>();
+  /** Every name bound by an import statement anywhere in the file, with what it imports (when the scan includes imports). */
+  readonly importedNames = new Map<string, string>();
+
+  constructor(readonly module: Scope) {}
+
+  /** The innermost scope whose body holds `offset` (the module when none does). */
+  scopeAt(offset: number): Scope {
+    // Scopes are in document order and nest; find the last one starting at or before offset, then go out.
+    let low = 0;
+    let high = this.scopes.length - 1;
+    let candidate = -1;
+    while (low <= high) {
+      const mid = (low + high) >> 1;
+      if (this.scopes[mid].bodyStart <= offset) {
+        candidate = mid;
+        low = mid + 1;
+      } else {
+        high = mid - 1;
+      }
+    }
+    for (let scope: Scope | undefined = candidate >= 0 ? this.scopes[candidate] : undefined; scope; scope = scope.parent) {
+      if (scope.kind === 'module' || scope.holds(offset)) return scope;
+    }
+    return this.module;
+  }
+
+  /** True when code at `offset` is inside a function or lambda body (it runs only when called). */
+  insideFunction(offset: number): boolean {
+    for (let scope: Scope | undefined = this.scopeAt(offset); scope; scope = scope.parent) {
+      if (scope.kind === 'function' || scope.kind === 'lambda') return true;
+    }
+    return false;
+  }
 }
 
-const SCANNED = ['function_definition', 'class_definition', 'lambda', 'call', 'global_statement', 'nonlocal_statement', 'named_expression'];
+export const SCOPE_TYPES = ['function_definition', 'class_definition', 'lambda'];
+/** Node types the scope builder also files under their scope when the scan includes them. */
+export const SCOPED_TYPES = ['call', 'global_statement', 'nonlocal_statement', 'named_expression', 'import_statement', 'import_from_statement'];
 
 /**
- * Builds the scope tree with one native scan for the interesting nodes (returned in document order) and
- * one walk over each scope's statements for its bindings.
+ * Builds the scope tree from the scan's nodes (document order): scopes for definitions and lambdas, and
+ * calls, global/nonlocal declarations and walrus targets filed under the scope they run in.
  */
-export function buildScopes(root: Node): ScopeTree {
-  const module = new Scope('module', root, root, undefined, '<module>');
-  const scopes: Scope[] = [];
-  const byNode = new Map<number, Scope>();
-  const scopeOfCall = new Map<number, Scope>();
-  collectScopeBindings(
-    statementsOf(root),
-    (binding) => module.addBinding(binding),
-    undefined,
-    { wildcard: (name) => module.wildcardImports.push(name) },
-  );
-
-  const stack: Scope[] = [module];
-  const innermost = (node: Node): Scope => {
-    while (stack.length > 1 && stack[stack.length - 1].node.endIndex <= node.startIndex) stack.pop();
-    for (let i = stack.length - 1; i > 0; i--) if (stack[i].holds(node)) return stack[i];
-    return module;
+export function buildScopes(root: Node, scanned: readonly Node[], types: readonly string[]): ScopeTree {
+  const tree = new ScopeTree(new Scope('module', root, root, undefined, '<module>'));
+  const stack: Scope[] = [tree.module];
+  const innermost = (offset: number): Scope => {
+    while (stack.length > 1 && stack[stack.length - 1].end <= offset) stack.pop();
+    for (let i = stack.length - 1; i > 0; i--) if (stack[i].holds(offset)) return stack[i];
+    return tree.module;
   };
-
-  for (const node of root.descendantsOfType(SCANNED)) {
-    if (!node) continue;
-    const scope = innermost(node);
-    switch (node.type) {
+  for (let i = 0; i < scanned.length; i++) {
+    const node = scanned[i];
+    const type = types[i];
+    switch (type) {
       case 'call':
-        scope.calls.push(node);
-        scopeOfCall.set(node.id, scope);
-        recordAppend(node, scope);
+        innermost(node.startIndex).calls.push(node);
         break;
       case 'global_statement':
-      case 'nonlocal_statement':
-        for (const name of syntaxChildren(node)) if (name.type === 'identifier') (node.type === 'global_statement' ? scope.globals : scope.nonlocals).add(name.text);
+      case 'nonlocal_statement': {
+        const scope = innermost(node.startIndex);
+        for (const name of syntaxChildren(node)) if (name.type === 'identifier') (type === 'global_statement' ? scope.globals : scope.nonlocals).add(name.text);
         break;
+      }
       case 'named_expression': {
         // A walrus binds in the enclosing function even inside a comprehension.
         const name = node.childForFieldName('name');
-        if (name) scope.addBinding({ name: name.text, kind: 'assignment', target: name, statement: node, value: node.childForFieldName('value') });
+        if (name) innermost(node.startIndex).addBinding({ name: name.text, kind: 'assignment', target: name, statement: node, value: node.childForFieldName('value') });
         break;
       }
-      default: {
-        const child = openScope(node, scope);
-        scopes.push(child);
-        byNode.set(node.id, child);
-        stack.push(child);
+      case 'import_statement':
+      case 'import_from_statement':
+        for (const { local, qualified } of importedNames(node)) tree.importedNames.set(local.text, qualified);
+        break;
+      case 'function_definition':
+      case 'class_definition':
+      case 'lambda': {
+        const parent = innermost(node.startIndex);
+        const kind = type === 'lambda' ? 'lambda' : type === 'class_definition' ? 'class' : 'function';
+        const name = kind === 'lambda' ? '<lambda>' : node.childForFieldName('name')?.text ?? '';
+        const scope = new Scope(kind, node, node.childForFieldName('body'), parent, name);
+        tree.scopes.push(scope);
+        tree.byNode.set(node.id, scope);
+        stack.push(scope);
+        break;
       }
+      default:
+        break;
     }
   }
-  return { module, scopes, byNode, scopeOfCall };
+  return tree;
 }
 
-function openScope(node: Node, parent: Scope): Scope {
-  const body = node.childForFieldName('body');
-  if (node.type === 'lambda') {
-    const scope = new Scope('lambda', node, body, parent, '<lambda>');
-    collectParameters(node.childForFieldName('parameters'), scope);
-    return scope;
-  }
-  const name = node.childForFieldName('name')?.text ?? '';
-  const scope = new Scope(node.type === 'class_definition' ? 'class' : 'function', node, body, parent, name);
-  if (node.type === 'function_definition') collectParameters(node.childForFieldName('parameters'), scope);
-  collectScopeBindings(statementsOf(body), (binding) => scope.addBinding(binding));
-  return scope;
-}
-
-function collectParameters(parameters: Node | null, scope: Scope): void {
+function collectParameters(parameters: Node | null, into: Map<string, Node>): void {
   if (!parameters) return;
   for (const parameter of syntaxChildren(parameters)) {
     let name: Node | null = null;
@@ -195,23 +256,8 @@ function collectParameters(parameters: Node | null, scope: Scope): void {
         name = syntaxChildren(parameter).find((child) => child.type === 'identifier') ?? null;
         break;
     }
-    if (name) scope.params.set(name.text, name);
+    if (name) into.set(name.text, name);
   }
-}
-
-/** `name.append(value)` / `name.extend([...])`: remembered so `for p in name:` knows what `p` is. */
-function recordAppend(call: Node, scope: Scope): void {
-  const callee = call.childForFieldName('function');
-  if (callee?.type !== 'attribute') return;
-  const method = callee.childForFieldName('attribute')?.text;
-  const object = callee.childForFieldName('object');
-  if ((method !== 'append' && method !== 'extend') || object?.type !== 'identifier') return;
-  const argument = call.childForFieldName('arguments')?.namedChildren.find((child) => child !== null && child.type !== 'comment');
-  if (!argument) return;
-  const values = method === 'append' ? [argument] : argument.type === 'list' || argument.type === 'tuple' ? syntaxChildren(argument) : [];
-  const list = scope.appended.get(object.text);
-  if (list) list.push(...values);
-  else scope.appended.set(object.text, [...values]);
 }
 
 /** The identifiers bound by a `for … in` clause of a comprehension. */

@@ -33,16 +33,16 @@ const INSTANCE_KINDS = new Set<ApiKind>(['Process', 'Pool', 'Manager', 'ManagerC
 export class ValueResolver {
   private readonly memo = new Map<number, Value | null>();
   private readonly inProgress = new Set<number>();
+  private readonly selfAssignmentsByClass = new Map<Scope, Map<string, Node[]>>();
 
-  constructor(private readonly tree: ScopeTree) {}
+  constructor(
+    private readonly tree: ScopeTree,
+    private readonly text: string,
+  ) {}
 
   /** The scope that code at `node` runs in. */
   scopeAt(node: Node): Scope {
-    for (let current: Node | null = node.parent, child: Node = node; current; child = current, current = current.parent) {
-      const scope = this.tree.byNode.get(current.id);
-      if (scope && scope.body && child.id === scope.body.id) return scope;
-    }
-    return this.tree.module;
+    return this.tree.scopeAt(node.startIndex);
   }
 
   valueOf(expression: Node, scope: Scope = this.scopeAt(expression)): Value | undefined {
@@ -114,12 +114,26 @@ export class ValueResolver {
     if (!resolution) return this.unboundValue(name);
     if (resolution.parameter) return undefined;
     const values = resolution.bindings.map((binding) => this.bindingValue(binding, resolution.scope));
-    const appended = resolution.scope.appended.get(name);
-    if (appended) {
+    const appended = this.appendedTo(name, resolution.scope);
+    if (appended.length > 0) {
       const element = agree(appended.map((value) => this.valueOf(value, resolution.scope)));
       if (element) values.push({ kind: 'sequence', element });
     }
     return agree(values, true);
+  }
+
+  /** Values a scope appends to its list `name` (`name.append(Process(...))`, `name.extend([...])`). */
+  private appendedTo(name: string, scope: Scope): Node[] {
+    const values: Node[] = [];
+    for (const call of scope.calls) {
+      const method = this.text.startsWith(`${name}.append(`, call.startIndex) ? 'append' : this.text.startsWith(`${name}.extend(`, call.startIndex) ? 'extend' : undefined;
+      if (!method) continue;
+      const argument = callArguments(call).positional[0];
+      if (!argument) continue;
+      if (method === 'append') values.push(argument);
+      else if (argument.type === 'list' || argument.type === 'tuple') values.push(...syntaxChildren(argument));
+    }
+    return values;
   }
 
   /** A name bound nowhere in the file: from a `from m import *` the model knows, else a builtin. */
@@ -267,19 +281,32 @@ export class ValueResolver {
     if (firstParameter?.type !== 'identifier' || firstParameter.text !== 'self') return undefined;
     const member = this.memberOf(classScope, attribute);
     if (member) return member;
-    const values: Array<Value | undefined | null> = [];
+    const assigned = this.selfAssignments(classScope).get(attribute);
+    if (!assigned) return undefined;
+    return agree(
+      assigned.map((value) => (value.type === 'none' ? null : this.valueOf(value, this.scopeAt(value)))),
+      true,
+    );
+  }
+
+  /** `self.<attribute> = value` assignments in a class's methods, by attribute (computed once per class). */
+  private selfAssignments(classScope: Scope): Map<string, Node[]> {
+    let found = this.selfAssignmentsByClass.get(classScope);
+    if (found) return found;
+    found = new Map();
     for (const assignment of classScope.node.descendantsOfType('assignment')) {
       const left = assignment?.childForFieldName('left');
       const right = assignment?.childForFieldName('right');
-      if (!assignment || !left || !right || left.type !== 'attribute') continue;
-      if (left.childForFieldName('attribute')?.text !== attribute) continue;
+      if (!left || !right || left.type !== 'attribute') continue;
       const owner = left.childForFieldName('object');
-      if (owner?.type !== 'identifier' || owner.text !== 'self') continue;
-      const assigningScope = this.scopeAt(assignment);
-      const value = unparenthesize(right);
-      values.push(value.type === 'none' ? null : this.valueOf(value, assigningScope));
+      const attribute = left.childForFieldName('attribute')?.text;
+      if (owner?.type !== 'identifier' || owner.text !== 'self' || !attribute) continue;
+      const list = found.get(attribute);
+      if (list) list.push(unparenthesize(right));
+      else found.set(attribute, [unparenthesize(right)]);
     }
-    return agree(values, true);
+    this.selfAssignmentsByClass.set(classScope, found);
+    return found;
   }
 
   private callValue(call: Node, scope: Scope): Value | undefined {

@@ -59,6 +59,8 @@ export const unguardedCall: Rule = {
   },
   mentions: ['multiprocessing', 'concurrent', 'joblib'],
   check(facts: ModuleFacts): RuleFinding[] {
+    // Without a start site in the file, no function of it can start processes.
+    if (!facts.startsProcesses) return [];
     const findings: RuleFinding[] = [];
     const reported = new Set<number>();
     const startCalls = new Set(facts.events.startSites.map((site) => site.call.id));

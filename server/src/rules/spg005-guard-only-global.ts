@@ -1,4 +1,5 @@
 import type { Node } from 'web-tree-sitter';
+import { once } from '../analysis/once';
 import type { Binding, GlobalRead, Guard, ModuleFacts, Value } from '../analysis/facts';
 import type { Rule, RuleFinding } from './rule';
 import { codeText, DOCS_URL, GUARD_TEXT, rangeOf, related } from './common';
@@ -65,7 +66,7 @@ export const guardOnlyGlobal: Rule = {
   check(facts: ModuleFacts): RuleFinding[] {
     const findings: RuleFinding[] = [];
     const reported = new Set<string>();
-    const modifiedInGuard = lazy(() => namesModifiedInGuards(facts));
+    const modifiedInGuard = once(() => namesModifiedInGuards(facts));
     for (const reference of facts.events.workerReferences) {
       if (!facts.usesSpawn(reference.method)) continue;
       const target = facts.workers.target(reference);
@@ -186,14 +187,3 @@ function namesModifiedInGuards(facts: ModuleFacts): Map<string, Node> {
   return result;
 }
 
-function lazy<T>(compute: () => T): () => T {
-  let value: T | undefined;
-  let done = false;
-  return () => {
-    if (!done) {
-      value = compute();
-      done = true;
-    }
-    return value as T;
-  };
-}
