@@ -1,0 +1,150 @@
+import * as fs from 'node:fs';
+import { enabledRules, type AnalysisOptions } from '../analysis/analyze';
+import { ConfigError, ConfigResolver, type SpawnGuardConfig } from '../config/pyproject';
+import type { CheckArguments } from './args';
+import type { ScanProfile, ScanSettings } from './check-file';
+import type { Palette } from './colors';
+import { discoverFiles, displayPath } from './files';
+import { GithubReporter } from './formats/github';
+import { JsonReporter } from './formats/json';
+import { emptySummary, type Reporter, type RunSummary } from './formats/reporter';
+import { SarifReporter } from './formats/sarif';
+import { plural, TextReporter } from './formats/text';
+import type { StreamWriter } from './output';
+import { mentionsOf } from './prefilter';
+import type { AppliedFix } from '../fixes/fix-all';
+import type { FileReport } from './report';
+import { defaultThreadCount, scanFiles, type ScanTask } from './scan';
+
+export interface CheckIO {
+  cwd: string;
+  stdout: StreamWriter;
+  stderr: StreamWriter;
+  /** Colours for stdout (text format) and for stderr. */
+  stdoutPalette: Palette;
+  stderrPalette: Palette;
+}
+
+/** `spawn-guard check`: returns the exit status (0 nothing found, 1 findings, 2 usage/configuration/I/O error). */
+export async function runCheck(args: CheckArguments, io: CheckIO): Promise<number> {
+  const { cwd, stderr } = io;
+  const warn = (message: string) => stderr.line(`${io.stderrPalette.yellow(io.stderrPalette.bold('warning'))}: ${message}`);
+  const fail = (message: string) => stderr.line(`${io.stderrPalette.red(io.stderrPalette.bold('error'))}: ${message}`);
+
+  const resolver = new ConfigResolver(readTextFileIfExists);
+  let discovery;
+  try {
+    discovery = discoverFiles(args.paths, resolver, { cwd, exclude: args.exclude, forceExclude: args.forceExclude });
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    fail(`invalid configuration in ${error.message}`);
+    return 2;
+  }
+
+  const summary = emptySummary(args.mode);
+  for (const message of discovery.errors) {
+    fail(message);
+    summary.ioErrors.push(message);
+  }
+  for (const message of discovery.warnings) warn(message);
+
+  const profiles: ScanProfile[] = [];
+  const profileOf = new Map<SpawnGuardConfig, number>();
+  const tasks: ScanTask[] = discovery.files.map((file) => {
+    let profile = profileOf.get(file.config);
+    if (profile === undefined) {
+      profile = profiles.push(scanProfile(file.config, args)) - 1;
+      profileOf.set(file.config, profile);
+    }
+    return { path: file.path, profile };
+  });
+  const settings: ScanSettings = { mode: args.mode, cwd, profiles };
+  const reporter = args.mode === 'diff' ? undefined : createReporter(args, io);
+
+  for await (const report of scanFiles(tasks, settings, args.threads ?? defaultThreadCount(tasks.length))) {
+    const name = displayPath(report.path, cwd);
+    if (report.error !== undefined) {
+      fail(`${name}: ${report.error}`);
+      summary.ioErrors.push(`${name}: ${report.error}`);
+    } else {
+      summary.filesChecked++;
+      if (report.skipped) summary.filesSkipped++;
+    }
+    if (args.mode !== 'check' && report.syntaxError && report.findings.length > 0) {
+      warn(`${name}: not fixed: the file has syntax errors`);
+    }
+    if (report.applied.length > 0) {
+      summary.fixesApplied += report.applied.length;
+      summary.findingsFixed += report.fixedFindings;
+      summary.filesFixed++;
+      if (args.mode === 'fix') stderr.line(`Fixed ${name}: ${describeFixes(report.applied)}`);
+    }
+    if (args.mode === 'diff') io.stdout.write(report.diff);
+    else countFindings(summary, report);
+    reporter?.file(report);
+    await Promise.all([io.stdout.ready(), stderr.ready()]);
+  }
+
+  if (reporter) reporter.finish(summary);
+  else stderr.line(summary.fixesApplied > 0 ? `Would apply ${plural(summary.fixesApplied, 'fix')} to ${plural(summary.filesFixed, 'file')}.` : 'No fixes available.');
+
+  if (summary.ioErrors.length > 0) return 2;
+  if (args.exitZero) return 0;
+  if (args.mode === 'diff') return summary.fixesApplied > 0 ? 1 : 0;
+  return summary.findings > 0 ? 1 : 0;
+}
+
+/**
+ * The analysis options for files under `config`, with the command line layered on top as ruff layers
+ * it: --select replaces the configured selection (select and ignore), --ignore adds to it.
+ */
+function scanProfile(config: SpawnGuardConfig, args: CheckArguments): ScanProfile {
+  const options: AnalysisOptions = {
+    select: args.select ?? config.select,
+    ignore: args.select ? args.ignore : [...config.ignore, ...args.ignore],
+    severity: config.severity,
+  };
+  return { options, mentions: args.prefilter ? mentionsOf(enabledRules(options)) : null };
+}
+
+function createReporter(args: CheckArguments, io: CheckIO): Reporter {
+  switch (args.format) {
+    case 'text':
+      return new TextReporter(io.stdout, io.cwd, io.stdoutPalette);
+    case 'json':
+      return new JsonReporter(io.stdout);
+    case 'sarif':
+      return new SarifReporter(io.stdout, io.cwd);
+    case 'github':
+      return new GithubReporter(io.stdout, io.cwd);
+  }
+}
+
+function countFindings(summary: RunSummary, report: FileReport): void {
+  for (const finding of report.findings) {
+    summary.findings++;
+    summary.bySeverity[finding.severity]++;
+    if (finding.fix) summary.fixable++;
+  }
+}
+
+/** `Add main guard (SPG001, SPG002); Move worker to module level (SPG003)`. */
+function describeFixes(applied: readonly AppliedFix[]): string {
+  const codesByTitle = new Map<string, Set<string>>();
+  for (const fix of applied) {
+    const codes = codesByTitle.get(fix.title) ?? new Set<string>();
+    codes.add(fix.code);
+    codesByTitle.set(fix.title, codes);
+  }
+  return [...codesByTitle].map(([title, codes]) => `${title} (${[...codes].join(', ')})`).join('; ');
+}
+
+function readTextFileIfExists(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw error;
+  }
+}

@@ -1,0 +1,126 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ConfigResolver, isExcluded, type SpawnGuardConfig } from '../config/pyproject';
+import { describeIoError } from './source';
+
+/** Directories that never hold the user's own source (environments, caches, version control). */
+export const SKIPPED_DIRECTORIES: ReadonlySet<string> = new Set([
+  '.git',
+  '.hg',
+  '.svn',
+  '.venv',
+  'venv',
+  'node_modules',
+  '__pycache__',
+  '.tox',
+  '.nox',
+  '.mypy_cache',
+  '.pytest_cache',
+  '.ruff_cache',
+]);
+
+/** Extensions of the files a directory walk collects (`.pyi` stubs never run, so they are left out). */
+export const PYTHON_EXTENSIONS: ReadonlySet<string> = new Set(['.py', '.pyw']);
+
+export interface DiscoveredFile {
+  /** Absolute path. */
+  path: string;
+  /** The configuration that applies to it (nearest pyproject.toml). */
+  config: SpawnGuardConfig;
+}
+
+export interface Discovery {
+  /** Sorted by path, without duplicates. */
+  files: DiscoveredFile[];
+  /** Paths that could not be read (missing, unreadable): each makes the run end with exit status 2. */
+  errors: string[];
+  /** Paths given on the command line that hold no Python file. */
+  warnings: string[];
+}
+
+export interface DiscoveryOptions {
+  cwd: string;
+  /** Extra exclude globs from the command line, relative to `cwd`. */
+  exclude: readonly string[];
+  /** Apply excludes to files named on the command line too (for pre-commit and editors). */
+  forceExclude: boolean;
+}
+
+/**
+ * Collects the Python files to check from the command-line paths: a file is taken as it is, a directory
+ * is walked recursively, leaving out SKIPPED_DIRECTORIES and whatever the nearest configuration (or
+ * --exclude) excludes. Symbolic links to files are followed; links to directories are not (no cycles).
+ * Throws ConfigError when a configuration on the way is invalid.
+ */
+export function discoverFiles(paths: readonly string[], resolver: ConfigResolver, options: DiscoveryOptions): Discovery {
+  const commandLine: SpawnGuardConfig = {
+    file: undefined,
+    root: options.cwd,
+    select: undefined,
+    ignore: [],
+    severity: {},
+    exclude: [...options.exclude],
+  };
+  const excluded = (file: string, config: SpawnGuardConfig) => isExcluded(config, file) || isExcluded(commandLine, file);
+  const found = new Map<string, DiscoveredFile>();
+  const errors: string[] = [];
+  const warnings: string[] = [];
+
+  const walk = (directory: string): number => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(directory, { withFileTypes: true });
+    } catch (error) {
+      errors.push(`${displayPath(directory, options.cwd)}: cannot read directory: ${describeIoError(error)}`);
+      return 0;
+    }
+    const config = resolver.forDirectory(directory);
+    let count = 0;
+    for (const entry of entries) {
+      const full = path.join(directory, entry.name);
+      if (entry.isDirectory()) {
+        if (!SKIPPED_DIRECTORIES.has(entry.name) && !excluded(full, config)) count += walk(full);
+      } else if (PYTHON_EXTENSIONS.has(path.extname(entry.name)) && (entry.isFile() || isLinkToFile(full))) {
+        if (excluded(full, config)) continue;
+        found.set(full, { path: full, config });
+        count++;
+      }
+    }
+    return count;
+  };
+
+  for (const given of paths) {
+    const absolute = path.resolve(options.cwd, given);
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(absolute);
+    } catch (error) {
+      errors.push(`${given}: ${describeIoError(error)}`);
+      continue;
+    }
+    if (stat.isDirectory()) {
+      if (options.forceExclude && excluded(absolute, resolver.forDirectory(path.dirname(absolute)))) continue;
+      if (walk(absolute) === 0) warnings.push(`${given}: no Python files found`);
+    } else {
+      const config = resolver.forFile(absolute);
+      if (options.forceExclude && excluded(absolute, config)) continue;
+      found.set(absolute, { path: absolute, config });
+    }
+  }
+  const files = [...found.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { files, errors, warnings };
+}
+
+/** How a path is shown: relative to the working directory when it is below it, else absolute. */
+export function displayPath(file: string, cwd: string): string {
+  const relative = path.relative(cwd, file);
+  return relative === '' ? '.' : relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
+}
+
+function isLinkToFile(file: string): boolean {
+  try {
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,48 @@
+import type { Severity } from '../../analysis/types';
+import type { CheckMode } from '../check-file';
+import type { FileReport } from '../report';
+
+export const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
+export type OutputFormat = (typeof FORMATS)[number];
+
+/** Totals of a run, for the closing summary and the exit status. */
+export interface RunSummary {
+  mode: CheckMode;
+  /** Files read (parsed or skipped by the prefilter). */
+  filesChecked: number;
+  /** Files skipped unparsed by the prefilter. */
+  filesSkipped: number;
+  /** Findings reported (with --fix: those that remain). */
+  findings: number;
+  bySeverity: Record<Severity, number>;
+  /** Reported findings that have a fix. */
+  fixable: number;
+  /** --fix: fixes written; --diff: fixes shown. */
+  fixesApplied: number;
+  /** --fix: findings the fixes removed. */
+  findingsFixed: number;
+  filesFixed: number;
+  /** Paths that could not be read, checked or written. */
+  ioErrors: string[];
+}
+
+export function emptySummary(mode: CheckMode): RunSummary {
+  return {
+    mode,
+    filesChecked: 0,
+    filesSkipped: 0,
+    findings: 0,
+    bySeverity: { error: 0, warning: 0, info: 0, hint: 0 },
+    fixable: 0,
+    fixesApplied: 0,
+    findingsFixed: 0,
+    filesFixed: 0,
+    ioErrors: [],
+  };
+}
+
+/** Prints findings in one output format: file by file as they come, in file order, then the end. */
+export interface Reporter {
+  file(report: FileReport): void;
+  finish(summary: RunSummary): void;
+}

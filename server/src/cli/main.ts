@@ -1,0 +1,54 @@
+import { RULES, ruleByCode } from '../rules/registry';
+import { parseCommandLine, UsageError } from './args';
+import { runCheck } from './check-command';
+import { paletteFor } from './colors';
+import { StreamWriter } from './output';
+import { formatRuleDocs } from './rule-docs';
+import { packageVersion } from './version';
+
+/** The `spawn-guard` command line (bin/spawn-guard.js loads this module, bundled as dist/cli.js). */
+async function main(argv: readonly string[]): Promise<number> {
+  const stdout = new StreamWriter(process.stdout);
+  const stderr = new StreamWriter(process.stderr);
+  const stderrPalette = paletteFor(process.stderr, process.env);
+  try {
+    const command = parseCommandLine(argv);
+    switch (command.kind) {
+      case 'help':
+        stdout.write(command.text);
+        return 0;
+      case 'version':
+        stdout.line(`spawn-guard ${packageVersion()}`);
+        return 0;
+      case 'rule': {
+        const rules = command.codes.length === 0 ? RULES : command.codes.map((code) => ruleByCode(code)!);
+        stdout.write(rules.map(formatRuleDocs).join('\n'));
+        return 0;
+      }
+      case 'check':
+        return await runCheck(command.args, {
+          cwd: process.cwd(),
+          stdout,
+          stderr,
+          stdoutPalette: paletteFor(process.stdout, process.env),
+          stderrPalette,
+        });
+    }
+  } catch (error) {
+    const message = error instanceof UsageError ? error.message : `internal error (please report it): ${(error as Error).stack ?? String(error)}`;
+    stderr.line(`${stderrPalette.red(stderrPalette.bold('error'))}: ${message}`);
+    return 2;
+  } finally {
+    await Promise.all([stdout.flush(), stderr.flush()]);
+  }
+}
+
+// Output piped into a reader that stops early (`| head`) is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
+main(process.argv.slice(2)).then((status) => {
+  process.exitCode = status;
+});

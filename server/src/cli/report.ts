@@ -1,0 +1,133 @@
+import { computeLineStarts } from '../analysis/document';
+import type { Applicability, Finding, Fix, Position, Severity } from '../analysis/types';
+import type { AppliedFix } from '../fixes/fix-all';
+import { ruleByCode } from '../rules/registry';
+
+/**
+ * What the CLI reports per file, as plain data: it crosses from the worker threads by structured clone,
+ * and its findings are already in the shape of ruff's JSON output.
+ */
+
+/** 1-based row and 1-based column in Unicode code points, as ruff reports them. */
+export interface Location {
+  row: number;
+  column: number;
+}
+
+export interface ReportedEdit {
+  content: string;
+  location: Location;
+  end_location: Location;
+}
+
+export interface ReportedFix {
+  message: string;
+  applicability: Applicability;
+  edits: ReportedEdit[];
+}
+
+export interface ReportedRelated {
+  message: string;
+  location: Location;
+  end_location: Location;
+}
+
+/** One finding in the shape of an item of ruff's JSON output, plus `severity`, `rule` and `related`. */
+export interface ReportedFinding {
+  filename: string;
+  code: string;
+  rule: string;
+  message: string;
+  severity: Severity;
+  location: Location;
+  end_location: Location;
+  url: string | null;
+  /** The row a `# noqa` comment must be on to silence it. */
+  noqa_row: number;
+  fix: ReportedFix | null;
+  related: ReportedRelated[];
+}
+
+export interface FileReport {
+  /** Absolute path. */
+  path: string;
+  /** In document order. With --fix, those that remain after fixing. */
+  findings: ReportedFinding[];
+  /** Why the file could not be checked (or, with --fix, written); it then counts as an I/O error. */
+  error?: string;
+  /** Not parsed: it mentions nothing the enabled rules look for. */
+  skipped: boolean;
+  /** The file has syntax errors, so it gets no fixes. */
+  syntaxError: boolean;
+  /** --fix: the fixes written to the file; --diff: those the diff shows. */
+  applied: AppliedFix[];
+  /** --fix: how many findings the fixes removed (one fix often settles several). */
+  fixedFindings: number;
+  /** --diff: the unified diff of the fixes (empty when nothing would change). */
+  diff: string;
+}
+
+export function emptyReport(path: string): FileReport {
+  return { path, findings: [], skipped: false, syntaxError: false, applied: [], fixedFindings: 0, diff: '' };
+}
+
+/** Converts LSP positions (0-based, UTF-16) of one text to ruff locations (1-based, code points). */
+export class LocationMapper {
+  private readonly lineStarts: number[];
+
+  constructor(private readonly text: string) {
+    this.lineStarts = computeLineStarts(text);
+  }
+
+  location(position: Position): Location {
+    const line = Math.min(Math.max(position.line, 0), this.lineStarts.length - 1);
+    const start = this.lineStarts[line];
+    const prefix = this.text.slice(start, start + Math.max(position.character, 0));
+    return { row: line + 1, column: codePointCount(prefix) + 1 };
+  }
+}
+
+export function reportFinding(filename: string, mapper: LocationMapper, finding: Finding, fix: Fix | undefined): ReportedFinding {
+  return {
+    filename,
+    code: finding.code,
+    rule: finding.rule,
+    message: finding.message,
+    severity: finding.severity,
+    location: mapper.location(finding.range.start),
+    end_location: mapper.location(finding.range.end),
+    url: ruleByCode(finding.code)?.docs.url ?? null,
+    noqa_row: finding.range.start.line + 1,
+    fix: fix
+      ? {
+          message: fix.title,
+          applicability: fix.applicability,
+          edits: fix.edits.map((edit) => ({
+            content: edit.newText,
+            location: mapper.location(edit.range.start),
+            end_location: mapper.location(edit.range.end),
+          })),
+        }
+      : null,
+    related: finding.related.map((related) => ({
+      message: related.message,
+      location: mapper.location(related.range.start),
+      end_location: mapper.location(related.range.end),
+    })),
+  };
+}
+
+function codePointCount(text: string): number {
+  let count = text.length;
+  for (let i = 0; i < text.length - 1; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit >= 0xd800 && unit <= 0xdbff) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        count--;
+        i++;
+      }
+    }
+  }
+  return count;
+}

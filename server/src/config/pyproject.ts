@@ -1,0 +1,242 @@
+import * as path from 'node:path';
+import picomatch from 'picomatch';
+import { parse as parseToml, TomlError } from 'smol-toml';
+import { SEVERITIES, type Severity } from '../analysis/types';
+import { RULES } from '../rules/registry';
+
+/**
+ * `[tool.spawn-guard]` in pyproject.toml: which rules run, their severities, and which paths are left
+ * out. Parsing and validation take text, and finding the file takes a read function, so the CLI (real
+ * file system) and the language server (workspace files) share this code.
+ */
+
+export const PYPROJECT_FILE = 'pyproject.toml';
+const SECTION = '[tool.spawn-guard]';
+
+export interface SpawnGuardConfig {
+  /** The pyproject.toml it was read from; undefined for the defaults (no configuration found). */
+  file: string | undefined;
+  /** The directory `exclude` globs are relative to: the one holding the pyproject.toml. */
+  root: string;
+  /** Rule codes or prefixes to run; undefined means every rule. */
+  select: string[] | undefined;
+  ignore: string[];
+  severity: Record<string, Severity>;
+  exclude: string[];
+}
+
+const KEYS = ['select', 'ignore', 'severity', 'exclude'] as const;
+
+/** A configuration that cannot be used, with the file it is in and why. */
+export class ConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+  ) {
+    super(`${file}: ${reason}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** The configuration used where no pyproject.toml has a `[tool.spawn-guard]` table. */
+export function defaultConfig(root: string): SpawnGuardConfig {
+  return { file: undefined, root, select: undefined, ignore: [], severity: {}, exclude: [] };
+}
+
+/**
+ * Reads `[tool.spawn-guard]` from the text of the pyproject.toml at `file`. Returns undefined when the
+ * file has no such table. Throws ConfigError for invalid TOML, unknown keys, wrong types, unknown rule
+ * codes and unknown severities.
+ */
+export function parsePyproject(text: string, file: string): SpawnGuardConfig | undefined {
+  let document: Record<string, unknown>;
+  try {
+    document = parseToml(text);
+  } catch (error) {
+    if (error instanceof TomlError) {
+      const reason = error.message.replace(/^Invalid TOML document: /, '').split('\n')[0];
+      throw new ConfigError(file, `invalid TOML at line ${error.line}, column ${error.column}: ${reason}`);
+    }
+    throw error;
+  }
+  const tool = document.tool;
+  if (!isTable(tool) || !('spawn-guard' in tool)) return undefined;
+  const section = tool['spawn-guard'];
+  if (!isTable(section)) throw new ConfigError(file, `${SECTION} must be a table, got ${describe(section)}`);
+
+  const config = defaultConfig(path.dirname(file));
+  config.file = file;
+  for (const [key, value] of Object.entries(section)) {
+    const fail = (reason: string): never => {
+      throw new ConfigError(file, `${SECTION} ${key}: ${reason}`);
+    };
+    switch (key) {
+      case 'select':
+      case 'ignore': {
+        const selectors = stringList(value, fail).map((selector) => selector.trim().toUpperCase());
+        for (const selector of selectors) {
+          const problem = ruleSelectorProblem(selector);
+          if (problem) fail(problem);
+        }
+        if (key === 'select') config.select = selectors;
+        else config.ignore = selectors;
+        break;
+      }
+      case 'severity':
+        config.severity = severityTable(value, fail);
+        break;
+      case 'exclude':
+        config.exclude = stringList(value, fail);
+        for (const pattern of config.exclude) if (pattern.trim() === '') fail('empty glob pattern');
+        break;
+      default:
+        throw new ConfigError(file, `unknown key ${JSON.stringify(key)} in ${SECTION} (expected one of: ${KEYS.join(', ')})`);
+    }
+  }
+  return config;
+}
+
+/**
+ * Why `selector` is not a rule selector (ruff style: a code, a prefix of codes, or `ALL`); undefined when
+ * it is one. Also used for the CLI's --select and --ignore.
+ */
+export function ruleSelectorProblem(selector: string): string | undefined {
+  const upper = selector.trim().toUpperCase();
+  if (upper === '') return 'empty rule selector';
+  if (upper === 'ALL' || RULES.some((rule) => rule.code.startsWith(upper))) return undefined;
+  return `unknown rule code or prefix ${JSON.stringify(selector)} (known: ${knownCodes()}, or ALL)`;
+}
+
+function severityTable(value: unknown, fail: (reason: string) => never): Record<string, Severity> {
+  if (!isTable(value)) fail(`expected a table of rule code to severity, e.g. { SPG008 = "info" }, got ${describe(value)}`);
+  const severity: Record<string, Severity> = {};
+  for (const [key, level] of Object.entries(value as Record<string, unknown>)) {
+    const code = key.trim().toUpperCase();
+    if (!RULES.some((rule) => rule.code === code)) fail(`unknown rule code ${JSON.stringify(key)} (known: ${knownCodes()})`);
+    if (typeof level !== 'string' || !(SEVERITIES as readonly string[]).includes(level)) {
+      fail(`${key}: expected one of ${SEVERITIES.map((s) => JSON.stringify(s)).join(', ')}, got ${describe(level)}`);
+    }
+    severity[code] = level as Severity;
+  }
+  return severity;
+}
+
+function stringList(value: unknown, fail: (reason: string) => never): string[] {
+  if (!Array.isArray(value)) fail(`expected a list of strings, got ${describe(value)}`);
+  const list = value as unknown[];
+  const bad = list.find((item) => typeof item !== 'string');
+  if (bad !== undefined) fail(`expected a list of strings, found ${describe(bad)}`);
+  return list as string[];
+}
+
+function knownCodes(): string {
+  return RULES.length > 0 ? RULES.map((rule) => rule.code).join(', ') : 'none registered';
+}
+
+function isTable(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
+}
+
+function describe(value: unknown): string {
+  if (Array.isArray(value)) return 'a list';
+  if (value instanceof Date) return 'a date';
+  if (isTable(value)) return 'a table';
+  if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
+  return `${typeof value} ${String(value)}`;
+}
+
+/** Reads a text file; undefined when it does not exist. May throw for other I/O errors. */
+export type ReadTextFile = (file: string) => string | undefined;
+
+/**
+ * Finds the configuration that applies to a directory: the nearest pyproject.toml at or above it that
+ * has a `[tool.spawn-guard]` table (as ruff does with `[tool.ruff]`: a pyproject.toml without the table
+ * does not stop the search). Results, errors included, are cached per directory; clear() after a
+ * pyproject.toml changes.
+ */
+export class ConfigResolver {
+  private readonly byDirectory = new Map<string, SpawnGuardConfig | ConfigError>();
+
+  constructor(private readonly readTextFile: ReadTextFile) {}
+
+  /** The configuration for files in `directory` (absolute). Throws ConfigError. */
+  forDirectory(directory: string): SpawnGuardConfig {
+    const resolved = this.resolve(path.resolve(directory));
+    if (resolved instanceof ConfigError) throw resolved;
+    return resolved;
+  }
+
+  /** The configuration for `file` (absolute). Throws ConfigError. */
+  forFile(file: string): SpawnGuardConfig {
+    return this.forDirectory(path.dirname(path.resolve(file)));
+  }
+
+  clear(): void {
+    this.byDirectory.clear();
+  }
+
+  private resolve(directory: string): SpawnGuardConfig | ConfigError {
+    const cached = this.byDirectory.get(directory);
+    if (cached) return cached;
+    let resolved: SpawnGuardConfig | ConfigError;
+    try {
+      const own = this.read(path.join(directory, PYPROJECT_FILE));
+      const parent = path.dirname(directory);
+      resolved = own ?? (parent === directory ? defaultConfig(directory) : this.resolve(parent));
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      resolved = error;
+    }
+    this.byDirectory.set(directory, resolved);
+    return resolved;
+  }
+
+  private read(file: string): SpawnGuardConfig | undefined {
+    let text: string | undefined;
+    try {
+      text = this.readTextFile(file);
+    } catch (error) {
+      throw new ConfigError(file, `cannot read: ${(error as Error).message}`);
+    }
+    return text === undefined ? undefined : parsePyproject(text, file);
+  }
+}
+
+interface ExcludeMatcher {
+  (relativePath: string): boolean;
+}
+
+const matchers = new WeakMap<SpawnGuardConfig, ExcludeMatcher>();
+
+/**
+ * Whether `file` (absolute) is left out by the configuration's `exclude` globs (picomatch). As in ruff, a
+ * pattern without a slash (`build`, `gen_*.py`) matches a file or directory of that name anywhere below
+ * the configuration's root; a pattern with a slash (`scripts/*.py`) matches the path relative to it. A
+ * path is excluded when it or one of its parent directories below the root matches.
+ */
+export function isExcluded(config: SpawnGuardConfig, file: string): boolean {
+  if (config.exclude.length === 0) return false;
+  const relative = path.relative(config.root, path.resolve(file));
+  if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) return false;
+  const matcher = matcherFor(config);
+  const parts = relative.split(path.sep);
+  for (let depth = 1; depth <= parts.length; depth++) {
+    if (matcher(parts.slice(0, depth).join('/'))) return true;
+  }
+  return false;
+}
+
+function matcherFor(config: SpawnGuardConfig): ExcludeMatcher {
+  let matcher = matchers.get(config);
+  if (!matcher) {
+    // picomatch's basename option misbehaves for patterns that contain a slash, so the two kinds are split.
+    const patterns = config.exclude.map((pattern) => pattern.replace(/^\.\//, '').replace(/\/+$/, ''));
+    const byName = patterns.filter((pattern) => !pattern.includes('/'));
+    const byPath = patterns.filter((pattern) => pattern.includes('/'));
+    const matchName = byName.length > 0 ? picomatch(byName, { dot: true, basename: true }) : () => false;
+    const matchPath = byPath.length > 0 ? picomatch(byPath, { dot: true }) : () => false;
+    matcher = (relativePath: string) => matchName(relativePath) || matchPath(relativePath);
+    matchers.set(config, matcher);
+  }
+  return matcher;
+}
