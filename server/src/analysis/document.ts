@@ -4,7 +4,8 @@ import type { Position, Range } from './types';
 
 /**
  * A Python document with its syntax tree. Edits are applied to the tree (`tree.edit`) and the text is
- * reparsed with the old tree, so a keystroke costs an incremental parse, not a full one.
+ * reparsed with the old tree, so a keystroke costs an incremental parse, not a full one, unless it
+ * leaves the code broken (see applyEdit).
  */
 export class ParsedDocument {
   private _text: string;
@@ -43,7 +44,14 @@ export class ParsedDocument {
       newEndPosition: this.pointAt(newEndIndex),
     };
     this._tree.edit(edit);
-    const next = this.parser.parse(this._text, this._tree);
+    let next = this.parser.parse(this._text, this._tree);
+    if (next.rootNode.hasError) {
+      // Tree-sitter's error recovery depends on the old tree: an incremental parse of broken code can
+      // give another tree than a fresh parse of the same text (tree-sitter#1444, #1645), and so other
+      // findings. Broken code is parsed afresh, so the tree is a function of the text alone.
+      next.delete();
+      next = this.parser.parse(this._text);
+    }
     this._tree.delete();
     this._tree = next;
   }

@@ -1,0 +1,28 @@
+import * as assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { analyze } from '../../server/src/analysis/analyze';
+import { ParsedDocument } from '../../server/src/analysis/document';
+import { sharedParser } from '../helpers/parser';
+
+/** Failing cases the property tests found once, kept as plain tests. */
+describe('regressions found by the property tests', () => {
+  it('an edit that leaves the code broken gives the tree and findings of a fresh parse', async () => {
+    // Found by incremental.test.ts: tree-sitter's incremental error recovery put the Pool call inside
+    // the guard's broken block differently than a fresh parse did, and SPG001 appeared only while typing.
+    const parser = await sharedParser();
+    const before = 'from multiprocessing import Pool\nif __name__ == "__main__":\n\tif _!="":\n\t"""i';
+    const after = '\tPool(2).map(abs, [1])\n';
+    const document = new ParsedDocument(parser, before + after);
+    const fresh = parser.parse(before + '":\n ' + after);
+    try {
+      const at = document.positionAt(before.length);
+      document.applyEdit({ start: at, end: at }, '":\n ');
+      assert.equal(document.text, before + '":\n ' + after);
+      assert.equal(document.tree.rootNode.toString(), fresh.rootNode.toString());
+      assert.deepEqual(analyze(document).findings, analyze({ text: document.text, tree: fresh }).findings);
+    } finally {
+      fresh.delete();
+      document.dispose();
+    }
+  });
+});
