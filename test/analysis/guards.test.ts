@@ -1,28 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Node, Tree } from 'web-tree-sitter';
-import { buildModuleFacts, type ModuleFacts } from '../../server/src/analysis/facts';
-import { sharedParser } from '../helpers/parser';
-
-async function withFacts(text: string, body: (facts: ModuleFacts, tree: Tree) => void): Promise<void> {
-  const tree = (await sharedParser()).parse(text);
-  try {
-    body(buildModuleFacts(tree.rootNode, text), tree);
-  } finally {
-    tree.delete();
-  }
-}
-
-/** The first node whose text is `snippet` (the innermost one when several share the range). */
-function nodeAt(root: Node, snippet: string, text: string): Node {
-  const index = text.indexOf(snippet);
-  assert.ok(index >= 0, `snippet not found: ${snippet}`);
-  const node = root.descendantForIndex(index, index + snippet.length);
-  assert.ok(node, `no node for ${snippet}`);
-  let current: Node = node;
-  while (current.text !== snippet && current.parent) current = current.parent;
-  return current;
-}
+import type { ModuleFacts } from '../../server/src/analysis/facts';
+import { nodeAt, withFacts } from '../helpers/facts';
 
 const verdicts = (facts: ModuleFacts) => facts.guards.map((guard) => `${guard.form}:${guard.verdict}`);
 
@@ -47,7 +26,7 @@ describe('guard recognition', () => {
     it(`accepts ${JSON.stringify(text.split('\n').find((line) => line.includes('__name__')) ?? text)}`, () =>
       withFacts(text, (facts, tree) => {
         assert.deepEqual(verdicts(facts), [`${form}:correct`]);
-        assert.equal(facts.isImportTime(nodeAt(tree.rootNode, 'run()', text)), false);
+        assert.equal(facts.isImportTime(nodeAt(tree.rootNode, text, 'run()')), false);
       }));
   }
 
@@ -75,9 +54,9 @@ describe('guard recognition', () => {
   it('runs code after the guard and in its else branch at import time', () => {
     const text = 'if __name__ == "__main__":\n    a()\nelse:\n    b()\nc()\n';
     return withFacts(text, (facts, tree) => {
-      assert.equal(facts.isImportTime(nodeAt(tree.rootNode, 'a()', text)), false);
-      assert.equal(facts.isImportTime(nodeAt(tree.rootNode, 'b()', text)), true);
-      assert.equal(facts.isImportTime(nodeAt(tree.rootNode, 'c()', text)), true);
+      assert.equal(facts.isImportTime(nodeAt(tree.rootNode, text, 'a()')), false);
+      assert.equal(facts.isImportTime(nodeAt(tree.rootNode, text, 'b()')), true);
+      assert.equal(facts.isImportTime(nodeAt(tree.rootNode, text, 'c()')), true);
     });
   });
 
@@ -119,12 +98,12 @@ describe('import-time classification', () => {
   };
   for (const [snippet, importTime] of Object.entries(expected)) {
     it(`${snippet} ${importTime ? 'runs' : 'does not run'} at import time`, () =>
-      withFacts(text, (facts, tree) => assert.equal(facts.isImportTime(nodeAt(tree.rootNode, snippet, text)), importTime)));
+      withFacts(text, (facts, tree) => assert.equal(facts.isImportTime(nodeAt(tree.rootNode, text, snippet)), importTime)));
   }
 
   it('treats the body of a guard that is true in children as import time', () => {
     const body = 'if __name__ in ("__main__", "__mp_main__"):\n    run()\n';
-    return withFacts(body, (facts, tree) => assert.equal(facts.isImportTime(nodeAt(tree.rootNode, 'run()', body)), true));
+    return withFacts(body, (facts, tree) => assert.equal(facts.isImportTime(nodeAt(tree.rootNode, body, 'run()')), true));
   });
 
   it('never throws on half-typed code', () =>

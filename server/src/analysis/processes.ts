@@ -72,7 +72,12 @@ export function collectProcessEvents(tree: ScopeTree, resolver: ValueResolver, t
   const events: ProcessEvents = { startSites: [], workerReferences: [], threadStarts: [], startMethodCalls: [], forkOnlyUses: [] };
   const filter = new CalleeFilter(tree, text);
   const visit = (scope: Scope) => {
-    for (const call of scope.calls) if (filter.mayMatter(call)) classifyCall(call, scope, resolver, events);
+    const calls = scope.calls;
+    for (let i = 0; i < calls.length; i++) {
+      // `A(x).m(y)` and its inner `A(x)` start at the same offset (outer first): the text tells nothing of the outer callee.
+      const calleeIsCall = calls[i + 1]?.startIndex === calls[i].startIndex;
+      if (calleeIsCall || filter.mayMatter(calls[i])) classifyCall(calls[i], scope, resolver, events);
+    }
   };
   visit(tree.module);
   for (const scope of tree.scopes) visit(scope);
