@@ -44,6 +44,12 @@ describe('incremental analysis agrees with a fresh parse', () => {
         try {
           applyRandomEdits(document, edits);
           assert.deepEqual(analyze(document).findings, freshFindings(parser, document.text));
+          const fresh = parser.parse(document.text);
+          try {
+            assert.equal(document.tree.rootNode.toString(), fresh.rootNode.toString(), 'the incremental tree differs from a fresh one');
+          } finally {
+            fresh.delete();
+          }
         } finally {
           document.dispose();
         }
