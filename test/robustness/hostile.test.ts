@@ -10,7 +10,7 @@ import { fixesFor } from '../../server/src/fixes/registry';
 import { documentUri, INTERNAL_ERROR, LspTestClient } from '../helpers/lsp';
 import { sharedParser } from '../helpers/parser';
 import { REPO_ROOT } from '../helpers/paths';
-import { hostileDocuments, type HostileDocument } from './hostile-documents';
+import { hostileDocuments } from './hostile-documents';
 
 const DOCUMENTS = hostileDocuments();
 

@@ -20,7 +20,7 @@ function freshFindings(parser: PythonParser, text: string): Finding[] {
   }
 }
 
-/** Applies `edits` one by one, as an editor sends them, and returns the ranges it used. */
+/** Applies `edits` one by one, as an editor sends them, checking each against the LSP text model. */
 function applyRandomEdits(document: ParsedDocument, edits: readonly RandomEdit[], afterEach?: () => void): void {
   for (const edit of edits) {
     const { start, end } = editSpan(document.text, edit);
