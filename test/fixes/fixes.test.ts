@@ -121,7 +121,7 @@ describe('files that get no fix', () => {
       'LIMIT = 3',
       '',
       'def work(x):',
-      '    return x',
+      '    return x * LIMIT',
       '',
       'if __name__ == "__main__":',
       '    with mp.Pool(2) as pool:',

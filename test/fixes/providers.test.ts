@@ -57,7 +57,7 @@ describe('add-main-guard', () => {
     });
   });
 
-  it('keeps imports behind try/except, constants, __all__ names and guard variables at module level', async () => {
+  it('keeps imports behind try/except, __all__ names and guard variables at module level, not constants only the script reads', async () => {
     const result = await wrapped(
       lines(
         'try:',
@@ -83,10 +83,10 @@ describe('add-main-guard', () => {
         'except ImportError:',
         '    numpy = None',
         '__all__ = ["results"]',
-        'LIMIT = (1, -2)',
         'IS_MAIN = __name__ == "__main__"',
         'results = [1]',
         'if IS_MAIN:',
+        '    LIMIT = (1, -2)',
         '    print(LIMIT)',
         '    print(results)',
       ),
@@ -110,10 +110,10 @@ describe('add-main-guard', () => {
   });
 
   it('writes the guard with the quotes the file uses, and keeps a missing final line break missing', async () => {
-    const result = await wrapped("import multiprocessing as mp\r\nname = 'x'\r\nmp.Process(target=print, args=('a',)).start()");
+    const result = await wrapped("import multiprocessing as mp\r\nname = 'x'\r\nmp.Process(target=print, args=(name,)).start()");
     assert.deepEqual(result, {
       applicability: 'safe',
-      text: "import multiprocessing as mp\r\nname = 'x'\r\n\r\nif __name__ == '__main__':\r\n    mp.Process(target=print, args=('a',)).start()",
+      text: "import multiprocessing as mp\r\n\r\nif __name__ == '__main__':\r\n    name = 'x'\r\n    mp.Process(target=print, args=(name,)).start()",
     });
   });
 

@@ -4,15 +4,16 @@
  * `spawnGuard.addMainGuard` command, through addMainGuard().
  *
  * What stays at module level: imports, defs and classes; `from __future__` imports, the docstring and
- * the comments heading the file; literal constants and dunder metadata (`__all__ = […]`); `if`/`try`
- * statements made only of such things (`try: import x / except ImportError: x = None`); other guards;
- * and every statement that binds or changes in place (`parser.add_argument(…)`, `CONFIG["k"] = …`) a
- * name that what stays reads: function bodies (what workers run in a child), decorators, default
- * values, class bodies, guard conditions and the names listed in `__all__`, transitively. Everything
- * else runs only in the parent afterwards, in its original order.
+ * the comments heading the file; dunder metadata (`__all__ = […]`); `if`/`try` statements made only of
+ * such things (`try: import x / except ImportError: x = None`); other guards; and every statement
+ * that binds or changes in place (`parser.add_argument(…)`, `CONFIG["k"] = …`) a name that what stays
+ * reads: function bodies (what workers run in a child), decorators, default values, class bodies,
+ * guard conditions and the names listed in `__all__`, transitively. Everything else runs only in the
+ * parent afterwards, in its original order, below what stays.
  *
  * Applicability. For the script run directly nothing changes but where the code sits: every statement
- * still runs, in the same order, after the same definitions; a spawned child re-importing the module
+ * still runs, in the same order among its kind, and the statements that stay (definitions and what
+ * they read) only run earlier than before; a spawned child re-importing the module
  * now skips the script code, as a forked child (which never re-imports) always did, and still finds
  * everything its workers read. What changes is `import thisfile` from another module: it no longer runs
  * the script, and no longer gets the names only the script binds (`pool`, `results`). Those are the

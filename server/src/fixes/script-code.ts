@@ -32,8 +32,9 @@ export function isDefinition(statement: Node): boolean {
 
 /**
  * Statements that are not script code: definitions, `pass`, docstrings and other bare literals,
- * literal constants and dunder metadata, other guards, and `if`/`try` statements made only of these
- * (where a `raise` may also appear: `except ImportError: raise SystemExit(…)` belongs to an import).
+ * dunder metadata, other guards, and `if`/`try` statements made only of these and of literal
+ * assignments (where a `raise` may also appear: `except ImportError: raise SystemExit(…)` belongs to an
+ * import).
  */
 export function isInert(statement: Node, inertGuards: ReadonlySet<number>, nested = false): boolean {
   if (isDefinition(statement) || inertGuards.has(statement.id)) return true;
@@ -46,7 +47,7 @@ export function isInert(statement: Node, inertGuards: ReadonlySet<number>, neste
     case 'raise_statement':
       return nested;
     case 'expression_statement':
-      return syntaxChildren(statement).every((expression) => isConstant(expression) || isInertAssignment(expression));
+      return syntaxChildren(statement).every((expression) => isConstant(expression) || isInertAssignment(expression, nested));
     case 'if_statement':
     case 'try_statement':
       return blocksOf(statement).every((block) => syntaxChildren(block).every((inner) => isInert(inner, inertGuards, true)));
@@ -65,8 +66,13 @@ function blocksOf(statement: Node): Node[] {
   return blocks;
 }
 
-/** `NAME = <literal>`, `a, b = 1, 2`, `x: int`, or any assignment to dunder names only (`__all__ = …`). */
-function isInertAssignment(expression: Node): boolean {
+/**
+ * An assignment to dunder names only (`__all__ = …`, `__version__ = …`: module metadata), `x: int`,
+ * and, inside an `if`/`try` of definitions, a literal (`except ImportError: numpy = None`). A top-level
+ * `NAME = <literal>` is script code like any other assignment: it stays only if something that stays
+ * reads it.
+ */
+function isInertAssignment(expression: Node, nested: boolean): boolean {
   if (expression.type !== 'assignment') return false;
   const names: string[] = [];
   let value: Node | null = expression;
@@ -76,7 +82,7 @@ function isInertAssignment(expression: Node): boolean {
     value = value.childForFieldName('right');
   }
   if (names.every((name) => /^__\w+__$/.test(name))) return true;
-  return value === null || isConstant(value);
+  return value === null || (nested && isConstant(value));
 }
 
 /** Adds the names a target binds; false when it also assigns into something (`a.x`, `a[i]`). */
