@@ -99,8 +99,10 @@ interface UnitFacts {
   startsProcesses: boolean;
   /** Holds a finding of any rule this fix answers. */
   flagged: boolean;
-  /** Stays whatever reads it (definitions, imports, constants, other guards). */
+  /** Stays whatever reads it (definitions, imports, other guards). */
   inert: boolean;
+  /** A correct or never-true guard other than the one moved code goes into. */
+  isGuard: boolean;
 }
 
 function computePlan(analysis: Analysis): MainGuardPlan | { error: string } {
@@ -129,7 +131,7 @@ function computePlan(analysis: Analysis): MainGuardPlan | { error: string } {
   for (const unit of described) {
     if (!unit.inert) continue;
     kept.add(unit);
-    if (!unit.unit.statements.some((statement) => inertGuards.has(statement.id))) addAll(unit.reads);
+    if (!unit.isGuard) addAll(unit.reads);
   }
   const variables = new Set<string>();
   for (const [name, bindings] of facts.moduleBindings) {
@@ -161,11 +163,13 @@ function computePlan(analysis: Analysis): MainGuardPlan | { error: string } {
     runLater.push(describeUnit(guard.unit, { ...context, findings: [] }));
   }
   for (const late of runLater) {
-    // A later statement that stays now runs first: a problem when it rebinds a name the moved code
-    // binds, or one it reads that already had a value (reading a name bound only later failed before).
+    // A later statement that stays now runs first: a problem when it is another guard (its code and
+    // the moved code trade places in the parent), when it rebinds a name the moved code binds, or one it
+    // reads that already had a value (reading a name bound only later failed before).
     const boundBefore = new Set(described.filter((unit) => unit.unit.lastLine < late.unit.codeLine).flatMap((unit) => [...unit.binds]));
     const affected = new Set([...late.binds, ...[...late.reads].filter((name) => boundBefore.has(name))]);
-    if ([...kept].some((unit) => unit.unit.codeLine > late.unit.lastLine && intersects(unit.binds, affected))) applicability = 'unsafe';
+    const overtaken = [...kept].filter((unit) => unit.unit.codeLine > late.unit.lastLine);
+    if (overtaken.some((unit) => unit.isGuard || intersects(unit.binds, affected))) applicability = 'unsafe';
   }
 
   const text = writeModuleWithGuard({ layout, root, units, moved, guard, placement: 'in-order' });
@@ -192,6 +196,7 @@ function describeUnit(unit: StatementUnit, { findings, inertGuards, scopes }: Un
     (finding) => CODES.includes(finding.code) && finding.range.start.line >= unit.codeLine && finding.range.start.line <= unit.lastLine,
   );
   const startsProcesses = inside.some((finding) => PROCESS_START_CODES.has(finding.code));
+  const isGuard = unit.statements.some((statement) => inertGuards.has(statement.id));
   const reads = new Set<string>();
   const mutates = new Set<string>();
   for (const statement of unit.statements) {
@@ -205,7 +210,9 @@ function describeUnit(unit: StatementUnit, { findings, inertGuards, scopes }: Un
     mutates,
     startsProcesses,
     flagged: inside.length > 0,
-    inert: unit.statements.every((statement) => isDefinition(statement) || (!startsProcesses && isInert(statement, inertGuards))),
+    isGuard,
+    // A guard's findings are in its else branch or its condition: moving it would not answer them.
+    inert: isGuard || unit.statements.every((statement) => isDefinition(statement) || (!startsProcesses && isInert(statement, inertGuards))),
   };
 }
 

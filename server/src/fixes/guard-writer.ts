@@ -44,15 +44,8 @@ export function writeModuleWithGuard(rewrite: GuardRewrite): string {
 
   const chunks: string[] = [];
   let lastEmitted: Item | undefined;
-  let emitted = false;
   let dropped = false;
   let pendingGap = 0;
-  const emit = (gap: number, text: string): void => {
-    chunks.push(layout.eol.repeat(gap), text);
-    emitted = true;
-    dropped = false;
-    pendingGap = 0;
-  };
   for (let index = 0; index < items.length; index++) {
     const item = items[index];
     const isGuard = guard !== undefined && item.unit === guard.unit;
@@ -61,22 +54,24 @@ export function writeModuleWithGuard(rewrite: GuardRewrite): string {
       dropped = true;
       continue;
     }
-    const gap = !emitted ? (dropped ? 0 : gapBefore(index)) : dropped ? Math.max(pendingGap, gapBefore(index)) : gapBefore(index);
-    emit(gap, isGuard ? guardText(rewrite) : layout.verbatim(item.first, item.last));
+    // Where code was removed, the blank lines on its two sides become one run, the longer of them.
+    const gap = !dropped ? gapBefore(index) : lastEmitted ? Math.max(pendingGap, gapBefore(index)) : 0;
+    chunks.push(layout.eol.repeat(gap), isGuard ? guardText(rewrite) : layout.verbatim(item.first, item.last));
     lastEmitted = item;
+    dropped = false;
+    pendingGap = 0;
   }
   if (!guard || relocate) {
     // Below code, the file's spacing between top-level statements; below a comment standing on its
     // own (`# --- script ---`), the spacing it had from the code it announced.
     const gap = !lastEmitted ? 0 : lastEmitted.unit ? topLevelGap(layout, units) : Math.max(1, pendingGap);
-    emit(gap, guardText(rewrite));
+    chunks.push(layout.eol.repeat(gap), guardText(rewrite));
   }
 
   const lastItem = items[items.length - 1];
   const trailingBlankLines = lastItem ? realLineCount(layout) - 1 - lastItem.last : 0;
-  let text = chunks.join('') + layout.eol.repeat(Math.max(0, trailingBlankLines));
-  if (!layout.endsWithLineBreak) text = text.slice(0, text.length - layout.eol.length);
-  return text;
+  const text = chunks.join('') + layout.eol.repeat(Math.max(0, trailingBlankLines));
+  return layout.endsWithLineBreak ? text : text.replace(/(?:\r\n|\r|\n)$/, '');
 }
 
 /**

@@ -8,11 +8,11 @@ import { syntaxChildren, unparenthesize } from '../analysis/syntax';
  * script code changes nothing.
  */
 
-/** Module-level correct and never-true guards, by node id: their code does not run on import. */
+/** Correct and never-true guards, by node id: their code does not run on import. */
 export function inertGuardIds(facts: ModuleFacts): Set<number> {
   return new Set(
     facts.guards
-      .filter((guard) => guard.node.parent?.type === 'module' && (guard.verdict === 'correct' || guard.verdict === 'never'))
+      .filter((guard) => guard.verdict === 'correct' || guard.verdict === 'never')
       .map((guard) => guard.node.id),
   );
 }
