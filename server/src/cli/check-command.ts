@@ -1,18 +1,18 @@
 import * as fs from 'node:fs';
 import { enabledRules, type AnalysisOptions } from '../analysis/analyze';
 import { ConfigError, ConfigResolver, type SpawnGuardConfig } from '../config/pyproject';
+import type { AppliedFix } from '../fixes/fix-all';
 import type { CheckArguments } from './args';
 import type { ScanProfile, ScanSettings } from './check-file';
 import type { Palette } from './colors';
-import { discoverFiles, displayPath } from './files';
+import { discoverFiles, displayPath, type Discovery } from './files';
 import { GithubReporter } from './formats/github';
 import { JsonReporter } from './formats/json';
 import { emptySummary, type Reporter, type RunSummary } from './formats/reporter';
 import { SarifReporter } from './formats/sarif';
 import { plural, TextReporter } from './formats/text';
 import type { StreamWriter } from './output';
-import { mentionsOf } from './prefilter';
-import type { AppliedFix } from '../fixes/fix-all';
+import { prefilterFor } from './prefilter';
 import type { FileReport } from './report';
 import { defaultThreadCount, scanFiles, type ScanTask } from './scan';
 
@@ -32,7 +32,7 @@ export async function runCheck(args: CheckArguments, io: CheckIO): Promise<numbe
   const fail = (message: string) => stderr.line(`${io.stderrPalette.red(io.stderrPalette.bold('error'))}: ${message}`);
 
   const resolver = new ConfigResolver(readTextFileIfExists);
-  let discovery;
+  let discovery: Discovery;
   try {
     discovery = discoverFiles(args.paths, resolver, { cwd, exclude: args.exclude, forceExclude: args.forceExclude });
   } catch (error) {
@@ -48,17 +48,7 @@ export async function runCheck(args: CheckArguments, io: CheckIO): Promise<numbe
   }
   for (const message of discovery.warnings) warn(message);
 
-  const profiles: ScanProfile[] = [];
-  const profileOf = new Map<SpawnGuardConfig, number>();
-  const tasks: ScanTask[] = discovery.files.map((file) => {
-    let profile = profileOf.get(file.config);
-    if (profile === undefined) {
-      profile = profiles.push(scanProfile(file.config, args)) - 1;
-      profileOf.set(file.config, profile);
-    }
-    return { path: file.path, profile };
-  });
-  const settings: ScanSettings = { mode: args.mode, cwd, profiles };
+  const { tasks, settings } = scanPlan(discovery, args, cwd);
   const reporter = args.mode === 'diff' ? undefined : createReporter(args, io);
 
   for await (const report of scanFiles(tasks, settings, args.threads ?? defaultThreadCount(tasks.length))) {
@@ -68,7 +58,6 @@ export async function runCheck(args: CheckArguments, io: CheckIO): Promise<numbe
       summary.ioErrors.push(`${name}: ${report.error}`);
     } else {
       summary.filesChecked++;
-      if (report.skipped) summary.filesSkipped++;
     }
     if (args.mode !== 'check' && report.syntaxError && report.findings.length > 0) {
       warn(`${name}: not fixed: the file has syntax errors`);
@@ -94,6 +83,21 @@ export async function runCheck(args: CheckArguments, io: CheckIO): Promise<numbe
   return summary.findings > 0 ? 1 : 0;
 }
 
+/** One task per file; files under the same configuration share a profile. */
+function scanPlan(discovery: Discovery, args: CheckArguments, cwd: string): { tasks: ScanTask[]; settings: ScanSettings } {
+  const profiles: ScanProfile[] = [];
+  const profileOf = new Map<SpawnGuardConfig, number>();
+  const tasks = discovery.files.map((file) => {
+    let profile = profileOf.get(file.config);
+    if (profile === undefined) {
+      profile = profiles.push(scanProfile(file.config, args)) - 1;
+      profileOf.set(file.config, profile);
+    }
+    return { path: file.path, profile };
+  });
+  return { tasks, settings: { mode: args.mode, cwd, profiles } };
+}
+
 /**
  * The analysis options for files under `config`, with the command line layered on top as ruff layers
  * it: --select replaces the configured selection (select and ignore), --ignore adds to it.
@@ -104,7 +108,7 @@ function scanProfile(config: SpawnGuardConfig, args: CheckArguments): ScanProfil
     ignore: args.select ? args.ignore : [...config.ignore, ...args.ignore],
     severity: config.severity,
   };
-  return { options, mentions: args.prefilter ? mentionsOf(enabledRules(options)) : null };
+  return { options, prefilter: args.prefilter ? prefilterFor(enabledRules(options)) : null };
 }
 
 function createReporter(args: CheckArguments, io: CheckIO): Reporter {

@@ -4,7 +4,7 @@ import type { PythonParser } from '../analysis/parser';
 import { fixAll } from '../fixes/fix-all';
 import { fixesFor } from '../fixes/registry';
 import { displayPath } from './files';
-import { mayHaveFindings, type Mentions } from './prefilter';
+import { rulesThatMayFire, type RuleMentions } from './prefilter';
 import { emptyReport, LocationMapper, reportFinding, type FileReport, type ReportedFinding } from './report';
 import { readSource, SourceError, writeSource, type SourceFile } from './source';
 
@@ -14,8 +14,8 @@ export type CheckMode = 'check' | 'fix' | 'diff';
 /** What applies to a group of files sharing a configuration. */
 export interface ScanProfile {
   options: AnalysisOptions;
-  /** The prefilter's strings for the rules `options` enable; null parses every file. */
-  mentions: Mentions;
+  /** The rules `options` enable, with their mentions, for the prefilter; null: parse and analyse every file fully. */
+  prefilter: RuleMentions[] | null;
 }
 
 /** The same for every file of a run; sent once to each worker thread. */
@@ -40,12 +40,16 @@ export function checkFile(parser: PythonParser, file: string, profile: ScanProfi
     report.error = error.message;
     return report;
   }
-  if (!mayHaveFindings(source.text, profile.mentions)) {
-    report.skipped = true;
-    return report;
+  let options = profile.options;
+  if (profile.prefilter) {
+    const codes = rulesThatMayFire(source.text, profile.prefilter);
+    // A file that mentions nothing the enabled rules look for is not even parsed.
+    if (codes.length === 0) return report;
+    // The other enabled rules cannot find anything in this text.
+    options = { select: codes, severity: profile.options.severity };
   }
   try {
-    withAnalysis(parser, source.text, profile.options, (analysis) => {
+    withAnalysis(parser, source.text, options, (analysis) => {
       report.syntaxError = analysis.tree.rootNode.hasError;
       report.findings = reportedFindings(parser, file, analysis);
     });
@@ -87,7 +91,7 @@ function withAnalysis(parser: PythonParser, text: string, options: AnalysisOptio
   }
 }
 
-/** The findings in ruff's shape, each with the first fix offered for it (a file with syntax errors gets none). */
+/** The findings in ruff's shape, each with the fix --fix would apply for it (a file with syntax errors gets none). */
 function reportedFindings(parser: PythonParser, file: string, analysis: Analysis): ReportedFinding[] {
   if (analysis.findings.length === 0) return [];
   const mapper = new LocationMapper(analysis.text);

@@ -1,23 +1,30 @@
 import type { Rule } from '../rules/rule';
 
 /**
- * The text prefilter: a file that contains none of the enabled rules' `mentions` cannot produce a
- * finding, so it is skipped without parsing. Null means every file must be parsed (a rule declared no
- * mentions, or the prefilter is turned off).
+ * The text prefilter. A rule can only fire on text that contains one of its `mentions`, so a file that
+ * mentions nothing of any enabled rule is skipped without parsing, and a file that is parsed is analysed
+ * only with the rules it mentions something of. Safe by construction, as long as the mentions are
+ * complete (the rule contract; test/cli/prefilter.test.ts checks it against every fixture).
  */
-export type Mentions = readonly string[] | null;
 
-export function mentionsOf(rules: readonly Rule[]): Mentions {
-  const all = new Set<string>();
-  for (const rule of rules) {
-    // A rule without mentions could fire on any text: nothing may be skipped.
-    if (rule.mentions.length === 0) return null;
-    for (const mention of rule.mentions) all.add(mention);
-  }
-  return [...all];
+/** An enabled rule's code and mentions: plain data, sent to the worker threads. */
+export interface RuleMentions {
+  code: string;
+  mentions: readonly string[];
 }
 
-/** False only when `text` cannot hold a finding of the rules `mentions` came from. */
-export function mayHaveFindings(text: string, mentions: Mentions): boolean {
-  return mentions === null || mentions.some((mention) => text.includes(mention));
+export function prefilterFor(rules: readonly Rule[]): RuleMentions[] {
+  return rules.map((rule) => ({ code: rule.code, mentions: rule.mentions }));
+}
+
+/** The codes of the rules that may fire on `text`. A rule without mentions may fire on any text. */
+export function rulesThatMayFire(text: string, rules: readonly RuleMentions[]): string[] {
+  // Rules share most of their mentions: look each one up once.
+  const found = new Map<string, boolean>();
+  const occurs = (mention: string) => {
+    let hit = found.get(mention);
+    if (hit === undefined) found.set(mention, (hit = text.includes(mention)));
+    return hit;
+  };
+  return rules.filter((rule) => rule.mentions.length === 0 || rule.mentions.some(occurs)).map((rule) => rule.code);
 }

@@ -55,8 +55,6 @@ export interface FileReport {
   findings: ReportedFinding[];
   /** Why the file could not be checked (or, with --fix, written); it then counts as an I/O error. */
   error?: string;
-  /** Not parsed: it mentions nothing the enabled rules look for. */
-  skipped: boolean;
   /** The file has syntax errors, so it gets no fixes. */
   syntaxError: boolean;
   /** --fix: the fixes written to the file; --diff: those the diff shows. */
@@ -68,7 +66,7 @@ export interface FileReport {
 }
 
 export function emptyReport(path: string): FileReport {
-  return { path, findings: [], skipped: false, syntaxError: false, applied: [], fixedFindings: 0, diff: '' };
+  return { path, findings: [], syntaxError: false, applied: [], fixedFindings: 0, diff: '' };
 }
 
 /** Converts LSP positions (0-based, UTF-16) of one text to ruff locations (1-based, code points). */

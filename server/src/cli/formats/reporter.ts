@@ -10,8 +10,6 @@ export interface RunSummary {
   mode: CheckMode;
   /** Files read (parsed or skipped by the prefilter). */
   filesChecked: number;
-  /** Files skipped unparsed by the prefilter. */
-  filesSkipped: number;
   /** Findings reported (with --fix: those that remain). */
   findings: number;
   bySeverity: Record<Severity, number>;
@@ -30,7 +28,6 @@ export function emptySummary(mode: CheckMode): RunSummary {
   return {
     mode,
     filesChecked: 0,
-    filesSkipped: 0,
     findings: 0,
     bySeverity: { error: 0, warning: 0, info: 0, hint: 0 },
     fixable: 0,
