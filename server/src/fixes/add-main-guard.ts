@@ -114,23 +114,52 @@ function computePlan(analysis: Analysis): MainGuardPlan | { error: string } {
   const mainGuard = facts.mainGuard;
   const guardUnit = mainGuard ? units.find((unit) => unit.statements.some((statement) => statement.id === mainGuard.node.id)) : undefined;
 
-  const moduleGuards = facts.guards.filter((guard) => guard.node.parent?.type === 'module');
-  const inertGuards = inertGuardIds(facts);
-  const context: UnitContext = { findings: analysis.findings, inertGuards, scopes: facts.scopes };
+  const context: UnitContext = { findings: analysis.findings, inertGuards: inertGuardIds(facts), scopes: facts.scopes };
   const described = units.filter((unit) => unit !== guardUnit).map((unit) => describeUnit(unit, context));
+  const exported = exportedNames(analysis);
+  const { kept, needed } = unitsThatStay(analysis, described, exported);
+  const movedFacts = described.filter((unit) => !kept.has(unit));
+  if (movedFacts.length === 0) return { error: NOTHING_TO_WRAP };
+  const moved = new Set(movedFacts.map((unit) => unit.unit));
+  const guard = mainGuard && guardUnit && mainGuard.body ? { unit: guardUnit, statement: mainGuard.node, body: mainGuard.body } : undefined;
 
-  // What must stay bound at module level: what definitions, constants and guard conditions read.
-  const needed = new Set<string>();
+  let applicability: Applicability = 'safe';
+  if (movedFacts.some((unit) => intersects(unit.binds, needed) || intersects(unit.binds, exported))) applicability = 'unsafe';
+  // Code that runs later than before: every moved unit, and the guard's own body if it moves down.
+  const runLater = [...movedFacts];
+  if (guard && guardMustMove(units, moved, guard.unit)) runLater.push(describeUnit(guard.unit, { ...context, findings: [] }));
+  if (runLater.some((late) => overtakenHarmfully(late, described, kept))) applicability = 'unsafe';
+
+  const text = writeModuleWithGuard({ layout, root, units, moved, guard, placement: 'in-order' });
+  return {
+    units,
+    moved,
+    fix: {
+      title: guard ? 'Move import-time code into the `__main__` guard' : 'Add `if __name__ == "__main__":` guard',
+      applicability,
+      edits: editsBetween(analysis.text, text),
+    },
+  };
+}
+
+/**
+ * The units that stay at module level, and the names they need bound there: definitions, other guards
+ * and the rest of the inert code stay; so does every unit that binds a name something staying reads
+ * (function bodies, decorators, defaults, class bodies, guard conditions, `__all__`), or changes such a
+ * variable in place, transitively. A unit that starts processes never stays for that reason.
+ */
+function unitsThatStay(analysis: Analysis, described: readonly UnitFacts[], exported: ReadonlySet<string>): { kept: Set<UnitFacts>; needed: Set<string> } {
+  const { facts } = analysis;
+  const needed = new Set<string>(exported);
   const addAll = (names: Iterable<string>) => {
     for (const name of names) needed.add(name);
   };
-  for (const guard of moduleGuards) addAll(freeNames(guard.condition, facts.scopes));
-  const exported = exportedNames(analysis);
-  addAll(exported);
+  for (const guard of facts.guards) if (guard.node.parent?.type === 'module') addAll(freeNames(guard.condition, facts.scopes));
   const kept = new Set<UnitFacts>();
   for (const unit of described) {
     if (!unit.inert) continue;
     kept.add(unit);
+    // What another guard's body reads is read in the parent only, after everything else.
     if (!unit.isGuard) addAll(unit.reads);
   }
   const variables = new Set<string>();
@@ -149,44 +178,23 @@ function computePlan(analysis: Analysis): MainGuardPlan | { error: string } {
       changed = true;
     }
   }
+  return { kept, needed };
+}
 
-  const movedFacts = described.filter((unit) => !kept.has(unit));
-  if (movedFacts.length === 0) return { error: NOTHING_TO_WRAP };
-  const moved = new Set(movedFacts.map((unit) => unit.unit));
-  const guard = mainGuard && guardUnit && mainGuard.body ? { unit: guardUnit, statement: mainGuard.node, body: mainGuard.body } : undefined;
-
-  let applicability: Applicability = 'safe';
-  if (movedFacts.some((unit) => intersects(unit.binds, needed) || intersects(unit.binds, exported))) applicability = 'unsafe';
-  // Code that runs later than before: every moved unit, and the guard's own body if it moves down.
-  const runLater = [...movedFacts];
-  if (guard && guardMustMove(units, moved, guard.unit)) {
-    runLater.push(describeUnit(guard.unit, { ...context, findings: [] }));
-  }
-  for (const late of runLater) {
-    // A later statement that stays now runs first: a problem when it is another guard (its code and
-    // the moved code trade places in the parent), when it rebinds a name the moved code binds, or one it
-    // reads that already had a value (reading a name bound only later failed before).
-    const boundBefore = new Set(described.filter((unit) => unit.unit.lastLine < late.unit.codeLine).flatMap((unit) => [...unit.binds]));
-    const affected = new Set([...late.binds, ...[...late.reads].filter((name) => boundBefore.has(name))]);
-    const overtaken = [...kept].filter((unit) => unit.unit.codeLine > late.unit.lastLine);
-    if (overtaken.some((unit) => unit.isGuard || intersects(unit.binds, affected))) applicability = 'unsafe';
-  }
-
-  const text = writeModuleWithGuard({ layout, root, units, moved, guard, placement: 'in-order' });
-  return {
-    units,
-    moved,
-    fix: {
-      title: guard ? 'Move import-time code into the `__main__` guard' : 'Add `if __name__ == "__main__":` guard',
-      applicability,
-      edits: editsBetween(analysis.text, text),
-    },
-  };
+/**
+ * A unit that stays and followed `late` now runs before it: a problem when it is another guard (its
+ * code and the moved code trade places in the parent), when it rebinds a name `late` binds, or one
+ * `late` reads that already had a value (reading a name bound only later failed before).
+ */
+function overtakenHarmfully(late: UnitFacts, described: readonly UnitFacts[], kept: ReadonlySet<UnitFacts>): boolean {
+  const boundBefore = new Set(described.filter((unit) => unit.unit.lastLine < late.unit.codeLine).flatMap((unit) => [...unit.binds]));
+  const affected = new Set([...late.binds, ...[...late.reads].filter((name) => boundBefore.has(name))]);
+  return [...kept].some((unit) => unit.unit.codeLine > late.unit.lastLine && (unit.isGuard || intersects(unit.binds, affected)));
 }
 
 interface UnitContext {
   findings: readonly Finding[];
-  /** Module-level correct and never-true guards, by node id: not script code. */
+  /** Correct and never-true guards, by node id: not script code. */
   inertGuards: ReadonlySet<number>;
   scopes: ScopeTree;
 }
