@@ -4,7 +4,9 @@ import { computeLineStarts } from './document';
 /** `'all'` for a bare noqa, else the set of codes named. */
 export type NoqaCodes = 'all' | Set<string>;
 
-const LINE_NOQA = /#\s*noqa(?::\s*(SPG\d+(?:\s*,\s*SPG\d+)*))?/gi;
+// Codes of any tool may be listed (`# noqa: E501, SPG001`): only the named ones are silenced, and a
+// list without an SPG code silences nothing here. A bare `# noqa` (or one with no codes) silences all.
+const LINE_NOQA = /#\s*noqa(?::\s*([A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?/gi;
 const FILE_NOQA = /^\s*#\s*spawn-guard:\s*noqa(?::\s*(SPG\d+(?:\s*,\s*SPG\d+)*))?\s*$/i;
 /** How many lines at the top of a file may hold `# spawn-guard: noqa`. */
 export const FILE_NOQA_LINES = 10;
@@ -42,7 +44,7 @@ export function lineNoqa(root: Node, text: string, line: number): NoqaCodes | un
 }
 
 function parseCodes(list: string): string[] {
-  return list.split(',').map((code) => code.trim().toUpperCase()).filter(Boolean);
+  return list.split(/[\s,]+/).map((code) => code.toUpperCase()).filter(Boolean);
 }
 
 let cachedText: string | undefined;
