@@ -37,7 +37,7 @@ import type { FixProvider, ProposedFix } from './fix';
 import { guardMustMove, writeModuleWithGuard } from './guard-writer';
 import { SourceLayout } from './layout';
 import { freeNames, mutatedNames } from './names';
-import { moduleUnits } from './placement';
+import { moduleUnits, unitOf } from './placement';
 import { inertGuardIds, isDefinition, isInert } from './script-code';
 import { unitAtLine, type StatementUnit } from './units';
 import { checkedFix } from './validate';
@@ -112,7 +112,7 @@ function computePlan(analysis: Analysis): MainGuardPlan | { error: string } {
   const layout = new SourceLayout(analysis.text, root);
   const units = moduleUnits(layout, root);
   const mainGuard = facts.mainGuard;
-  const guardUnit = mainGuard ? units.find((unit) => unit.statements.some((statement) => statement.id === mainGuard.node.id)) : undefined;
+  const guardUnit = mainGuard ? unitOf(units, mainGuard.node) : undefined;
 
   const context: UnitContext = { findings: analysis.findings, inertGuards: inertGuardIds(facts), scopes: facts.scopes };
   const described = units.filter((unit) => unit !== guardUnit).map((unit) => describeUnit(unit, context));

@@ -5,6 +5,18 @@ import type { Finding, Fix } from '../analysis/types';
 import { applyEdits } from './edits';
 import type { ProposedFix } from './fix';
 
+/** The text a proposed fix gives and, when that text parses, the findings in it. */
+interface Outcome {
+  text: string;
+  findings: Finding[] | undefined;
+}
+
+/**
+ * Outcomes by proposal: a provider that answers many findings with one fix ("Add main guard") returns
+ * the same object for each, which is then parsed and analysed once.
+ */
+const outcomes = new WeakMap<ProposedFix, Outcome>();
+
 /**
  * The one gate every fix passes before it is offered: its result must parse, and when it was proposed
  * for a finding, re-analysing the result must show fewer occurrences of that hazard (same rule, same
@@ -12,32 +24,31 @@ import type { ProposedFix } from './fix';
  */
 export function checkedFix(id: string, proposed: ProposedFix, analysis: Analysis, parser: PythonParser, finding?: Finding): Fix | undefined {
   if (proposed.edits.length === 0) return undefined;
+  const outcome = outcomeOf(proposed, analysis, parser);
+  if (!outcome.findings) return undefined;
+  if (finding) {
+    const key = hazardKey(analysis.text, computeLineStarts(analysis.text), finding);
+    const count = (findings: readonly Finding[], source: string): number => {
+      const lineStarts = computeLineStarts(source);
+      return findings.filter((other) => other.code === finding.code && hazardKey(source, lineStarts, other) === key).length;
+    };
+    if (count(outcome.findings, outcome.text) >= count(analysis.findings, analysis.text)) return undefined;
+  }
+  return { id, ...proposed };
+}
+
+function outcomeOf(proposed: ProposedFix, analysis: Analysis, parser: PythonParser): Outcome {
+  let outcome = outcomes.get(proposed);
+  if (outcome) return outcome;
   const text = applyEdits(analysis.text, proposed.edits);
   const tree = parser.parse(text);
   try {
-    if (tree.rootNode.hasError) return undefined;
-    if (finding) {
-      const after = analyze({ text, tree }, { select: [finding.code] });
-      const key = hazardKey(analysis.text, computeLineStarts(analysis.text), finding);
-      const count = (findings: readonly Finding[], source: string): number => {
-        const lineStarts = computeLineStarts(source);
-        return findings.filter((other) => hazardKey(source, lineStarts, other) === key).length;
-      };
-      if (count(after.findings, text) >= count(analysis.findings, analysis.text)) return undefined;
-    }
-    return { id, ...proposed };
+    outcome = { text, findings: tree.rootNode.hasError ? undefined : analyze({ text, tree }).findings };
   } finally {
     tree.delete();
   }
-}
-
-export function parsesCleanly(parser: PythonParser, text: string): boolean {
-  const tree = parser.parse(text);
-  try {
-    return !tree.rootNode.hasError;
-  } finally {
-    tree.delete();
-  }
+  outcomes.set(proposed, outcome);
+  return outcome;
 }
 
 /**
