@@ -16,6 +16,8 @@ export interface Binding {
   value: Node | null;
   /** For imports: the fully qualified name bound (`import multiprocessing as mp` gives `multiprocessing`). */
   qualified?: string;
+  /** For `with X as name`: the context manager expression X. */
+  entered?: Node;
 }
 
 
@@ -33,10 +35,12 @@ export function collectScopeBindings(
   for (const statement of statements) visitStatement(statement, record, enter, hooks);
 }
 
-/** Further things a scope's statements can tell. */
+/** Further things a scope's statements can tell, and how far to read them. */
 export interface ScopeHooks {
   /** `from module import *` (binds names the model cannot list). */
   wildcard?: (module: string, statement: Node) => void;
+  /** Read only the statements given (and the headers of compound ones), not the blocks nested in them. */
+  shallow?: boolean;
 }
 
 function visitStatement(statement: Node, record: (binding: Binding) => void, enter?: (definition: Node) => void, hooks?: ScopeHooks): void {
@@ -78,7 +82,8 @@ function visitStatement(statement: Node, record: (binding: Binding) => void, ent
           const value = item.childForFieldName('value');
           if (value?.type !== 'as_pattern') continue;
           const alias = value.childForFieldName('alias');
-          if (alias) for (const target of targetNames(alias)) record({ name: target.text, kind: 'with', target, statement, value: null });
+          const entered = syntaxChildren(value)[0];
+          if (alias) for (const target of targetNames(alias)) record({ name: target.text, kind: 'with', target, statement, value: null, entered });
         }
       }
       visitBlock(statement.childForFieldName('body'), record, enter, hooks);
@@ -133,7 +138,7 @@ function blockChild(node: Node): Node | null {
 }
 
 function visitBlock(block: Node | null, record: (binding: Binding) => void, enter?: (definition: Node) => void, hooks?: ScopeHooks): void {
-  if (!block) return;
+  if (!block || hooks?.shallow) return;
   for (const statement of syntaxChildren(block)) visitStatement(statement, record, enter, hooks);
 }
 

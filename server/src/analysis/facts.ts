@@ -72,7 +72,7 @@ export function buildModuleFacts(root: Node, text: string): ModuleFacts {
     const wanted = [...SCOPE_TYPES, ...(mayStartProcesses ? SCOPED_TYPES : []), ...(mayHaveGuards ? GUARD_TYPES : [])];
     const nodes = root.descendantsOfType(wanted).filter((node): node is Node => node !== null);
     const types = nodes.map((node) => node.type);
-    return { nodes, types, scopes: buildScopes(root, nodes, types) };
+    return { nodes, types, scopes: buildScopes(root, text, nodes, types) };
   });
   const scopes = () => scan().scopes;
 
@@ -104,7 +104,7 @@ export function buildModuleFacts(root: Node, text: string): ModuleFacts {
   };
   const isGuarded = (node: Node): boolean => guardOf(node) !== undefined;
   const callGraph = once(() => new CallGraph(values(), events.startSites, events.threadStarts, isGuarded, (site) => usesSpawn(site.method)));
-  const workers = once(() => new WorkerModel(scopes(), values(), guardOf));
+  const workers = once(() => new WorkerModel(scopes(), values(), guardOf, text));
   const assignedInFunctions = once(() => globalsAssignedInFunctions(scopes()));
   const hasErrors = root.hasError;
 
@@ -193,7 +193,7 @@ function defaultStartMethod(events: ProcessEvents): StartMethod {
 function globalsAssignedInFunctions(tree: ScopeTree): Set<string> {
   const names = new Set<string>();
   for (const scope of tree.scopes) {
-    for (const name of scope.globals) if (scope.bindings.has(name)) names.add(name);
+    for (const name of scope.globals) if (scope.bindingsOf(name).length > 0) names.add(name);
   }
   return names;
 }

@@ -21,6 +21,8 @@ export class Scope {
   /** Where the defining node ends (the body's end, or the header's when the body is missing). */
   readonly end: number;
   private bindingMap: Map<string, Binding[]> | undefined;
+  private readonly bindingsByName = new Map<string, Binding[]>();
+  private statementList: Node[] | undefined;
   private parameterMap: Map<string, Node> | undefined;
   /** Walrus targets, found by the scan before the statements are read. */
   private readonly extraBindings: Binding[] = [];
@@ -34,6 +36,8 @@ export class Scope {
     readonly parent: Scope | undefined,
     /** Function or class name; `<lambda>`, `<module>`. */
     readonly name: string,
+    /** The module's source text. */
+    private readonly source: string,
   ) {
     parent?.children.push(this);
     this.end = node.endIndex;
@@ -41,7 +45,10 @@ export class Scope {
     this.bodyEnd = kind === 'module' ? this.end : body ? body.endIndex : this.end;
   }
 
-  /** Names bound in this scope (assignments, imports, definitions, loop and with targets), in document order. */
+  /**
+   * Every name bound in this scope (assignments, imports, definitions, loop and with targets), in
+   * document order. Walks all the scope's statements: prefer `bindingsOf(name)` for one name.
+   */
   get bindings(): Map<string, Binding[]> {
     if (!this.bindingMap) {
       const map = new Map<string, Binding[]>();
@@ -50,11 +57,46 @@ export class Scope {
         if (list) list.push(binding);
         else map.set(binding.name, [binding]);
       };
-      if (this.kind !== 'lambda') collectScopeBindings(statementsOf(this.body), add, undefined, this.hooks);
+      if (this.kind !== 'lambda') collectScopeBindings(this.statements, add, undefined, this.hooks);
       for (const binding of this.extraBindings) add(binding);
       this.bindingMap = map;
     }
     return this.bindingMap;
+  }
+
+  /**
+   * The bindings of one name in this scope. Only the statements whose text mentions the name are read,
+   * so resolving a few names in a large function stays cheap.
+   */
+  bindingsOf(name: string): readonly Binding[] {
+    if (this.bindingMap || this.kind === 'module') return this.bindings.get(name) ?? [];
+    let found = this.bindingsByName.get(name);
+    if (found) return found;
+    const collected: Binding[] = [];
+    const read = new Set<number>();
+    if (this.body && this.kind !== 'lambda') {
+      for (const offset of wordOccurrences(this.source, name, this.bodyStart, this.bodyEnd)) {
+        // Code of nested functions and classes binds in their own scopes.
+        if (this.children.some((child) => child.kind !== 'lambda' && child.holds(offset))) continue;
+        if (!mayBeBound(this.source, offset, name.length)) continue;
+        const identifier = this.body.descendantForIndex(offset, offset + name.length);
+        if (!identifier || identifier.type !== 'identifier') continue;
+        const statement = innermostStatement(identifier);
+        if (read.has(statement.id)) continue;
+        read.add(statement.id);
+        collectScopeBindings([statement], (binding) => binding.name === name && collected.push(binding), undefined, { shallow: true });
+      }
+      collected.sort((a, b) => a.target.startIndex - b.target.startIndex);
+    }
+    for (const binding of this.extraBindings) if (binding.name === name) collected.push(binding);
+    found = collected;
+    this.bindingsByName.set(name, found);
+    return found;
+  }
+
+  /** The statements of the body, read once. */
+  private get statements(): Node[] {
+    return (this.statementList ??= this.kind === 'lambda' ? [] : statementsOf(this.body));
   }
 
   /** Parameter names of a function or lambda, with their identifiers. */
@@ -109,7 +151,7 @@ export class Scope {
   /** Whether `name` is local here (parameter or bound, and not declared global/nonlocal). */
   isLocal(name: string): boolean {
     if (this.globals.has(name) || this.nonlocals.has(name)) return false;
-    return this.params.has(name) || this.bindings.has(name);
+    return this.params.has(name) || this.bindingsOf(name).length > 0;
   }
 }
 
@@ -131,7 +173,7 @@ export function resolveName(name: string, from: Scope, module: Scope): NameResol
     }
     // A class body's names are visible to its own statements, not to functions nested in it.
     if ((scope.kind !== 'class' || first) && scope.isLocal(name)) {
-      return { scope, bindings: scope.bindings.get(name) ?? [], parameter: scope.params.get(name) };
+      return { scope, bindings: scope.bindingsOf(name), parameter: scope.params.get(name) };
     }
     first = false;
     scope = scope.parent;
@@ -188,8 +230,8 @@ export const SCOPED_TYPES = ['call', 'global_statement', 'nonlocal_statement', '
  * Builds the scope tree from the scan's nodes (document order): scopes for definitions and lambdas, and
  * calls, global/nonlocal declarations and walrus targets filed under the scope they run in.
  */
-export function buildScopes(root: Node, scanned: readonly Node[], types: readonly string[]): ScopeTree {
-  const tree = new ScopeTree(new Scope('module', root, root, undefined, '<module>'));
+export function buildScopes(root: Node, text: string, scanned: readonly Node[], types: readonly string[]): ScopeTree {
+  const tree = new ScopeTree(new Scope('module', root, root, undefined, '<module>', text));
   const stack: Scope[] = [tree.module];
   const innermost = (offset: number): Scope => {
     while (stack.length > 1 && stack[stack.length - 1].end <= offset) stack.pop();
@@ -225,7 +267,7 @@ export function buildScopes(root: Node, scanned: readonly Node[], types: readonl
         const parent = innermost(node.startIndex);
         const kind = type === 'lambda' ? 'lambda' : type === 'class_definition' ? 'class' : 'function';
         const name = kind === 'lambda' ? '<lambda>' : node.childForFieldName('name')?.text ?? '';
-        const scope = new Scope(kind, node, node.childForFieldName('body'), parent, name);
+        const scope = new Scope(kind, node, node.childForFieldName('body'), parent, name, text);
         tree.scopes.push(scope);
         tree.byNode.set(node.id, scope);
         stack.push(scope);
@@ -258,6 +300,103 @@ function collectParameters(parameters: Node | null, into: Map<string, Node>): vo
     }
     if (name) into.set(name.text, name);
   }
+}
+
+/** The innermost statement holding a node: the ancestor whose parent is a block or the module. */
+function innermostStatement(node: Node): Node {
+  let current = node;
+  for (let parent = current.parent; parent && parent.type !== 'block' && parent.type !== 'module'; parent = parent.parent) current = parent;
+  return current;
+}
+
+/**
+ * False when the source text shows that the identifier at `offset` cannot be a binding target, so the
+ * tree need not be asked. Conservative: whatever it cannot rule out is left to the tree.
+ * - followed by `.`, `[` or `(` it is read (`x.a = 1`, `x[0] = 1` and calls bind nothing), unless it
+ *   names a `def` or `class`;
+ * - on a line that starts a statement other than for/with/except/import/def/class/del/match, it can
+ *   only be bound by an assignment: an `=` (or `op=`, or an annotation) outside brackets after it.
+ */
+function mayBeBound(text: string, offset: number, length: number): boolean {
+  let after = offset + length;
+  while (text.charCodeAt(after) === 32 || text.charCodeAt(after) === 9) after++;
+  const next = text[after];
+  if (next === '.' || next === '[') return false;
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  const before = text.slice(lineStart, offset);
+  if (BINDING_STATEMENT_START.test(before)) return true;
+  if (next === '(') return false;
+  if (continuesStatement(text, lineStart)) return true;
+  // Inside brackets it can still be a target: `(a, name) = pair`. Only an `=` outside all brackets assigns.
+  let depth = bracketDepth(before);
+  if (depth < 0) return true;
+  if (depth === 0 && next === ':' && text[after + 1] !== '=') return true;
+  for (let index = offset + length; index < text.length; index++) {
+    const char = text[index];
+    if (char === '\n' || char === '#') return depth > 0 || text[index - 1] === '\\';
+    if (char === ';' && depth === 0) return false;
+    if (char === '(' || char === '[' || char === '{') depth++;
+    else if (char === ')' || char === ']' || char === '}') {
+      // Closing a bracket opened on an earlier line: this line continues a statement.
+      if (--depth < 0) return true;
+    } else if (char === '=' && depth === 0) {
+      const previous = text[index - 1];
+      if (text[index + 1] === '=' || previous === '=' || previous === '!' || previous === '<' || previous === '>' || previous === ':') {
+        if (text[index + 1] === '=') index++;
+        continue;
+      }
+      return true;
+    }
+  }
+  return depth > 0;
+}
+
+/** A line that starts a statement which binds names in its header (or a decorator/def line). */
+const BINDING_STATEMENT_START = /^\s*(?:async\s+)?(?:for|with|except|import|from|def|class|del|case|match|global|nonlocal)\b/;
+
+/** True when the line at `lineStart` continues the statement of an earlier line. */
+function continuesStatement(text: string, lineStart: number): boolean {
+  let first = lineStart;
+  while (text.charCodeAt(first) === 32 || text.charCodeAt(first) === 9) first++;
+  if (/[)\]},.+\-*\/%&|^=<>!:@~]/.test(text[first] ?? '')) return true;
+  // The previous line that holds code: the statement goes on after a backslash, an open bracket, a
+  // trailing comma, operator or keyword.
+  let end = lineStart - 1;
+  while (end > 0) {
+    const start = text.lastIndexOf('\n', end - 1) + 1;
+    const line = text.slice(start, end).replace(/#.*$/, '').trimEnd();
+    if (line.trim().length > 0) {
+      return /[\\,([{+\-*/%&|^=<>!~]$/.test(line) || /\b(?:and|or|not|in|is|if|else|lambda)$/.test(line) || bracketDepth(line) > 0;
+    }
+    end = start - 1;
+  }
+  return false;
+}
+
+/** Openers minus closers in a piece of code (strings are not told apart: only used to stay conservative). */
+function bracketDepth(code: string): number {
+  let depth = 0;
+  for (let index = 0; index < code.length; index++) {
+    const char = code[index];
+    if (char === '(' || char === '[' || char === '{') depth++;
+    else if (char === ')' || char === ']' || char === '}') depth--;
+  }
+  return depth;
+}
+
+/** Offsets in [start, end) where `word` occurs as a whole identifier (not inside a longer one). */
+export function wordOccurrences(text: string, word: string, start: number, end: number): number[] {
+  const result: number[] = [];
+  for (let index = text.indexOf(word, start); index >= 0 && index + word.length <= end; index = text.indexOf(word, index + 1)) {
+    if (!isIdentifierCode(text.charCodeAt(index - 1)) && !isIdentifierCode(text.charCodeAt(index + word.length))) result.push(index);
+  }
+  return result;
+}
+
+/** ASCII letters, digits and `_`, and anything non-ASCII (which may be part of a Unicode identifier). */
+function isIdentifierCode(code: number): boolean {
+  if (Number.isNaN(code)) return false;
+  return code === 95 || (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code > 127;
 }
 
 /** The identifiers bound by a `for … in` clause of a comprehension. */

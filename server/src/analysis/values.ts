@@ -34,6 +34,7 @@ export class ValueResolver {
   private readonly memo = new Map<number, Value | null>();
   private readonly inProgress = new Set<number>();
   private readonly selfAssignmentsByClass = new Map<Scope, Map<string, Node[]>>();
+  private readonly bindingMemo = new Map<Binding, Value | undefined | null>();
 
   constructor(
     private readonly tree: ScopeTree,
@@ -147,6 +148,13 @@ export class ValueResolver {
 
   /** What a binding gives its name. `undefined` when unknown, `null` for values that do not count (`x = None`). */
   bindingValue(binding: Binding, scope: Scope): Value | undefined | null {
+    if (this.bindingMemo.has(binding)) return this.bindingMemo.get(binding);
+    const value = this.computeBindingValue(binding, scope);
+    this.bindingMemo.set(binding, value);
+    return value;
+  }
+
+  private computeBindingValue(binding: Binding, scope: Scope): Value | undefined | null {
     switch (binding.kind) {
       case 'import':
         return this.importValue(binding);
@@ -170,12 +178,9 @@ export class ValueResolver {
         const value = this.valueOf(iterable, scope);
         return value?.kind === 'sequence' ? value.element : undefined;
       }
-      case 'with': {
-        const item = withItemOf(binding.target);
-        const entered = item ? syntaxChildren(item)[0] : undefined;
+      case 'with':
         // Pool, executors, managers and processes return themselves from __enter__.
-        return entered ? this.valueOf(entered, scope) : undefined;
-      }
+        return binding.entered && binding.target.parent?.type === 'as_pattern_target' ? this.valueOf(binding.entered, scope) : undefined;
       default:
         return undefined;
     }
@@ -228,8 +233,8 @@ export class ValueResolver {
   memberOf(classScope: Scope, name: string, seen = new Set<number>()): Value | undefined {
     if (seen.has(classScope.node.id)) return undefined;
     seen.add(classScope.node.id);
-    const bindings = classScope.bindings.get(name);
-    if (bindings) return agree(bindings.map((binding) => this.bindingValue(binding, classScope)), true);
+    const bindings = classScope.bindingsOf(name);
+    if (bindings.length > 0) return agree(bindings.map((binding) => this.bindingValue(binding, classScope)), true);
     for (const base of this.localBases(classScope)) {
       const found = this.memberOf(base, name, seen);
       if (found) return found;
@@ -407,13 +412,4 @@ function sameValue(a: Value, b: Value): boolean {
     case 'string':
       return a.value === (b as typeof a).value;
   }
-}
-
-/** The with_item holding an `as` target. */
-function withItemOf(target: Node): Node | undefined {
-  for (let current: Node | null = target.parent; current; current = current.parent) {
-    if (current.type === 'as_pattern') return current;
-    if (current.type === 'with_clause' || current.type === 'with_statement') return undefined;
-  }
-  return undefined;
 }

@@ -3,7 +3,7 @@ import type { Binding } from './bindings';
 import type { Guard } from './guards';
 import type { WorkerReference } from './processes';
 import type { Scope, ScopeTree } from './scopes';
-import { comprehensionTargets } from './scopes';
+import { comprehensionTargets, resolveName, wordOccurrences } from './scopes';
 import { callArguments, decoratorExpression, decoratorsOf, syntaxChildren, unparenthesize } from './syntax';
 import type { Value, ValueResolver } from './values';
 
@@ -31,11 +31,20 @@ export class WorkerModel {
     private readonly tree: ScopeTree,
     private readonly resolver: ValueResolver,
     private readonly guardOf: (node: Node) => Guard | undefined,
+    private readonly text: string,
   ) {}
+
+  private readonly targets = new Map<number, WorkerTarget>();
+  private readonly reads = new Map<string, GlobalRead[]>();
 
   /** What the reference's expression refers to. `functools.partial(f, …)` is judged by `f`. */
   target(reference: WorkerReference): WorkerTarget {
-    return this.targetOf(reference.argument, reference.scope, 0);
+    let target = this.targets.get(reference.argument.id);
+    if (!target) {
+      target = this.targetOf(reference.argument, reference.scope, 0);
+      this.targets.set(reference.argument.id, target);
+    }
+    return target;
   }
 
   private targetOf(expression: Node, scope: Scope, depth: number): WorkerTarget {
@@ -153,34 +162,80 @@ export class WorkerModel {
   }
 
   /**
-   * The module globals `fn` reads (and the functions of this file it calls, transitively), each once:
-   * the first read, with the function it is read in.
+   * The reads of the module globals `names` in `fn` and in the functions of this file it calls
+   * (transitively): the first read of each name, with the function it is read in. Functions whose text
+   * does not mention any of the names are not looked into.
    */
-  globalReads(fn: Scope): GlobalRead[] {
+  globalReads(fn: Scope, names: ReadonlySet<string>): GlobalRead[] {
+    if (names.size === 0) return [];
+    const key = `${fn.node.id}:${[...names].sort().join(',')}`;
+    let found = this.reads.get(key);
+    if (!found) {
+      found = this.collectGlobalReads(fn, names);
+      this.reads.set(key, found);
+    }
+    return found;
+  }
+
+  private collectGlobalReads(fn: Scope, names: ReadonlySet<string>): GlobalRead[] {
     const reads = new Map<string, GlobalRead>();
     const visited = new Set<Scope>();
     const visit = (current: Scope, depth: number) => {
       if (visited.has(current) || depth > 8 || !current.body) return;
       visited.add(current);
-      const locals = localNames(current);
-      for (const identifier of current.body.descendantsOfType('identifier')) {
-        if (!identifier || locals.has(identifier.text) || reads.has(identifier.text) || !isLoad(identifier)) continue;
-        const bindings = this.tree.module.bindings.get(identifier.text);
-        if (!bindings) continue;
-        reads.set(identifier.text, { name: identifier.text, node: identifier, reader: current, bindings });
-      }
-      for (const scope of [current, ...nestedScopes(current)]) {
-        for (const call of scope.calls) {
-          const callee = call.childForFieldName('function');
-          const value = callee ? this.resolver.valueOf(callee, scope) : undefined;
-          if (value?.kind === 'function' && value.scope.parent?.kind === 'module') visit(value.scope, depth + 1);
-        }
-      }
+      for (const read of this.readsIn(current, names)) if (!reads.has(read.name)) reads.set(read.name, read);
+      for (const callee of this.moduleFunctionsCalled(current)) visit(callee, depth + 1);
     };
     visit(fn, 0);
     return [...reads.values()];
   }
+
+  /** Reads of `names` in the body of `fn` (and of lambdas, comprehensions and functions nested in it) that reach the module binding. */
+  private readsIn(fn: Scope, names: ReadonlySet<string>): GlobalRead[] {
+    const mentioned = [...names].filter((name) => wordOccurrences(this.text, name, fn.bodyStart, fn.bodyEnd).length > 0);
+    if (mentioned.length === 0 || !fn.body) return [];
+    const comprehensionNames = new Set<string>();
+    for (const clause of fn.body.descendantsOfType('for_in_clause')) {
+      if (clause) for (const target of comprehensionTargets(clause)) comprehensionNames.add(target.text);
+    }
+    const result: GlobalRead[] = [];
+    for (const name of mentioned) {
+      // A comprehension variable of the same name shadows the global in part of the body: not judged.
+      if (comprehensionNames.has(name)) continue;
+      for (const offset of wordOccurrences(this.text, name, fn.bodyStart, fn.bodyEnd)) {
+        const identifier = fn.body.descendantForIndex(offset, offset + name.length);
+        if (!identifier || identifier.type !== 'identifier' || identifier.startIndex !== offset || !isLoad(identifier)) continue;
+        const resolution = resolveName(name, this.tree.scopeAt(offset), this.tree.module);
+        if (!resolution || resolution.scope !== this.tree.module) continue;
+        result.push({ name, node: identifier, reader: fn, bindings: resolution.bindings });
+        break;
+      }
+    }
+    return result.sort((a, b) => a.node.startIndex - b.node.startIndex);
+  }
+
+  /** Module-level functions called by name from `fn` (and from the scopes nested in it). */
+  private moduleFunctionsCalled(fn: Scope): Scope[] {
+    const result: Scope[] = [];
+    for (const scope of [fn, ...nestedScopes(fn)]) {
+      for (const call of scope.calls) {
+        PLAIN_CALLEE.lastIndex = call.startIndex;
+        const name = PLAIN_CALLEE.exec(this.text)?.[1];
+        if (!name) continue;
+        const resolution = resolveName(name, scope, this.tree.module);
+        if (!resolution || resolution.scope !== this.tree.module) continue;
+        for (const binding of resolution.bindings) {
+          const defined = binding.kind === 'def' ? this.tree.byNode.get(binding.statement.id) : undefined;
+          if (defined) result.push(defined);
+        }
+      }
+    }
+    return result;
+  }
 }
+
+/** `name(` at the start of a call: a call of a plain name. */
+const PLAIN_CALLEE = /([\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*)[ \t]*\(/uy;
 
 /** A read of a module global inside worker code. */
 export interface GlobalRead {
@@ -190,25 +245,6 @@ export interface GlobalRead {
   /** The function it is read in (the worker, or a function the worker calls). */
   reader: Scope;
   bindings: readonly Binding[];
-}
-
-/** Names local to `fn` or to scopes nested in it (parameters, bindings, comprehension variables). */
-function localNames(fn: Scope): Set<string> {
-  const names = new Set<string>();
-  const add = (scope: Scope) => {
-    for (const name of scope.params.keys()) names.add(name);
-    for (const name of scope.bindings.keys()) if (!scope.globals.has(name)) names.add(name);
-  };
-  add(fn);
-  for (const nested of nestedScopes(fn)) add(nested);
-  if (fn.body) {
-    for (const clause of fn.body.descendantsOfType('for_in_clause')) {
-      if (clause) for (const target of comprehensionTargets(clause)) names.add(target.text);
-    }
-  }
-  // Names declared global are reads of the module's binding even when assigned here.
-  for (const name of fn.globals) names.delete(name);
-  return names;
 }
 
 function nestedScopes(fn: Scope): Scope[] {

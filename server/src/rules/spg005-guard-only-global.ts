@@ -64,19 +64,21 @@ export const guardOnlyGlobal: Rule = {
   },
   mentions: ['multiprocessing', 'concurrent', 'joblib'],
   check(facts: ModuleFacts): RuleFinding[] {
+    const references = facts.events.workerReferences.filter((reference) => facts.usesSpawn(reference.method));
+    if (references.length === 0) return [];
+    const problems = globalProblems(facts);
+    if (problems.size === 0) return [];
+    const names = new Set(problems.keys());
     const findings: RuleFinding[] = [];
     const reported = new Set<string>();
-    const modifiedInGuard = once(() => namesModifiedInGuards(facts));
-    for (const reference of facts.events.workerReferences) {
-      if (!facts.usesSpawn(reference.method)) continue;
+    for (const reference of references) {
       const target = facts.workers.target(reference);
       if (target.kind !== 'module-definition') continue;
       for (const entry of facts.workers.entryPoints(target.scope)) {
-        for (const read of facts.workers.globalReads(entry)) {
+        for (const read of facts.workers.globalReads(entry, names)) {
           const key = `${target.scope.node.id}:${read.name}`;
-          if (reported.has(key)) continue;
-          const problem = problemOf(facts, read, modifiedInGuard);
-          if (!problem || !facts.isReportable(read.node)) continue;
+          const problem = problems.get(read.name);
+          if (!problem || reported.has(key) || !facts.isReportable(read.node)) continue;
           reported.add(key);
           findings.push(findingFor(target.name, read, problem));
         }
@@ -92,18 +94,29 @@ type Problem =
   | { reason: 'modified-in-guard'; modification: Node }
   | { reason: 'module-level-sync-object'; creation: Node };
 
-function problemOf(facts: ModuleFacts, read: GlobalRead, modifiedInGuard: () => Map<string, Node>): Problem | undefined {
-  // A function that assigns the global through `global` (an initializer, typically) may set it in the child.
-  if (facts.globalsAssignedInFunctions.has(read.name)) return undefined;
+/** The module globals a spawned child does not get as the parent has them, with why. */
+function globalProblems(facts: ModuleFacts): Map<string, Problem> {
+  const problems = new Map<string, Problem>();
+  const modifiedInGuard = once(() => namesModifiedInGuards(facts));
+  for (const [name, bindings] of facts.moduleBindings) {
+    // A function that assigns the global through `global` (an initializer, typically) may set it in the child.
+    if (facts.globalsAssignedInFunctions.has(name)) continue;
+    const problem = problemOf(facts, name, bindings, modifiedInGuard);
+    if (problem) problems.set(name, problem);
+  }
+  return problems;
+}
+
+function problemOf(facts: ModuleFacts, name: string, bindings: readonly Binding[], modifiedInGuard: () => Map<string, Node>): Problem | undefined {
   const atImport: Binding[] = [];
   const guarded: Binding[] = [];
-  for (const binding of read.bindings) {
+  for (const binding of bindings) {
     const guard: Guard | undefined = facts.guardOf(binding.statement);
     if (guard?.verdict === 'correct') guarded.push(binding);
     else if (!guard && facts.isImportTime(binding.statement)) atImport.push(binding);
   }
   if (guarded.length > 0) return atImport.length === 0 ? { reason: 'guard-only', assignment: guarded[0] } : { reason: 'reassigned-in-guard', assignment: guarded[0] };
-  const modification = modifiedInGuard().get(read.name);
+  const modification = modifiedInGuard().get(name);
   if (modification) return { reason: 'modified-in-guard', modification };
   for (const binding of atImport) {
     if (binding.kind !== 'assignment' || !binding.value) continue;

@@ -70,21 +70,25 @@ export const importSideEffect: Rule = {
       }
     }
     if (effects.size === 0) return [];
-    const neededByWorkers = workerGlobals(facts);
-    const findings: RuleFinding[] = [];
+    const candidates: Array<{ call: Node; effect: string; binds: Set<string> }> = [];
     for (const scope of importTimeScopes) {
       for (const call of scope.calls) {
         const effect = effects.get(call.id);
-        if (!effect || insideReportedCall(call, effects) || insideBrokenGuard(facts, call) || !facts.isReportable(call)) continue;
-        if (bindsAny(statementOf(call), neededByWorkers)) continue;
-        findings.push({
-          node: call,
-          message:
-            `\`${codeText(call)}\` ${effect} at import time, and this file starts processes: under spawn every child re-imports the module and ` +
-            `does it again. Move it under \`${GUARD_TEXT}\`.`,
-          data: { effect },
-        });
+        if (!effect || insideReportedCall(call, effects) || insideBrokenGuard(facts, call)) continue;
+        candidates.push({ call, effect, binds: namesBound(statementOf(call)) });
       }
+    }
+    const neededByWorkers = workerGlobals(facts, new Set(candidates.flatMap((candidate) => [...candidate.binds])));
+    const findings: RuleFinding[] = [];
+    for (const { call, effect, binds } of candidates) {
+      if ([...binds].some((name) => neededByWorkers.has(name)) || !facts.isReportable(call)) continue;
+      findings.push({
+        node: call,
+        message:
+          `\`${codeText(call)}\` ${effect} at import time, and this file starts processes: under spawn every child re-imports the module and ` +
+          `does it again. Move it under \`${GUARD_TEXT}\`.`,
+        data: { effect },
+      });
     }
     return findings;
   },
@@ -119,24 +123,22 @@ function statementOf(node: Node): Node {
   return current;
 }
 
-function bindsAny(statement: Node, names: ReadonlySet<string>): boolean {
-  if (names.size === 0) return false;
-  let found = false;
-  collectScopeBindings([statement], (binding) => {
-    if (names.has(binding.name)) found = true;
-  });
-  return found;
+function namesBound(statement: Node): Set<string> {
+  const names = new Set<string>();
+  collectScopeBindings([statement], (binding) => names.add(binding.name));
+  return names;
 }
 
-/** Module globals read by the code that runs in children (workers and the functions they call). */
-function workerGlobals(facts: ModuleFacts): Set<string> {
-  const names = new Set<string>();
+/** Which of `names` (module globals) the code that runs in children reads: workers and the functions they call. */
+function workerGlobals(facts: ModuleFacts, names: ReadonlySet<string>): Set<string> {
+  const read = new Set<string>();
+  if (names.size === 0) return read;
   for (const reference of facts.events.workerReferences) {
     const target = facts.workers.target(reference);
     if (target.kind !== 'module-definition') continue;
     for (const entry of facts.workers.entryPoints(target.scope)) {
-      for (const read of facts.workers.globalReads(entry)) names.add(read.name);
+      for (const global of facts.workers.globalReads(entry, names)) read.add(global.name);
     }
   }
-  return names;
+  return read;
 }
