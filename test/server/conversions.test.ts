@@ -60,8 +60,8 @@ describe('hoverAt', () => {
     const findings = [finding('SPG001', 3), finding('SPG001', 3), finding('SPG008', 3)];
     const hover = hoverAt(findings, { line: 3, character: 12 });
     const markdown = (hover!.contents as { value: string }).value;
-    assert.equal(markdown.match(/\*\*SPG001 unguarded-start\*\*/g)?.length, 1);
-    assert.match(markdown, /\*\*SPG008 import-side-effect\*\*/);
+    assert.equal(markdown.match(/\*\*unguarded-start \(SPG001\)\*\*/g)?.length, 1);
+    assert.match(markdown, /\*\*import-side-effect \(SPG008\)\*\*/);
     assert.match(markdown, /\n---\n/);
     assert.ok(markdown.includes(ruleByCode('SPG001')!.docs.example.bad.trim()));
     assert.deepEqual(hover!.range, findings[0].range);

@@ -318,7 +318,7 @@ describe('language server over stdio', () => {
     const hover = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line: 7, character: 9 } });
     const markdown = (hover!.contents as MarkupContent).value;
     assert.equal((hover!.contents as MarkupContent).kind, 'markdown');
-    assert.match(markdown, /^\*\*SPG001 unguarded-start\*\*/);
+    assert.match(markdown, /^\*\*unguarded-start \(SPG001\)\*\*/);
     assert.match(markdown, /```python\n/);
     assert.match(markdown, /if __name__ == "__main__":/);
     assert.match(markdown, /\[CPython documentation\]\(https:\/\/docs\.python\.org\//);

@@ -3,7 +3,7 @@ import { parseCommandLine, UsageError } from './args';
 import { runCheck } from './check-command';
 import { paletteFor } from './colors';
 import { StreamWriter } from './output';
-import { formatRuleDocs } from './rule-docs';
+import { formatRuleDocs } from '../docs/rule-docs';
 import { packageVersion } from './version';
 
 /** The `spawn-guard` command line (bin/spawn-guard.js loads this module, bundled as dist/cli.js). */
@@ -22,7 +22,7 @@ async function main(argv: readonly string[]): Promise<number> {
         return 0;
       case 'rule': {
         const rules = command.codes.length === 0 ? RULES : command.codes.map((code) => ruleByCode(code)!);
-        stdout.write(rules.map(formatRuleDocs).join('\n'));
+        stdout.write(rules.map((rule) => formatRuleDocs(rule)).join('\n'));
         return 0;
       }
       case 'check':

@@ -1,37 +1,47 @@
 import { FIX_PROVIDERS } from '../fixes/registry';
 import type { Rule } from '../rules/rule';
 
-/** A rule's documentation as Markdown, for `spawn-guard rule` and SARIF help (like `ruff rule`). */
-export function formatRuleDocs(rule: Rule): string {
+/**
+ * A rule's documentation as Markdown: the one rendering of the rule docs that `spawn-guard rule`, SARIF
+ * help, the editor hover and the README's rule reference all show.
+ * `headingLevel` is the level of the rule's own heading (1 for a page of its own, deeper when embedded);
+ * `'bold'` sets the headings in bold instead, for a hover, where headings would be too loud.
+ */
+export function formatRuleDocs(rule: Rule, headingLevel: number | 'bold' = 1): string {
+  const heading = (level: number, text: string) =>
+    headingLevel === 'bold' ? `**${text}**` : `${'#'.repeat(Math.min(6, headingLevel + level))} ${text}`;
   const fixable = FIX_PROVIDERS.some((provider) => provider.codes.includes(rule.code));
   return [
-    `# ${rule.name} (${rule.code})`,
+    heading(0, `${rule.name} (${rule.code})`),
     '',
-    `Default severity: ${rule.defaultSeverity}. ${fixable ? 'An automatic fix is available (`spawn-guard check --fix`).' : 'No automatic fix.'}`,
+    `Default severity: ${rule.defaultSeverity}. ${fixable ? 'An automatic fix is available.' : 'No automatic fix.'}`,
     '',
     rule.docs.summary,
     '',
-    '## Why',
+    heading(1, 'Why'),
     '',
     rule.docs.explanation.trim(),
     '',
-    '## Example',
+    heading(1, 'Example'),
     '',
-    '```python',
-    rule.docs.example.bad.trimEnd(),
-    '```',
+    fenced(rule.docs.example.bad),
     '',
     'Use instead:',
     '',
-    '```python',
-    rule.docs.example.good.trimEnd(),
-    '```',
+    fenced(rule.docs.example.good),
     '',
-    '## Fix',
+    heading(1, 'Fix'),
     '',
     rule.docs.fix.trim(),
     '',
-    `See: ${rule.docs.url}`,
+    `See: [CPython documentation](${rule.docs.url})`,
     '',
   ].join('\n');
+}
+
+/** A Python code block whose fence is longer than any backtick run inside, so the code cannot close it. */
+function fenced(code: string): string {
+  const longestRun = Math.max(0, ...(code.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(Math.max(3, longestRun + 1));
+  return `${fence}python\n${code.trimEnd()}\n${fence}`;
 }

@@ -1,5 +1,6 @@
 import { MarkupKind, type Hover } from 'vscode-languageserver';
 import type { Finding, Position, Range } from '../analysis/types';
+import { formatRuleDocs } from '../docs/rule-docs';
 import { ruleByCode } from '../rules/registry';
 
 /**
@@ -22,27 +23,9 @@ export function hoverAt(findings: readonly Finding[], position: Position): Hover
   };
 }
 
-export function ruleMarkdown(finding: Finding): string {
+function ruleMarkdown(finding: Finding): string {
   const rule = ruleByCode(finding.code);
-  if (!rule) return `**${finding.code}** ${finding.message}`;
-  const { docs } = rule;
-  return [
-    `**${rule.code} ${rule.name}**: ${docs.summary}`,
-    docs.explanation,
-    '**Example**',
-    fenced(docs.example.bad),
-    '**Fixed**',
-    fenced(docs.example.good),
-    docs.fix,
-    `[CPython documentation](${docs.url})`,
-  ].join('\n\n');
-}
-
-function fenced(code: string): string {
-  // A fence longer than any backtick run inside the example, so the example cannot close it early.
-  const longestRun = Math.max(0, ...(code.match(/`+/g) ?? []).map((run) => run.length));
-  const fence = '`'.repeat(Math.max(3, longestRun + 1));
-  return `${fence}python\n${code.replace(/\s+$/, '')}\n${fence}`;
+  return rule ? formatRuleDocs(rule, 'bold') : `**${finding.code}** ${finding.message}`;
 }
 
 function contains(range: Range, position: Position): boolean {

@@ -5,7 +5,7 @@ import { RULES } from '../../rules/registry';
 import type { Rule } from '../../rules/rule';
 import type { StreamWriter } from '../output';
 import type { FileReport, Location, ReportedFinding } from '../report';
-import { formatRuleDocs } from '../rule-docs';
+import { formatRuleDocs } from '../../docs/rule-docs';
 import { packageVersion } from '../version';
 import type { Reporter, RunSummary } from './reporter';
 
