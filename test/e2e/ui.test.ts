@@ -12,7 +12,7 @@ import { UI_TIMEOUT_MS, Workbench } from './support/workbench';
 import { copyWorkspace } from './support/workspace';
 
 const GUARD_LINE = 'if __name__ == "__main__":';
-const GUARD_FIX_TITLE = 'Add `if __name__ == "__main__":` guard';
+const GUARD_FIX_TITLE = 'Add main guard';
 const ADD_MAIN_GUARD_COMMAND = 'Spawn Guard: Add main guard';
 
 describe('Spawn Guard in the VS Code UI (the packaged .vsix in code-server)', { timeout: 5 * 60_000 }, () => {

@@ -197,7 +197,7 @@ describe('language server over stdio', () => {
     assert.deepEqual(
       actions.map((action) => [action.title, action.kind, action.isPreferred ?? false]),
       [
-        ['Add `if __name__ == "__main__":` guard', 'quickfix', true],
+        ['Add main guard', 'quickfix', true],
         ['Disable SPG001 for this line', 'quickfix', false],
       ],
     );
@@ -256,7 +256,7 @@ describe('language server over stdio', () => {
     assert.deepEqual(result, { applied: true });
     assert.equal(client.appliedEdits.length, before + 1);
     const request = client.appliedEdits.at(-1)!;
-    assert.equal(request.label, 'Add `if __name__ == "__main__":` guard');
+    assert.equal(request.label, 'Add main guard');
     assert.equal(apply(UNGUARDED, request.edit, uri, 3), GUARDED);
 
     // Nothing to wrap.
@@ -375,7 +375,7 @@ describe('language server settings', () => {
     client.changeSettings({ codeAction: { disableRuleComment: { enable: false } } });
     const back = await diagnosticsBecome(client, uri, ['SPG001', 'SPG008']);
     const titles = (await client.codeActions(uri, POOL_RANGE, back.diagnostics))!.filter(isCodeAction).map((action) => action.title);
-    assert.deepEqual(titles, ['Add `if __name__ == "__main__":` guard']);
+    assert.deepEqual(titles, ['Add main guard']);
     client.changeSettings({});
     client.close(uri);
   });

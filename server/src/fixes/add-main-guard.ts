@@ -135,7 +135,7 @@ function computePlan(analysis: Analysis): MainGuardPlan | { error: string } {
     units,
     moved,
     fix: {
-      title: guard ? 'Move import-time code into the `__main__` guard' : 'Add `if __name__ == "__main__":` guard',
+      title: guard ? 'Move import-time code into the main guard' : 'Add main guard',
       applicability,
       edits: editsBetween(analysis.text, text),
     },

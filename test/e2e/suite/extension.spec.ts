@@ -18,7 +18,7 @@ import {
 const MANIFEST = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { publisher: string; name: string };
 const EXTENSION_ID = `${MANIFEST.publisher}.${MANIFEST.name}`;
 const ADD_MAIN_GUARD = 'spawnGuard.addMainGuard';
-const GUARD_FIX_TITLE = 'Add `if __name__ == "__main__":` guard';
+const GUARD_FIX_TITLE = 'Add main guard';
 /** The Pool call (SPG001) and the print every spawned child would repeat (SPG008). */
 const POOL_SQUARES_DIAGNOSTICS = ['SPG001 11:6-11:13 Error', 'SPG008 12:5-12:39 Warning'];
 
