@@ -105,17 +105,9 @@ export function statementsOf(block: Node | null): Node[] {
   return block ? syntaxChildren(block) : [];
 }
 
-/** True when `node` is `ancestor` or lies inside it (same tree). */
+/** True when `node` is `ancestor` or lies inside it (nodes of one tree nest, so their ranges tell). */
 export function contains(ancestor: Node, node: Node): boolean {
-  return ancestor.startIndex <= node.startIndex && node.endIndex <= ancestor.endIndex && sameOrBelow(ancestor, node);
-}
-
-function sameOrBelow(ancestor: Node, node: Node): boolean {
-  for (let current: Node | null = node; current; current = current.parent) {
-    if (current.id === ancestor.id) return true;
-    if (current.startIndex < ancestor.startIndex) return false;
-  }
-  return false;
+  return ancestor.startIndex <= node.startIndex && node.endIndex <= ancestor.endIndex;
 }
 
 /** The positional arguments and keyword arguments of a call. Splats make positions unknown after them. */
@@ -170,11 +162,6 @@ export function decoratorsOf(definition: Node): Node[] {
 /** The expression of a `decorator` node (`@x(1)` -> `x(1)`). */
 export function decoratorExpression(decorator: Node): Node | undefined {
   return decorator.namedChildren.find((child): child is Node => child !== null && child.type !== 'comment') ?? undefined;
-}
-
-/** True for nodes inside which nothing should be reported: parse errors and parser-inserted tokens. */
-export function isBroken(node: Node): boolean {
-  return node.isError || node.isMissing;
 }
 
 /** True when `node` or one of its ancestors is an ERROR node (a broken region). */
