@@ -4,8 +4,9 @@ import type { Range, RelatedLocation } from '../analysis/types';
 
 /** CPython documentation sections the rules rest on. */
 export const DOCS_URL = {
-  spawnMethods: 'https://docs.python.org/3/library/multiprocessing.html#the-spawn-and-forkserver-start-methods',
-  programming: 'https://docs.python.org/3/library/multiprocessing.html#multiprocessing-programming',
+  safeMainImport: 'https://docs.python.org/3/library/multiprocessing.html#multiprocessing-safe-main-import',
+  picklability: 'https://docs.python.org/3/library/multiprocessing.html#more-picklability',
+  passResources: 'https://docs.python.org/3/library/multiprocessing.html#explicitly-pass-resources-to-child-processes',
   contexts: 'https://docs.python.org/3/library/multiprocessing.html#contexts-and-start-methods',
   processPoolExecutor: 'https://docs.python.org/3/library/concurrent.futures.html#processpoolexecutor',
 } as const;

@@ -57,7 +57,7 @@ export const unguardedStart: Rule = {
       'imports, definitions and the constants the workers need at module level. The "Add main guard" fix does this,',
       'merging into an existing guard when there is one.',
     ].join('\n'),
-    url: DOCS_URL.spawnMethods,
+    url: DOCS_URL.safeMainImport,
   },
   mentions: ['multiprocessing', 'concurrent', 'joblib'],
   check(facts: ModuleFacts): RuleFinding[] {

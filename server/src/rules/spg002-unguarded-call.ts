@@ -55,7 +55,7 @@ export const unguardedCall: Rule = {
       ].join('\n'),
     },
     fix: `Call it under \`${GUARD_TEXT}\`. The "Add main guard" fix moves the script code there.`,
-    url: DOCS_URL.spawnMethods,
+    url: DOCS_URL.safeMainImport,
   },
   mentions: ['multiprocessing', 'concurrent', 'joblib'],
   check(facts: ModuleFacts): RuleFinding[] {

@@ -46,7 +46,7 @@ export const workerInGuard: Rule = {
       ].join('\n'),
     },
     fix: 'Define the worker at module level, outside the guard. The "Move worker to module level" fix moves the definition.',
-    url: DOCS_URL.spawnMethods,
+    url: DOCS_URL.picklability,
   },
   mentions: ['multiprocessing', 'concurrent', 'joblib'],
   check(facts: ModuleFacts): RuleFinding[] {

@@ -59,7 +59,7 @@ export const unpicklableWorker: Rule = {
       '`functools.partial`). Decorators must wrap with `@functools.wraps(func)`. The "Replace lambda with a',
       'module-level function" fix does this for lambdas that use no local names.',
     ].join('\n'),
-    url: DOCS_URL.spawnMethods,
+    url: DOCS_URL.picklability,
   },
   mentions: ['multiprocessing', 'concurrent', 'joblib'],
   check(facts: ModuleFacts): RuleFinding[] {

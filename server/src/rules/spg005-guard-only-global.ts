@@ -60,7 +60,7 @@ export const guardOnlyGlobal: Rule = {
       '`initializer`/`initargs`. Create queues, locks and events in the guarded block and pass them as arguments',
       '("Explicitly pass resources to child processes" in the CPython documentation).',
     ].join('\n'),
-    url: DOCS_URL.spawnMethods,
+    url: DOCS_URL.passResources,
   },
   mentions: ['multiprocessing', 'concurrent', 'joblib'],
   check(facts: ModuleFacts): RuleFinding[] {

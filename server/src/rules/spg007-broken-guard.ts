@@ -59,7 +59,7 @@ export const brokenGuard: Rule = {
       ].join('\n'),
     },
     fix: `Test exactly \`${GUARD_TEXT}\` (other conditions may be added with \`and\`).`,
-    url: DOCS_URL.spawnMethods,
+    url: DOCS_URL.safeMainImport,
   },
   mentions: ['__name__'],
   check(facts: ModuleFacts): RuleFinding[] {

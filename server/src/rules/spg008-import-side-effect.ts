@@ -56,7 +56,7 @@ export const importSideEffect: Rule = {
       ].join('\n'),
     },
     fix: `Move the script code under \`${GUARD_TEXT}\` (the "Add main guard" fix), or into a function called from there.`,
-    url: DOCS_URL.spawnMethods,
+    url: DOCS_URL.safeMainImport,
   },
   mentions: ['multiprocessing', 'concurrent', 'joblib'],
   check(facts: ModuleFacts): RuleFinding[] {
