@@ -116,7 +116,8 @@ function problemOf(facts: ModuleFacts, name: string, bindings: readonly Binding[
     else if (!guard && facts.isImportTime(binding.statement)) atImport.push(binding);
   }
   if (guarded.length > 0) return atImport.length === 0 ? { reason: 'guard-only', assignment: guarded[0] } : { reason: 'reassigned-in-guard', assignment: guarded[0] };
-  const modification = modifiedInGuard().get(name);
+  // Objects of other modules (os.environ, sys.path) reach children their own way: only this module's variables count.
+  const modification = atImport.some((binding) => binding.kind === 'assignment') ? modifiedInGuard().get(name) : undefined;
   if (modification) return { reason: 'modified-in-guard', modification };
   for (const binding of atImport) {
     if (binding.kind !== 'assignment' || !binding.value) continue;

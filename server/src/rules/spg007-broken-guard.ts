@@ -84,19 +84,22 @@ const SEVERITY: Record<Exclude<GuardVerdict, 'correct'>, Severity> = {
 };
 
 function message(guard: Guard, condition: string): string {
-  const early = guard.form === 'early-return';
+  if (guard.form === 'early-return') {
+    switch (guard.verdict) {
+      case 'never':
+        return `\`${condition}\` is true even when the script runs as \`__main__\`, so the code after this early return never runs. Return only when \`__name__ != "__main__"\`.`;
+      case 'always':
+        return `\`${condition}\` never makes this function return early, so the rest of it also runs when a spawned child re-imports this module as \`__mp_main__\`. Return when \`__name__ != "__main__"\`.`;
+      default:
+        return `\`${condition}\` lets the rest of this function run in a spawned child too (it imports the script as \`__mp_main__\`), where starting processes fails ("current process has finished its bootstrapping phase"). Return when \`__name__ != "__main__"\`.`;
+    }
+  }
   switch (guard.verdict) {
     case 'never':
-      return early
-        ? `\`${condition}\` is true even when the script runs as \`__main__\`, so the code after this early return never runs. Test \`__name__ != "__main__"\`.`
-        : `\`${condition}\` is never true: a script runs as \`__main__\` (and a spawned child imports it as \`__mp_main__\`), so this block never runs. Use \`${GUARD_TEXT}\`.`;
+      return `\`${condition}\` is never true: a script runs as \`__main__\` (and a spawned child imports it as \`__mp_main__\`), so this block never runs. Use \`${GUARD_TEXT}\`.`;
     case 'always':
       return `\`${condition}\` is always true, so it guards nothing: the block also runs when a spawned child re-imports this module as \`__mp_main__\`. Use \`${GUARD_TEXT}\`.`;
-    case 'also-in-children':
-      return early
-        ? `\`${condition}\` lets the rest of this function run in a spawned child too (it imports the script as \`__mp_main__\`), where starting processes fails ("current process has finished its bootstrapping phase"). Return unless \`__name__ == "__main__"\`.`
-        : `\`${condition}\` is also true when a spawned child re-imports this module as \`__mp_main__\` (or when the module is imported), so the block runs again in every child, where starting processes fails ("current process has finished its bootstrapping phase"). Use \`${GUARD_TEXT}\`.`;
-    case 'correct':
-      return '';
+    default:
+      return `\`${condition}\` is also true when a spawned child re-imports this module as \`__mp_main__\` (or when the module is imported), so the block runs again in every child, where starting processes fails ("current process has finished its bootstrapping phase"). Use \`${GUARD_TEXT}\`.`;
   }
 }
