@@ -91,7 +91,8 @@ function runnerOf(call: Node): Node {
 }
 
 function finding(node: Node, callee: Scope, chain: StartChain): RuleFinding {
-  const site = chain.site;
+  // An executor's processes start at its first submit/map, but the executor is what readers look for.
+  const site = chain.site.kind === 'executor' ? { ...chain.site, call: chain.site.creation } : chain.site;
   const name = callee.qualifiedName;
   const relatedInformation: RelatedLocation[] = [
     related(site.call, `processes start here (\`${codeText(site.call)}\`)`),

@@ -57,11 +57,10 @@ export const workerInGuard: Rule = {
       const target = facts.workers.target(reference);
       if (target.kind !== 'guard-definition' || !facts.isReportable(reference.argument)) continue;
       reported.add(reference.argument.id);
-      const what = target.scope.kind === 'class' ? 'class' : 'function';
       findings.push({
         node: reference.argument,
         message:
-          `${ROLE_TEXT[reference.role]} \`${target.name}\` is a ${what} defined inside the \`${GUARD_TEXT}\` block: a spawned child re-imports ` +
+          `${ROLE_TEXT[reference.role]}, \`${target.name}\`, is defined inside the \`${GUARD_TEXT}\` block: a spawned child re-imports ` +
           `this module as \`__mp_main__\` without running that block, so it cannot find it ("Can't get attribute '${target.name}' on <module '__mp_main__'>"). ` +
           `Define it at module level.`,
         related: [related(target.definition, `\`${target.name}\` is defined inside the guard`)],

@@ -101,7 +101,7 @@ function findingFor(facts: ModuleFacts, reference: WorkerReference, target: Work
       return {
         node: reference.argument,
         message:
-          `${role} \`${target.name}\` is defined inside \`${enclosing}\`: under spawn it is pickled to reach the child, and pickle cannot find a local ` +
+          `${role}, \`${target.name}\`, is defined inside \`${enclosing}\`: under spawn it is pickled to reach the child, and pickle cannot find a local ` +
           `function by name ("Can't pickle local object '${qualified}'"). Define it at module level and pass what it uses as arguments.`,
         related: [related(target.definition, `\`${target.name}\` is defined here`)],
         data: { kind: 'local-definition', workerName: target.name, definitionRange: rangeOf(target.definition), enclosingFunction: enclosing },
@@ -112,7 +112,7 @@ function findingFor(facts: ModuleFacts, reference: WorkerReference, target: Work
       return {
         node: reference.argument,
         message:
-          `${role} \`${target.name}\` is replaced by its decorator's wrapper \`${wrapperName}\`, which does not use functools.wraps: under spawn pickle ` +
+          `${role}, \`${target.name}\`, is replaced by its decorator's wrapper \`${wrapperName}\`, which does not use functools.wraps: under spawn pickle ` +
           `looks the function up by that name and fails ("Can't pickle local object '${wrapperName}'"). Decorate the wrapper with \`@functools.wraps(func)\`.`,
         related: [related(target.wrapper, 'this wrapper replaces the function without functools.wraps')],
         data: {
