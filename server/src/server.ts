@@ -204,10 +204,12 @@ connection.onDidChangeTextDocument(
 
 connection.onDidCloseTextDocument(
   notification('didClose', async (params) => {
-    const { documents, scheduler, configuration } = requireSession();
+    const { documents, scheduler, configuration, analyses } = requireSession();
     const { uri } = params.textDocument;
     scheduler.cancel(uri);
     configuration.forget(uri);
+    const document = documents.get(uri);
+    if (document) analyses.forget(document);
     if (documents.close(uri)) await connection.sendDiagnostics({ uri, diagnostics: [] });
   }),
 );
