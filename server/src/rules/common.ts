@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { nodeRange } from '../analysis/ranges';
-import type { Range, RelatedLocation } from '../analysis/types';
+import type { RelatedLocation } from '../analysis/types';
 
 /** CPython documentation sections the rules rest on. */
 export const DOCS_URL = {
@@ -8,7 +8,6 @@ export const DOCS_URL = {
   picklability: 'https://docs.python.org/3/library/multiprocessing.html#more-picklability',
   passResources: 'https://docs.python.org/3/library/multiprocessing.html#explicitly-pass-resources-to-child-processes',
   contexts: 'https://docs.python.org/3/library/multiprocessing.html#contexts-and-start-methods',
-  processPoolExecutor: 'https://docs.python.org/3/library/concurrent.futures.html#processpoolexecutor',
 } as const;
 
 export const GUARD_TEXT = 'if __name__ == "__main__":';
@@ -33,10 +32,6 @@ export function codeText(node: Node, max = 40): string {
 
 export function related(node: Node, message: string): RelatedLocation {
   return { range: nodeRange(node), message };
-}
-
-export function rangeOf(node: Node): Range {
-  return nodeRange(node);
 }
 
 /** 1-based line of a node, for messages. */

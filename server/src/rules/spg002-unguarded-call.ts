@@ -1,8 +1,9 @@
 import type { Node } from 'web-tree-sitter';
 import type { ModuleFacts, Scope, StartChain } from '../analysis/facts';
 import type { RelatedLocation } from '../analysis/types';
+import { nodeRange } from '../analysis/ranges';
 import type { Rule, RuleFinding } from './rule';
-import { codeText, DOCS_URL, GUARD_TEXT, lineOf, rangeOf, related } from './common';
+import { codeText, DOCS_URL, GUARD_TEXT, lineOf, related } from './common';
 
 /**
  * SPG002 unguarded-call: import-time code calls a function of this file that (transitively) starts
@@ -105,6 +106,6 @@ function finding(node: Node, callee: Scope, chain: StartChain): RuleFinding {
       `under spawn every child re-imports this module, makes this call again and fails ("current process has finished its bootstrapping phase"). ` +
       `Call it under \`${GUARD_TEXT}\`.`,
     related: relatedInformation,
-    data: { callee: name, startRange: rangeOf(site.call) },
+    data: { callee: name, startRange: nodeRange(site.call) },
   };
 }

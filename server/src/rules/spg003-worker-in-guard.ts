@@ -1,6 +1,7 @@
 import type { ModuleFacts, WorkerRole } from '../analysis/facts';
+import { nodeRange } from '../analysis/ranges';
 import type { Rule, RuleFinding } from './rule';
-import { DOCS_URL, GUARD_TEXT, rangeOf, related } from './common';
+import { DOCS_URL, GUARD_TEXT, related } from './common';
 
 /**
  * SPG003 worker-in-guard: a function or class sent to a child (Process target, Pool/executor function,
@@ -64,7 +65,7 @@ export const workerInGuard: Rule = {
           `this module as \`__mp_main__\` without running that block, so it cannot find it ("Can't get attribute '${target.name}' on <module '__mp_main__'>"). ` +
           `Define it at module level.`,
         related: [related(target.definition, `\`${target.name}\` is defined inside the guard`)],
-        data: { workerName: target.name, definitionRange: rangeOf(target.definition) },
+        data: { workerName: target.name, definitionRange: nodeRange(target.definition) },
       });
     }
     return findings;

@@ -1,7 +1,8 @@
 import type { Node } from 'web-tree-sitter';
 import type { ModuleFacts, WorkerReference, WorkerTarget } from '../analysis/facts';
+import { nodeRange } from '../analysis/ranges';
 import type { Rule, RuleFinding } from './rule';
-import { DOCS_URL, rangeOf, related } from './common';
+import { DOCS_URL, related } from './common';
 import { ROLE_TEXT } from './spg003-worker-in-guard';
 
 /**
@@ -90,7 +91,7 @@ function findingFor(facts: ModuleFacts, reference: WorkerReference, target: Work
         related: target.name ? [related(target.lambda, `\`${target.name}\` is this lambda`)] : [],
         data: {
           kind: 'lambda',
-          lambdaRange: rangeOf(target.lambda),
+          lambdaRange: nodeRange(target.lambda),
           lambdaUsesLocalNames: usesLocalNames(facts, target.lambda),
           ...(target.name ? { workerName: target.name } : {}),
         },
@@ -104,7 +105,7 @@ function findingFor(facts: ModuleFacts, reference: WorkerReference, target: Work
           `${role}, \`${target.name}\`, is defined inside \`${enclosing}\`: under spawn it is pickled to reach the child, and pickle cannot find a local ` +
           `function by name ("Can't pickle local object '${qualified}'"). Define it at module level and pass what it uses as arguments.`,
         related: [related(target.definition, `\`${target.name}\` is defined here`)],
-        data: { kind: 'local-definition', workerName: target.name, definitionRange: rangeOf(target.definition), enclosingFunction: enclosing },
+        data: { kind: 'local-definition', workerName: target.name, definitionRange: nodeRange(target.definition), enclosingFunction: enclosing },
       };
     }
     case 'unwrapped-decorated': {
@@ -118,9 +119,9 @@ function findingFor(facts: ModuleFacts, reference: WorkerReference, target: Work
         data: {
           kind: 'unwrapped-decorated',
           workerName: target.name,
-          definitionRange: rangeOf(target.definition),
-          decoratorRange: rangeOf(target.decorator),
-          wrapperRange: rangeOf(target.wrapper),
+          definitionRange: nodeRange(target.definition),
+          decoratorRange: nodeRange(target.decorator),
+          wrapperRange: nodeRange(target.wrapper),
         },
       };
     }

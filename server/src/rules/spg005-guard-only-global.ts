@@ -1,8 +1,9 @@
 import type { Node } from 'web-tree-sitter';
 import { once } from '../analysis/once';
 import type { Binding, GlobalRead, Guard, ModuleFacts, Value } from '../analysis/facts';
+import { nodeRange } from '../analysis/ranges';
 import type { Rule, RuleFinding } from './rule';
-import { codeText, DOCS_URL, GUARD_TEXT, rangeOf, related } from './common';
+import { codeText, DOCS_URL, GUARD_TEXT, related } from './common';
 
 /**
  * SPG005 guard-only-global: worker code reads a module global that the child does not get as the parent
@@ -141,7 +142,7 @@ function findingFor(worker: string, read: GlobalRead, problem: Problem): RuleFin
           `${reader} reads \`${name}\`, which is assigned only inside the \`${GUARD_TEXT}\` block: a spawned child re-imports this module without ` +
           `running that block, so there it fails with "NameError: name '${name}' is not defined". Pass it as an argument (or through the Pool initializer).`,
         related: [related(problem.assignment.target, `\`${name}\` is assigned only here, inside the guard`)],
-        data: { ...base.data, assignmentRange: rangeOf(problem.assignment.target) },
+        data: { ...base.data, assignmentRange: nodeRange(problem.assignment.target) },
       };
     case 'reassigned-in-guard':
       return {
@@ -150,7 +151,7 @@ function findingFor(worker: string, read: GlobalRead, problem: Problem): RuleFin
           `${reader} reads \`${name}\`, which the \`${GUARD_TEXT}\` block reassigns: a spawned child re-imports this module without running that ` +
           `block and sees the import-time value, not the parent's. Pass it as an argument (or through the Pool initializer).`,
         related: [related(problem.assignment.target, `\`${name}\` is reassigned here, inside the guard`)],
-        data: { ...base.data, assignmentRange: rangeOf(problem.assignment.target) },
+        data: { ...base.data, assignmentRange: nodeRange(problem.assignment.target) },
       };
     case 'modified-in-guard':
       return {
@@ -159,7 +160,7 @@ function findingFor(worker: string, read: GlobalRead, problem: Problem): RuleFin
           `${reader} reads \`${name}\`, which the \`${GUARD_TEXT}\` block modifies: a spawned child re-imports this module without running that ` +
           `block and sees the unmodified import-time value. Pass it as an argument.`,
         related: [related(problem.modification, `\`${name}\` is modified here, inside the guard`)],
-        data: { ...base.data, assignmentRange: rangeOf(problem.modification) },
+        data: { ...base.data, assignmentRange: nodeRange(problem.modification) },
       };
     case 'module-level-sync-object':
       return {
@@ -168,7 +169,7 @@ function findingFor(worker: string, read: GlobalRead, problem: Problem): RuleFin
           `${reader} uses the module-level \`${name}\` (\`${codeText(problem.creation)}\`): a spawned child re-imports this module and creates its own, ` +
           `so the worker and the parent do not share it. Create it under the guard and pass it to the worker as an argument.`,
         related: [related(problem.creation, `\`${name}\` is created here at import time, again in every child`)],
-        data: { ...base.data, assignmentRange: rangeOf(problem.creation) },
+        data: { ...base.data, assignmentRange: nodeRange(problem.creation) },
       };
   }
 }
