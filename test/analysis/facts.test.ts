@@ -1,8 +1,10 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Node } from 'web-tree-sitter';
+import { analyze } from '../../server/src/analysis/analyze';
 import type { ModuleFacts } from '../../server/src/analysis/facts';
 import { nodeAt, withFacts } from '../helpers/facts';
+import { sharedParser } from '../helpers/parser';
 
 /** What an expression resolves to, in a short form: `api:Pool/spawn`, `context:fork`, `instance:Process/default`. */
 function describeValue(facts: ModuleFacts, text: string, snippet: string, occurrence = 0): string {
@@ -346,6 +348,29 @@ describe('broken code', () => {
         for (const reference of facts.events.workerReferences) facts.workers.target(reference);
       }));
   }
+
+  const halfTypedGuards = ['if __name__ == "__ma', 'if __name__ == "__main__"', 'if __name__ ==', 'if __name', 'if'];
+  for (const header of halfTypedGuards) {
+    it(`reports nothing under a half-typed guard ${JSON.stringify(header)}`, async () => {
+      const text = `from multiprocessing import Pool\ndef f(x): return x\n${header}\n    with Pool(2) as p:\n        print(p.map(f, [1]))\n`;
+      const tree = (await sharedParser()).parse(text);
+      try {
+        assert.deepEqual(analyze({ text, tree }).findings.map((finding) => finding.code), []);
+      } finally {
+        tree.delete();
+      }
+    });
+  }
+
+  it('still reports a hazard in a statement away from the syntax error', async () => {
+    const text = 'from multiprocessing import Pool\ndef f(x): return x\nwith Pool(2) as p:\n    p.map(f, [1])\ndef g(:\n    pass\n';
+    const tree = (await sharedParser()).parse(text);
+    try {
+      assert.deepEqual(analyze({ text, tree }).findings.map((finding) => `${finding.range.start.line}:${finding.code}`), ['2:SPG001']);
+    } finally {
+      tree.delete();
+    }
+  });
 
   it('reports nothing from a statement that holds a syntax error', () =>
     withFacts('from multiprocessing import Pool\nwith Pool(2) as p:\n    p.map(f, [1]\n', (facts) => {

@@ -198,9 +198,31 @@ function globalsAssignedInFunctions(tree: ScopeTree): Set<string> {
   return names;
 }
 
+/**
+ * Whether a finding at `node` is trustworthy in a tree with syntax errors. Not when the node, or the
+ * statement holding it, has an error; nor when an enclosing compound statement's header is broken (a
+ * half-typed `if __name__ == "__ma` leaves its body looking like import-time code); nor when a statement
+ * on the way up is not indented like its block (the parser recovered code whose real block is unknown).
+ */
 function isReportable(node: Node): boolean {
   if (node.hasError || insideBrokenRegion(node)) return false;
-  return !enclosingStatement(node).hasError;
+  let statement = enclosingStatement(node);
+  if (statement.hasError) return false;
+  for (;;) {
+    const block = statement.parent;
+    if (!block) return true;
+    const first = block.namedChildren.find((child) => child !== null && child.type !== 'comment');
+    const expectedColumn = block.type === 'module' ? 0 : first?.startPosition.column;
+    if (statement.startPosition.column !== expectedColumn) return false;
+    const owner = block.type === 'module' ? null : block.parent;
+    if (!owner) return true;
+    // The header of the compound statement (or clause) that owns the block: everything but its blocks and clauses.
+    for (const part of owner.namedChildren) {
+      if (part && part.id !== block.id && part.type !== 'block' && !part.type.endsWith('_clause') && part.hasError) return false;
+    }
+    statement = owner.type.endsWith('_clause') ? (owner.parent ?? owner) : owner;
+    if (statement.parent && statement.parent.type !== 'block' && statement.parent.type !== 'module') statement = enclosingStatement(statement);
+  }
 }
 
 function enclosingStatement(node: Node): Node {
