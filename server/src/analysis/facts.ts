@@ -1,9 +1,9 @@
 import type { Node } from 'web-tree-sitter';
-import { once } from './once';
 import type { StartMethod } from './api';
 import type { Binding } from './bindings';
 import { CallGraph } from './callgraph';
 import { findGuards, findGuardVariables, GuardJudge, type Guard } from './guards';
+import { once } from './once';
 import { collectProcessEvents, type ProcessEvents } from './processes';
 import { buildScopes, SCOPE_TYPES, SCOPED_TYPES, type ScopeTree } from './scopes';
 import { insideBrokenRegion } from './syntax';
@@ -55,7 +55,11 @@ export interface ModuleFacts {
   usesSpawn(method: StartMethod): boolean;
   /** The file starts processes that re-import it (anywhere in the file). */
   startsProcesses: boolean;
-  /** False inside a broken region (ERROR/MISSING nodes, or a statement that contains them): report nothing there. */
+  /**
+   * False inside a broken region: report nothing there. A region is broken when it is or holds an
+   * ERROR/MISSING node, when its statement holds one, when an enclosing compound statement's header is
+   * broken, or when the parser recovered it at an indentation its block does not have.
+   */
   isReportable(node: Node): boolean;
 }
 
