@@ -33,7 +33,7 @@ const INSTANCE_KINDS = new Set<ApiKind>(['Process', 'Pool', 'Manager', 'ManagerC
 export class ValueResolver {
   private readonly memo = new Map<number, Value | null>();
   private readonly inProgress = new Set<number>();
-  private readonly selfAssignmentsByClass = new Map<Scope, Map<string, Node[]>>();
+  private readonly selfAssignmentsByAttribute = new Map<string, Node[]>();
   private readonly bindingMemo = new Map<Binding, Value | undefined | null>();
 
   constructor(
@@ -286,31 +286,36 @@ export class ValueResolver {
     if (firstParameter?.type !== 'identifier' || firstParameter.text !== 'self') return undefined;
     const member = this.memberOf(classScope, attribute);
     if (member) return member;
-    const assigned = this.selfAssignments(classScope).get(attribute);
-    if (!assigned) return undefined;
+    const assigned = this.selfAssignments(classScope, attribute);
+    if (assigned.length === 0) return undefined;
     return agree(
       assigned.map((value) => (value.type === 'none' ? null : this.valueOf(value, this.scopeAt(value)))),
       true,
     );
   }
 
-  /** `self.<attribute> = value` assignments in a class's methods, by attribute (computed once per class). */
-  private selfAssignments(classScope: Scope): Map<string, Node[]> {
-    let found = this.selfAssignmentsByClass.get(classScope);
+  /**
+   * The values a class's methods assign to `self.<attribute>` (computed once per class and attribute).
+   * The text finds the candidates (`self.attribute =`), the tree confirms them.
+   */
+  private selfAssignments(classScope: Scope, attribute: string): Node[] {
+    const key = `${classScope.node.id}.${attribute}`;
+    let found = this.selfAssignmentsByAttribute.get(key);
     if (found) return found;
-    found = new Map();
-    for (const assignment of classScope.node.descendantsOfType('assignment')) {
-      const left = assignment?.childForFieldName('left');
-      const right = assignment?.childForFieldName('right');
-      if (!left || !right || left.type !== 'attribute') continue;
-      const owner = left.childForFieldName('object');
-      const attribute = left.childForFieldName('attribute')?.text;
-      if (owner?.type !== 'identifier' || owner.text !== 'self' || !attribute) continue;
-      const list = found.get(attribute);
-      if (list) list.push(unparenthesize(right));
-      else found.set(attribute, [unparenthesize(right)]);
+    found = [];
+    const pattern = new RegExp(`\\bself[ \\t]*\\.[ \\t]*${escapeRegExp(attribute)}[ \\t]*=(?!=)`, 'g');
+    pattern.lastIndex = classScope.bodyStart;
+    for (let match = pattern.exec(this.text); match && match.index < classScope.bodyEnd; match = pattern.exec(this.text)) {
+      const self = classScope.node.descendantForIndex(match.index, match.index + 4);
+      const target = self?.parent;
+      if (self?.type !== 'identifier' || target?.type !== 'attribute') continue;
+      // The target of a plain assignment (a tuple target gives no single value).
+      const assignment = target.parent;
+      if (assignment?.type !== 'assignment' || assignment.childForFieldName('left')?.id !== target.id) continue;
+      const right = assignment.childForFieldName('right');
+      if (right) found.push(unparenthesize(right));
     }
-    this.selfAssignmentsByClass.set(classScope, found);
+    this.selfAssignmentsByAttribute.set(key, found);
     return found;
   }
 
@@ -412,4 +417,8 @@ function sameValue(a: Value, b: Value): boolean {
     case 'string':
       return a.value === (b as typeof a).value;
   }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
