@@ -324,8 +324,10 @@ function mayBeBound(text: string, offset: number, length: number): boolean {
   if (next === '.' || next === '[') return false;
   const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
   const before = text.slice(lineStart, offset);
-  if (BINDING_STATEMENT_START.test(before)) return true;
-  if (next === '(') return false;
+  if (next === '(') return /(?:^|[^\w])(?:def|class)\s*$/.test(before);
+  const header = BINDING_STATEMENT_START.exec(before);
+  // `with X as name`, `except E as name`: only what follows an `as` is bound.
+  if (header) return header[1] === 'with' || header[1] === 'except' ? /\bas\b/.test(before) : true;
   if (continuesStatement(text, lineStart)) return true;
   // Inside brackets it can still be a target: `(a, name) = pair`. Only an `=` outside all brackets assigns.
   let depth = bracketDepth(before);
@@ -352,7 +354,7 @@ function mayBeBound(text: string, offset: number, length: number): boolean {
 }
 
 /** A line that starts a statement which binds names in its header (or a decorator/def line). */
-const BINDING_STATEMENT_START = /^\s*(?:async\s+)?(?:for|with|except|import|from|def|class|del|case|match|global|nonlocal)\b/;
+const BINDING_STATEMENT_START = /^\s*(?:async\s+)?(for|with|except|import|from|def|class|del|case|match|global|nonlocal)\b/;
 
 /** True when the line at `lineStart` continues the statement of an earlier line. */
 function continuesStatement(text: string, lineStart: number): boolean {
