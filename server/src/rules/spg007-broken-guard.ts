@@ -7,6 +7,10 @@ import { codeText, DOCS_URL, GUARD_TEXT } from './common';
  * SPG007 broken-guard: a main guard that is never true, always true, or also true in spawned children
  * (or whenever the module is imported under another name).
  *
+ * Only in files that start processes: elsewhere a broken guard behaves the same under every start method,
+ * which is another linter's business, and the CLI's prefilter can then skip the many files that merely
+ * mention `__name__`.
+ *
  * Points at the guard condition. Severity: `error` when the guarded code also runs in children (always,
  * also-in-children): that re-runs it in every child; `warning` when it is never true: the script's main
  * code silently never runs, whatever the start method, which is a bug but not a spawn failure.
@@ -61,8 +65,9 @@ export const brokenGuard: Rule = {
     fix: `Test exactly \`${GUARD_TEXT}\` (other conditions may be added with \`and\`).`,
     url: DOCS_URL.safeMainImport,
   },
-  mentions: ['__name__'],
+  mentions: ['multiprocessing', 'concurrent', 'joblib'],
   check(facts: ModuleFacts): RuleFinding[] {
+    if (!facts.startsProcesses) return [];
     const findings: RuleFinding[] = [];
     for (const guard of facts.guards) {
       if (guard.verdict === 'correct' || !facts.isReportable(guard.condition)) continue;
