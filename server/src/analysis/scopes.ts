@@ -321,9 +321,11 @@ function mayBeBound(text: string, offset: number, length: number): boolean {
   let after = offset + length;
   while (text.charCodeAt(after) === 32 || text.charCodeAt(after) === 9) after++;
   const next = text[after];
-  if (next === '.' || next === '[') return false;
   const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
   const before = text.slice(lineStart, offset);
+  // `import a.b` binds `a`. Several statements on one line (`x = 1; del x`, `if c: import re`): not judged.
+  if (IMPORT_START.test(before) || before.includes(';') || INLINE_STATEMENT.test(before)) return true;
+  if (next === '.' || next === '[') return false;
   if (next === '(') return /(?:^|[^\w])(?:def|class)\s*$/.test(before);
   const header = BINDING_STATEMENT_START.exec(before);
   // `with X as name`, `except E as name`: only what follows an `as` is bound.
@@ -337,13 +339,17 @@ function mayBeBound(text: string, offset: number, length: number): boolean {
     const char = text[index];
     if (char === '\n' || char === '#') return depth > 0 || text[index - 1] === '\\';
     if (char === ';' && depth === 0) return false;
+    // An annotation (`(x): int`) makes a name local even without a value.
+    if (char === ':' && depth === 0 && text[index + 1] !== '=') return true;
     if (char === '(' || char === '[' || char === '{') depth++;
     else if (char === ')' || char === ']' || char === '}') {
       // Closing a bracket opened on an earlier line: this line continues a statement.
       if (--depth < 0) return true;
     } else if (char === '=' && depth === 0) {
       const previous = text[index - 1];
-      if (text[index + 1] === '=' || previous === '=' || previous === '!' || previous === '<' || previous === '>' || previous === ':') {
+      // `<<=` and `>>=` assign; `<=`, `>=`, `==`, `!=` compare; `:=` is a walrus (found by the scan).
+      const shift = (previous === '<' || previous === '>') && text[index - 2] === previous;
+      if (!shift && (text[index + 1] === '=' || previous === '=' || previous === '!' || previous === '<' || previous === '>' || previous === ':')) {
         if (text[index + 1] === '=') index++;
         continue;
       }
@@ -353,7 +359,11 @@ function mayBeBound(text: string, offset: number, length: number): boolean {
   return depth > 0;
 }
 
-/** A line that starts a statement which binds names in its header (or a decorator/def line). */
+const IMPORT_START = /^\s*(?:import|from)\b/;
+/** A statement after the colon of a one-line compound statement. */
+const INLINE_STATEMENT = /:\s*(?:async\s+)?(?:for|with|except|import|from|def|class|del)\b/;
+
+/** A line that starts a statement which binds names in its header. */
 const BINDING_STATEMENT_START = /^\s*(?:async\s+)?(for|with|except|import|from|def|class|del|case|match|global|nonlocal)\b/;
 
 /** True when the line at `lineStart` continues the statement of an earlier line. */
