@@ -115,7 +115,8 @@ const DOTTED_CALLEE = /(?:[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*[ 
  * Decides from the source text, without resolving anything, whether a call may start processes or hand
  * over a worker: `x.m(…)` must call an API name or one of its methods; a plain `f(…)` must name an API
  * object, an import alias of one, a module-level alias, or a local class that may derive from one.
- * Callees that are not dotted names are always resolved (safe by construction), string methods never.
+ * Callees that are not dotted names are always resolved, string methods never. The one thing it gives
+ * up is a function-local alias of an API class (`P = mp.Pool` inside a function, then `P()`).
  */
 class CalleeFilter {
   /** Plain names that may refer to an API object. */
