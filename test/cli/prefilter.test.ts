@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { RULES } from '../../server/src/rules/registry';
 import type { Rule } from '../../server/src/rules/rule';
-import { prefilterFor, rulesThatMayFire } from '../../server/src/cli/prefilter';
+import { importsProcessModule, prefilterFor, rulesThatMayFire } from '../../server/src/cli/prefilter';
 import { parseJsonFindings, runCli } from '../helpers/cli';
 import { FIXTURES } from '../helpers/paths';
 
@@ -72,4 +72,29 @@ describe('the text prefilter', () => {
     assert.deepEqual(rulesThatMayFire('import os\n', prefilterFor([rule('SPG900', [])])), ['SPG900']);
     assert.deepEqual(rulesThatMayFire('import multiprocessing\n', []), [], 'no rule enabled: nothing can be found');
   });
+});
+
+describe('import gate', () => {
+  const importing = [
+    'import multiprocessing as mp',
+    'import os, multiprocessing',
+    'import os, \\\n    multiprocessing',
+    'from concurrent.futures import ProcessPoolExecutor',
+    'from concurrent import futures',
+    'from multiprocessing import (\n    Pool,\n)',
+    'from torch import (\n    multiprocessing,\n)',
+    'try: import multiprocessing\nexcept ImportError: pass',
+    'import os; import joblib',
+    'def f():\n    from multiprocessing import Pool',
+  ];
+  for (const text of importing) {
+    it(`lets through ${JSON.stringify(text)}`, () => assert.equal(importsProcessModule(text), true));
+  }
+  const notImporting = ['x = 1  # multiprocessing', '"""Uses multiprocessing."""\nimport os', 'import os\nos.fork()', 'from . import (a)\nconcurrent = 1'];
+  for (const text of notImporting) {
+    it(`skips ${JSON.stringify(text)}`, () => {
+      assert.equal(importsProcessModule(text), false);
+      assert.deepEqual(rulesThatMayFire(text, prefilterFor(RULES)), []);
+    });
+  }
 });

@@ -17,8 +17,27 @@ export function prefilterFor(rules: readonly Rule[]): RuleMentions[] {
   return rules.map((rule) => ({ code: rule.code, mentions: rule.mentions }));
 }
 
+/**
+ * An import statement that names a module processes come from (`import multiprocessing as mp`,
+ * `from concurrent.futures import …`, `from joblib import Parallel`, `import os, \\⏎ multiprocessing`,
+ * `from x import (⏎ multiprocessing)`). The model knows process APIs only through such imports
+ * (analysis/values.ts resolves every process object from an import binding), so a file without one
+ * cannot produce a finding. Loose on purpose: the same words in a docstring only cost a parse.
+ */
+const PROCESS_MODULE_IMPORTS = [
+  // On the statement's line, or on lines joined to it by backslashes.
+  /\b(?:import|from)\b(?:[^\n;\\#]|\\\r?\n)*?\b(?:multiprocessing|concurrent|joblib)\b/,
+  // Inside the parentheses of `from x import (…)`.
+  /\bimport\b[^\n;#(]*\([^)]*\b(?:multiprocessing|concurrent|joblib)\b/,
+];
+
+export function importsProcessModule(text: string): boolean {
+  return PROCESS_MODULE_IMPORTS.some((pattern) => pattern.test(text));
+}
+
 /** The codes of the rules that may fire on `text`. A rule without mentions may fire on any text. */
 export function rulesThatMayFire(text: string, rules: readonly RuleMentions[]): string[] {
+  if (!importsProcessModule(text)) return rules.filter((rule) => rule.mentions.length === 0).map((rule) => rule.code);
   // Rules share most of their mentions: look each one up once.
   const found = new Map<string, boolean>();
   const occurs = (mention: string) => {
