@@ -16,8 +16,10 @@ export interface Binding {
   value: Node | null;
   /** For imports: the fully qualified name bound (`import multiprocessing as mp` gives `multiprocessing`). */
   qualified?: string;
-  /** For `with X as name`: the context manager expression X. */
+  /** For `with X as name` (a plain name target): the context manager expression X. */
   entered?: Node;
+  /** For a decorated `def`/`class`: the decorated_definition holding the decorators. */
+  decorated?: Node;
 }
 
 
@@ -59,13 +61,15 @@ function visitStatement(statement: Node, record: (binding: Binding) => void, ent
       }
       return;
     case 'decorated_definition':
-      visitStatement(undecorated(statement), record, enter, hooks);
-      return;
     case 'function_definition':
     case 'class_definition': {
-      const name = statement.childForFieldName('name');
-      if (name) record({ name: name.text, kind: statement.type === 'function_definition' ? 'def' : 'class', target: name, statement, value: null });
-      enter?.(statement);
+      const definition = undecorated(statement);
+      const kind = definition.type === 'function_definition' ? 'def' : definition.type === 'class_definition' ? 'class' : undefined;
+      const name = kind ? definition.childForFieldName('name') : null;
+      if (kind && name) {
+        record({ name: name.text, kind, target: name, statement: definition, value: null, ...(definition !== statement ? { decorated: statement } : {}) });
+      }
+      if (kind) enter?.(definition);
       return;
     }
     case 'for_statement': {
@@ -82,8 +86,10 @@ function visitStatement(statement: Node, record: (binding: Binding) => void, ent
           const value = item.childForFieldName('value');
           if (value?.type !== 'as_pattern') continue;
           const alias = value.childForFieldName('alias');
-          const entered = syntaxChildren(value)[0];
-          if (alias) for (const target of targetNames(alias)) record({ name: target.text, kind: 'with', target, statement, value: null, entered });
+          // `__enter__` gives its value to a plain name only (`as (a, b)` unpacks it).
+          const plain = alias ? syntaxChildren(alias) : [];
+          const entered = plain.length === 1 && plain[0].type === 'identifier' ? syntaxChildren(value)[0] : undefined;
+          if (alias) for (const target of targetNames(alias)) record({ name: target.text, kind: 'with', target, statement, value: null, ...(entered ? { entered } : {}) });
         }
       }
       visitBlock(statement.childForFieldName('body'), record, enter, hooks);

@@ -27,6 +27,9 @@ export class Scope {
   /** Walrus targets, found by the scan before the statements are read. */
   private readonly extraBindings: Binding[] = [];
 
+  /** The decorated_definition of a decorated function or class. */
+  decorated: Node | undefined;
+
   constructor(
     readonly kind: ScopeKind,
     /** module, class_definition, function_definition or lambda. */
@@ -79,9 +82,8 @@ export class Scope {
         // Code of nested functions and classes binds in their own scopes.
         if (this.children.some((child) => child.kind !== 'lambda' && child.holds(offset))) continue;
         if (!mayBeBound(this.source, offset, name.length)) continue;
-        const identifier = this.body.descendantForIndex(offset, offset + name.length);
-        if (!identifier || identifier.type !== 'identifier') continue;
-        const statement = innermostStatement(identifier);
+        const statement = statementAt(this.body, offset);
+        if (!statement) continue;
         if (read.has(statement.id)) continue;
         read.add(statement.id);
         collectScopeBindings([statement], (binding) => binding.name === name && collected.push(binding), undefined, { shallow: true });
@@ -222,7 +224,7 @@ export class ScopeTree {
   }
 }
 
-export const SCOPE_TYPES = ['function_definition', 'class_definition', 'lambda'];
+export const SCOPE_TYPES = ['decorated_definition', 'function_definition', 'class_definition', 'lambda'];
 /** Node types the scope builder also files under their scope when the scan includes them. */
 export const SCOPED_TYPES = ['call', 'global_statement', 'nonlocal_statement', 'named_expression', 'import_statement', 'import_from_statement'];
 
@@ -238,10 +240,15 @@ export function buildScopes(root: Node, text: string, scanned: readonly Node[], 
     for (let i = stack.length - 1; i > 0; i--) if (stack[i].holds(offset)) return stack[i];
     return tree.module;
   };
+  // A decorated_definition comes just before its definition in the scan (its decorators' calls between).
+  let decorated: Node | undefined;
   for (let i = 0; i < scanned.length; i++) {
     const node = scanned[i];
     const type = types[i];
     switch (type) {
+      case 'decorated_definition':
+        decorated = node;
+        break;
       case 'call':
         innermost(node.startIndex).calls.push(node);
         break;
@@ -268,6 +275,8 @@ export function buildScopes(root: Node, text: string, scanned: readonly Node[], 
         const kind = type === 'lambda' ? 'lambda' : type === 'class_definition' ? 'class' : 'function';
         const name = kind === 'lambda' ? '<lambda>' : node.childForFieldName('name')?.text ?? '';
         const scope = new Scope(kind, node, node.childForFieldName('body'), parent, name, text);
+        if (decorated && kind !== 'lambda' && decorated.startIndex < node.startIndex && node.startIndex < decorated.endIndex) scope.decorated = decorated;
+        if (kind !== 'lambda') decorated = undefined;
         tree.scopes.push(scope);
         tree.byNode.set(node.id, scope);
         stack.push(scope);
@@ -302,11 +311,31 @@ function collectParameters(parameters: Node | null, into: Map<string, Node>): vo
   }
 }
 
-/** The innermost statement holding a node: the ancestor whose parent is a block or the module. */
-function innermostStatement(node: Node): Node {
-  let current = node;
-  for (let parent = current.parent; parent && parent.type !== 'block' && parent.type !== 'module'; parent = parent.parent) current = parent;
-  return current;
+/**
+ * The innermost statement under `block` that holds `offset`, found by descending through the blocks of
+ * compound statements (walking up from the node would cost a search from the root at every step).
+ */
+function statementAt(block: Node, offset: number): Node | undefined {
+  let container: Node | undefined = block;
+  let statement: Node | undefined;
+  while (container) {
+    const child: Node | null = container.firstNamedChildForIndex(offset);
+    if (!child || child.startIndex > offset) return statement;
+    statement = child;
+    container = blockAt(child, offset);
+  }
+  return statement;
+}
+
+/** The block of a compound statement (directly or in one of its clauses) that holds `offset`. */
+function blockAt(node: Node, offset: number): Node | undefined {
+  for (const child of node.namedChildren) {
+    if (!child || child.startIndex > offset || offset >= child.endIndex) continue;
+    if (child.type === 'block') return child;
+    if (child.type.endsWith('_clause')) return blockAt(child, offset);
+    return undefined;
+  }
+  return undefined;
 }
 
 /**
@@ -399,8 +428,11 @@ function bracketDepth(code: string): number {
 /** Offsets in [start, end) where `word` occurs as a whole identifier (not inside a longer one). */
 export function wordOccurrences(text: string, word: string, start: number, end: number): number[] {
   const result: number[] = [];
-  for (let index = text.indexOf(word, start); index >= 0 && index + word.length <= end; index = text.indexOf(word, index + 1)) {
-    if (!isIdentifierCode(text.charCodeAt(index - 1)) && !isIdentifierCode(text.charCodeAt(index + word.length))) result.push(index);
+  // Search a slice: an unbounded indexOf would run to the next occurrence anywhere in the file.
+  const region = text.slice(start, end);
+  for (let index = region.indexOf(word); index >= 0; index = region.indexOf(word, index + 1)) {
+    const at = start + index;
+    if (!isIdentifierCode(text.charCodeAt(at - 1)) && !isIdentifierCode(text.charCodeAt(at + word.length))) result.push(at);
   }
   return result;
 }

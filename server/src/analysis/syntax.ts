@@ -152,11 +152,10 @@ export function undecorated(node: Node): Node {
   return node.childForFieldName('definition') ?? node;
 }
 
-/** The decorators of a function or class definition (empty when it has none). */
-export function decoratorsOf(definition: Node): Node[] {
-  const parent = definition.parent;
-  if (!parent || parent.type !== 'decorated_definition') return [];
-  return parent.namedChildren.filter((child): child is Node => child !== null && child.type === 'decorator');
+/** The decorators of a `decorated_definition` (empty for anything else). */
+export function decoratorsOf(decorated: Node | undefined): Node[] {
+  if (!decorated || decorated.type !== 'decorated_definition') return [];
+  return decorated.namedChildren.filter((child): child is Node => child !== null && child.type === 'decorator');
 }
 
 /** The expression of a `decorator` node (`@x(1)` -> `x(1)`). */

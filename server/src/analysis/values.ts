@@ -180,7 +180,7 @@ export class ValueResolver {
       }
       case 'with':
         // Pool, executors, managers and processes return themselves from __enter__.
-        return binding.entered && binding.target.parent?.type === 'as_pattern_target' ? this.valueOf(binding.entered, scope) : undefined;
+        return binding.entered ? this.valueOf(binding.entered, scope) : undefined;
       default:
         return undefined;
     }
@@ -304,9 +304,11 @@ export class ValueResolver {
     if (found) return found;
     found = [];
     const pattern = new RegExp(`\\bself[ \\t]*\\.[ \\t]*${escapeRegExp(attribute)}[ \\t]*=(?!=)`, 'g');
-    pattern.lastIndex = classScope.bodyStart;
-    for (let match = pattern.exec(this.text); match && match.index < classScope.bodyEnd; match = pattern.exec(this.text)) {
-      const self = classScope.node.descendantForIndex(match.index, match.index + 4);
+    // Search a slice of the class body: a search of the whole text would run on to later classes.
+    const body = this.text.slice(classScope.bodyStart, classScope.bodyEnd);
+    for (let match = pattern.exec(body); match; match = pattern.exec(body)) {
+      const at = classScope.bodyStart + match.index;
+      const self = classScope.node.descendantForIndex(at, at + 4);
       const target = self?.parent;
       if (self?.type !== 'identifier' || target?.type !== 'attribute') continue;
       // The target of a plain assignment (a tuple target gives no single value).

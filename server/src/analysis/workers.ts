@@ -74,14 +74,14 @@ export class WorkerModel {
   private definitionTarget(binding: Binding, bindingScope: Scope): WorkerTarget {
     const defined = this.tree.byNode.get(binding.statement.id);
     if (!defined) return { kind: 'other' };
-    const definition = binding.statement.parent?.type === 'decorated_definition' ? binding.statement.parent : binding.statement;
+    const definition = binding.decorated ?? binding.statement;
     const name = binding.name;
     if (bindingScope.kind === 'function' || bindingScope.kind === 'lambda') return { kind: 'local-definition', name, definition, scope: defined };
     if (bindingScope.kind !== 'module') return { kind: 'other' };
     const guard = this.guardOf(binding.statement);
     if (guard && guard.verdict === 'correct') return { kind: 'guard-definition', name, definition, scope: defined, guard };
     if (defined.kind === 'function') {
-      for (const decorator of decoratorsOf(binding.statement)) {
+      for (const decorator of decoratorsOf(binding.decorated)) {
         const wrapper = this.unwrappedWrapper(decorator);
         if (wrapper) return { kind: 'unwrapped-decorated', name, definition, scope: defined, decorator, wrapper };
       }
@@ -119,7 +119,7 @@ export class WorkerModel {
     if (value?.kind !== 'function' || value.scope.parent !== decoratorFunction) return undefined;
     const wrapper = value.scope;
     // `@functools.wraps(f)` copies `__qualname__`; any other decorator on the wrapper might too: not judged.
-    if (decoratorsOf(wrapper.node).length > 0) return undefined;
+    if (wrapper.decorated) return undefined;
     for (const call of decoratorFunction.calls) {
       const callee = call.childForFieldName('function');
       const api = callee ? this.resolver.valueOf(callee, decoratorFunction) : undefined;
