@@ -6,7 +6,6 @@ import { findGuards, findGuardVariables, GuardJudge, type Guard } from './guards
 import { once } from './once';
 import { collectProcessEvents, type ProcessEvents } from './processes';
 import { buildScopes, SCOPE_TYPES, SCOPED_TYPES, type ScopeTree } from './scopes';
-import { insideBrokenRegion } from './syntax';
 import { ValueResolver } from './values';
 import { WorkerModel } from './workers';
 
@@ -111,6 +110,7 @@ export function buildModuleFacts(root: Node, text: string): ModuleFacts {
   const workers = once(() => new WorkerModel(scopes(), values(), guardOf, text));
   const assignedInFunctions = once(() => globalsAssignedInFunctions(scopes()));
   const hasErrors = root.hasError;
+  const isReportable = hasErrors ? reportableIn(root) : () => true;
 
   return {
     text,
@@ -141,7 +141,7 @@ export function buildModuleFacts(root: Node, text: string): ModuleFacts {
     defaultMethod,
     usesSpawn,
     startsProcesses: events.startSites.some((site) => usesSpawn(site.method)),
-    isReportable: (node) => !hasErrors || isReportable(node),
+    isReportable,
   };
 }
 
@@ -203,34 +203,58 @@ function globalsAssignedInFunctions(tree: ScopeTree): Set<string> {
 }
 
 /**
- * Whether a finding at `node` is trustworthy in a tree with syntax errors. Not when the node, or the
- * statement holding it, has an error; nor when an enclosing compound statement's header is broken (a
- * half-typed `if __name__ == "__ma` leaves its body looking like import-time code); nor when a statement
- * on the way up is not indented like its block (the parser recovered code whose real block is unknown).
+ * Whether a finding at a node is trustworthy in a tree with syntax errors. Not when the node has an
+ * error or lies in an ERROR node; nor when the statement holding it has an error; nor when an enclosing
+ * compound statement's header is broken (a half-typed `if __name__ == "__ma` leaves its body looking like
+ * import-time code); nor when a statement on the way down is not indented like its block (the parser
+ * recovered code whose real block is unknown). Statements are found by walking down from the module:
+ * walking up from the node would cost a search from the root at every step.
  */
-function isReportable(node: Node): boolean {
-  if (node.hasError || insideBrokenRegion(node)) return false;
-  let statement = enclosingStatement(node);
-  if (statement.hasError) return false;
-  for (;;) {
-    const block = statement.parent;
-    if (!block) return true;
-    const first = block.namedChildren.find((child) => child !== null && child.type !== 'comment');
-    const expectedColumn = block.type === 'module' ? 0 : first?.startPosition.column;
-    if (statement.startPosition.column !== expectedColumn) return false;
-    const owner = block.type === 'module' ? null : block.parent;
-    if (!owner) return true;
-    // The header of the compound statement (or clause) that owns the block: everything but its blocks and clauses.
-    for (const part of owner.namedChildren) {
-      if (part && part.id !== block.id && part.type !== 'block' && !part.type.endsWith('_clause') && part.hasError) return false;
+function reportableIn(root: Node): (node: Node) => boolean {
+  const errors = once(() =>
+    root
+      .descendantsOfType('ERROR')
+      .filter((error): error is Node => error !== null)
+      .map((error) => ({ start: error.startIndex, end: error.endIndex })),
+  );
+  return (node) => {
+    if (node.hasError) return false;
+    const offset = node.startIndex;
+    if (errors().some((error) => error.start <= offset && offset < error.end)) return false;
+    let block = root;
+    for (;;) {
+      const statement = block.firstNamedChildForIndex(offset);
+      if (!statement || statement.startIndex > offset) return true;
+      const first = block === root ? undefined : block.namedChildren.find((child) => child !== null && child.type !== 'comment');
+      if (statement.startPosition.column !== (first ? first.startPosition.column : 0)) return false;
+      const inner = innerBlock(statement, offset);
+      if (inner === 'broken-header') return false;
+      if (!inner) return !statement.hasError;
+      block = inner;
     }
-    statement = owner.type.endsWith('_clause') ? (owner.parent ?? owner) : owner;
-    if (statement.parent && statement.parent.type !== 'block' && statement.parent.type !== 'module') statement = enclosingStatement(statement);
-  }
+  };
 }
 
-function enclosingStatement(node: Node): Node {
-  let current = node;
-  while (current.parent && current.parent.type !== 'block' && current.parent.type !== 'module') current = current.parent;
-  return current;
+/**
+ * The block of a compound statement (directly, in one of its clauses, or in the definition of a
+ * decorated one) that holds `offset`; `broken-header` when the header before that block has an error;
+ * undefined when `offset` is in the statement's own code.
+ */
+function innerBlock(statement: Node, offset: number): Node | 'broken-header' | undefined {
+  let headerBroken = false;
+  for (const child of statement.namedChildren) {
+    if (!child) continue;
+    const type = child.type;
+    const holds = child.startIndex <= offset && offset < child.endIndex;
+    const nested = type === 'block' || type.endsWith('_clause') || type === 'function_definition' || type === 'class_definition';
+    if (!holds) {
+      if (!nested && child.hasError) headerBroken = true;
+      continue;
+    }
+    if (!nested) return undefined;
+    const found = type === 'block' ? child : innerBlock(child, offset);
+    return found && headerBroken ? 'broken-header' : found;
+  }
+  return undefined;
 }
+

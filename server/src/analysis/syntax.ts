@@ -162,11 +162,3 @@ export function decoratorsOf(decorated: Node | undefined): Node[] {
 export function decoratorExpression(decorator: Node): Node | undefined {
   return decorator.namedChildren.find((child): child is Node => child !== null && child.type !== 'comment') ?? undefined;
 }
-
-/** True when `node` or one of its ancestors is an ERROR node (a broken region). */
-export function insideBrokenRegion(node: Node): boolean {
-  for (let current: Node | null = node; current; current = current.parent) {
-    if (current.isError || current.isMissing) return true;
-  }
-  return false;
-}

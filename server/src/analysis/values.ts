@@ -35,6 +35,7 @@ export class ValueResolver {
   private readonly inProgress = new Set<number>();
   private readonly selfAssignmentsByAttribute = new Map<string, Node[]>();
   private readonly bindingMemo = new Map<Binding, Value | undefined | null>();
+  private readonly appendsByScope = new Map<Scope, Map<string, Node[]>>();
 
   constructor(
     private readonly tree: ScopeTree,
@@ -125,16 +126,24 @@ export class ValueResolver {
 
   /** Values a scope appends to its list `name` (`name.append(Process(...))`, `name.extend([...])`). */
   private appendedTo(name: string, scope: Scope): Node[] {
-    const values: Node[] = [];
-    for (const call of scope.calls) {
-      const method = this.text.startsWith(`${name}.append(`, call.startIndex) ? 'append' : this.text.startsWith(`${name}.extend(`, call.startIndex) ? 'extend' : undefined;
-      if (!method) continue;
-      const argument = callArguments(call).positional[0];
-      if (!argument) continue;
-      if (method === 'append') values.push(argument);
-      else if (argument.type === 'list' || argument.type === 'tuple') values.push(...syntaxChildren(argument));
+    let byName = this.appendsByScope.get(scope);
+    if (!byName) {
+      // One pass over the scope's calls, read from the text: `name.append(` / `name.extend(`.
+      byName = new Map();
+      for (const call of scope.calls) {
+        APPEND_CALL.lastIndex = call.startIndex;
+        const match = APPEND_CALL.exec(this.text);
+        if (!match) continue;
+        const argument = callArguments(call).positional[0];
+        if (!argument) continue;
+        const values = match[2] === 'append' ? [argument] : argument.type === 'list' || argument.type === 'tuple' ? syntaxChildren(argument) : [];
+        const list = byName.get(match[1]);
+        if (list) list.push(...values);
+        else byName.set(match[1], values);
+      }
+      this.appendsByScope.set(scope, byName);
     }
-    return values;
+    return byName.get(name) ?? [];
   }
 
   /** A name bound nowhere in the file: from a `from m import *` the model knows, else a builtin. */
@@ -376,6 +385,9 @@ export class ValueResolver {
     return value?.kind === 'string' ? value.value : undefined;
   }
 }
+
+/** `name.append(` or `name.extend(` at the start of a call. */
+const APPEND_CALL = /([\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*)[ \t]*\.[ \t]*(append|extend)[ \t]*\(/uy;
 
 function apiValue(entry: ApiEntry, name: string, method: StartMethod): Value {
   return { kind: 'api', api: entry.kind, name, method: entry.method ?? method };

@@ -68,10 +68,8 @@ export const unpicklableWorker: Rule = {
     const reported = new Set<number>();
     for (const reference of facts.events.workerReferences) {
       if (!facts.usesSpawn(reference.method) || reported.has(reference.argument.id)) continue;
-      const target = facts.workers.target(reference);
-      if (!facts.isReportable(reference.argument)) continue;
-      const finding = findingFor(facts, reference, target);
-      if (!finding) continue;
+      const finding = findingFor(facts, reference, facts.workers.target(reference));
+      if (!finding || !facts.isReportable(reference.argument)) continue;
       reported.add(reference.argument.id);
       findings.push(finding);
     }
