@@ -34,6 +34,7 @@ import { DocumentStore } from './lsp/documents';
 import { hoverAt } from './lsp/hover';
 import { Logger } from './lsp/logger';
 import { DiagnosticsScheduler } from './lsp/scheduler';
+import { SettleTimers } from './lsp/settle';
 import { documentEdit } from './lsp/workspaceEdit';
 
 const TRANSPORT_FLAGS = ['--stdio', '--node-ipc', '--socket=', '--pipe=', '--clientProcessId'];
@@ -58,6 +59,7 @@ interface Session {
 
 let session: Session | undefined;
 let shuttingDown = false;
+const settleTimers = new SettleTimers(settleDocument);
 
 function requireSession(): Session {
   if (!session) throw new Error('request before initialize');
@@ -149,6 +151,7 @@ connection.onInitialized(
 
 connection.onShutdown(() => {
   shuttingDown = true;
+  settleTimers.dispose();
   session?.documents.dispose();
 });
 
@@ -207,6 +210,7 @@ connection.onDidCloseTextDocument(
     const { documents, scheduler, configuration, analyses } = requireSession();
     const { uri } = params.textDocument;
     scheduler.cancel(uri);
+    settleTimers.cancel(uri);
     configuration.forget(uri);
     const document = documents.get(uri);
     if (document) analyses.forget(document);
@@ -229,6 +233,7 @@ async function publishDiagnostics(uri: string): Promise<void> {
   const version = document.version;
   const active = settings.editor.enable && !settings.excluded;
   const findings = active ? analyses.analysisFor(document, settings.options).findings : [];
+  if (active && !document.parsed.settled) settleTimers.schedule(uri);
   const diagnostics = findings.map((finding) => toDiagnostic(finding, uri));
   if (logger.enabled('debug')) {
     logger.debug(`${documentName(uri)} v${version}: ${findings.length} finding(s) in ${(performance.now() - started).toFixed(1)} ms`);
@@ -241,12 +246,21 @@ async function analysedDocument(uri: string) {
   const { documents, configuration, analyses } = requireSession();
   const document = documents.get(uri);
   if (!document) return undefined;
+  // Code actions, commands and hover see the tree a fresh parse gives; the diagnostics follow.
+  if (document.parsed.settle()) requireSession().scheduler.schedule(uri);
   const { version } = document;
   const tree = document.parsed.tree;
   const settings = await configuration.forDocument(uri);
   if (documents.get(uri) !== document || document.version !== version || document.parsed.tree !== tree) return undefined;
   if (!settings.editor.enable || settings.excluded) return undefined;
   return { document, version, settings, analysis: analyses.analysisFor(document, settings.options) };
+}
+
+/** After a pause in typing: parse an unsettled document afresh, and publish again if that changed its tree. */
+function settleDocument(uri: string): void {
+  if (!session || shuttingDown) return;
+  const document = session.documents.get(uri);
+  if (document?.parsed.settle()) session.scheduler.schedule(uri);
 }
 
 connection.onHover(

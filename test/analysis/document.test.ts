@@ -58,3 +58,30 @@ describe('offset and position helpers', () => {
     assert.equal(offsetAt(text, starts, { line: 9, character: 0 }), text.length);
   });
 });
+
+describe('settling an incrementally parsed document', () => {
+  it('is settled after an edit that leaves the code without errors, and settling does nothing', async () => {
+    const doc = new ParsedDocument(await sharedParser(), 'def work(x):\n    return x\n');
+    doc.applyEdit({ start: { line: 1, character: 12 }, end: { line: 1, character: 12 } }, ' + 1');
+    assert.equal(doc.settled, true);
+    const tree = doc.tree;
+    assert.equal(doc.settle(), false);
+    assert.equal(doc.tree, tree);
+    doc.dispose();
+  });
+
+  it('is unsettled after an edit that leaves broken code, and settling keeps an incremental tree equal to the fresh one', async () => {
+    const parser = await sharedParser();
+    const doc = new ParsedDocument(parser, 'def work(x):\n    return x\n');
+    doc.applyEdit({ start: { line: 1, character: 12 }, end: { line: 1, character: 12 } }, ' +');
+    assert.equal(doc.settled, false);
+    const fresh = parser.parse(doc.text);
+    const same = doc.tree.rootNode.toString() === fresh.rootNode.toString();
+    fresh.delete();
+    const tree = doc.tree;
+    assert.equal(doc.settle(), !same);
+    assert.equal(doc.settled, true);
+    if (same) assert.equal(doc.tree, tree, 'an incremental tree equal to the fresh one is kept');
+    doc.dispose();
+  });
+});

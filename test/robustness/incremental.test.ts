@@ -20,6 +20,23 @@ function freshFindings(parser: PythonParser, text: string): Finding[] {
   }
 }
 
+/**
+ * What the document promises after edits: a tree without errors is the fresh parse's tree as it is;
+ * any tree is after `settle()`, which must leave nothing to do when called again.
+ */
+function settleAndCompare(parser: PythonParser, document: ParsedDocument): void {
+  if (document.settled) assert.equal(document.tree.rootNode.hasError, false, 'only a tree without errors is settled after an edit');
+  document.settle();
+  assert.equal(document.settled, true);
+  assert.equal(document.settle(), false, 'a settled document settles to itself');
+  const fresh = parser.parse(document.text);
+  try {
+    assert.equal(document.tree.rootNode.toString(), fresh.rootNode.toString(), 'the settled tree differs from a fresh one');
+  } finally {
+    fresh.delete();
+  }
+}
+
 /** Applies `edits` one by one, as an editor sends them, checking each against the LSP text model. */
 function applyRandomEdits(document: ParsedDocument, edits: readonly RandomEdit[], afterEach?: () => void): void {
   for (const edit of edits) {
@@ -43,13 +60,8 @@ describe('incremental analysis agrees with a fresh parse', () => {
         const document = new ParsedDocument(parser, text);
         try {
           applyRandomEdits(document, edits);
+          settleAndCompare(parser, document);
           assert.deepEqual(analyze(document).findings, freshFindings(parser, document.text));
-          const fresh = parser.parse(document.text);
-          try {
-            assert.equal(document.tree.rootNode.toString(), fresh.rootNode.toString(), 'the incremental tree differs from a fresh one');
-          } finally {
-            fresh.delete();
-          }
         } finally {
           document.dispose();
         }
@@ -58,15 +70,16 @@ describe('incremental analysis agrees with a fresh parse', () => {
     );
   });
 
-  it('agrees after every single edit, not only at the end of a sequence', async () => {
+  it('agrees after every single edit once settled, not only at the end of a sequence', async () => {
     const parser = await sharedParser();
     fc.assert(
       fc.property(programTextArb, fc.array(randomEditArb, { minLength: 1, maxLength: 12 }), (text, edits) => {
         const document = new ParsedDocument(parser, text);
         try {
-          applyRandomEdits(document, edits, () =>
-            assert.deepEqual(analyze(document).findings, freshFindings(parser, document.text)),
-          );
+          applyRandomEdits(document, edits, () => {
+            settleAndCompare(parser, document);
+            assert.deepEqual(analyze(document).findings, freshFindings(parser, document.text));
+          });
         } finally {
           document.dispose();
         }
@@ -84,6 +97,7 @@ describe('incremental analysis agrees with a fresh parse', () => {
           applyRandomEdits(document, edits);
           document.setText(replacement);
           assert.equal(document.text, replacement);
+          settleAndCompare(parser, document);
           assert.deepEqual(analyze(document).findings, freshFindings(parser, replacement));
         } finally {
           document.dispose();

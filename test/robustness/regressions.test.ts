@@ -6,9 +6,10 @@ import { sharedParser } from '../helpers/parser';
 
 /** Failing cases the property tests found once, kept as plain tests. */
 describe('regressions found by the property tests', () => {
-  it('an edit that leaves the code broken gives the tree and findings of a fresh parse', async () => {
+  it('an edit that leaves the code broken is unsettled, and settling gives the tree and findings of a fresh parse', async () => {
     // Found by incremental.test.ts: tree-sitter's incremental error recovery put the Pool call inside
     // the guard's broken block differently than a fresh parse did, and SPG001 appeared only while typing.
+    // The server keeps the incremental tree while typing and settles the document once typing pauses.
     const parser = await sharedParser();
     const before = 'from multiprocessing import Pool\nif __name__ == "__main__":\n\tif _!="":\n\t"""i';
     const after = '\tPool(2).map(abs, [1])\n';
@@ -18,6 +19,10 @@ describe('regressions found by the property tests', () => {
       const at = document.positionAt(before.length);
       document.applyEdit({ start: at, end: at }, '":\n ');
       assert.equal(document.text, before + '":\n ' + after);
+      assert.equal(document.settled, false);
+      assert.notEqual(document.tree.rootNode.toString(), fresh.rootNode.toString(), 'tree-sitter now recovers this edit as a fresh parse does');
+      assert.equal(document.settle(), true, 'settling replaces the incremental tree');
+      assert.equal(document.settled, true);
       assert.equal(document.tree.rootNode.toString(), fresh.rootNode.toString());
       assert.deepEqual(analyze(document).findings, analyze({ text: document.text, tree: fresh }).findings);
     } finally {
