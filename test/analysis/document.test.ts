@@ -1,7 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ParsedDocument, computeLineStarts, offsetAt, positionAt } from '../../server/src/analysis/document';
+import fc from 'fast-check';
+import { ParsedDocument, computeLineStarts, offsetAt, positionAt, updateLineStarts } from '../../server/src/analysis/document';
 import { sharedParser } from '../helpers/parser';
+import { propertyParameters } from '../helpers/property-runs';
 
 describe('ParsedDocument', () => {
   it('applies an edit incrementally and ends with the tree a fresh parse gives', async () => {
@@ -83,5 +85,21 @@ describe('settling an incrementally parsed document', () => {
     assert.equal(doc.settled, true);
     if (same) assert.equal(doc.tree, tree, 'an incremental tree equal to the fresh one is kept');
     doc.dispose();
+  });
+});
+
+describe('updating line starts after an edit', () => {
+  // Texts and insertions made of line-break characters and a letter, so \r, \n and \r\n meet edit boundaries often.
+  const piece = fc.array(fc.constantFrom('\r', '\n', '\r\n', 'a'), { maxLength: 12 }).map((parts) => parts.join(''));
+  it('gives what scanning the whole new text gives', () => {
+    fc.assert(
+      fc.property(piece, fc.nat(), fc.nat(), piece, (before, from, length, inserted) => {
+        const start = before.length === 0 ? 0 : from % (before.length + 1);
+        const end = Math.min(before.length, start + (length % 4));
+        const after = before.slice(0, start) + inserted + before.slice(end);
+        assert.deepEqual(updateLineStarts(computeLineStarts(before), after, start, end, inserted.length), computeLineStarts(after));
+      }),
+      propertyParameters(3000),
+    );
   });
 });

@@ -39,8 +39,9 @@ export class ParsedDocument {
     if (end < start) [start, end] = [end, start];
     const oldEndPosition = this.pointAt(end);
     const startPosition = this.pointAt(start);
+    const lineStarts = this.lineStarts;
     this._text = this._text.slice(0, start) + newText + this._text.slice(end);
-    this._lineStarts = undefined;
+    this._lineStarts = updateLineStarts(lineStarts, this._text, start, end, newText.length);
     const newEndIndex = start + newText.length;
     const edit: Edit = {
       startIndex: start,
@@ -159,6 +160,48 @@ export function computeLineStarts(text: string): number[] {
 }
 
 /**
+ * The line starts of `text`, which is the text `lineStarts` belonged to with [start, end) replaced by
+ * `insertedLength` code units. Only the lines around the edit are scanned again: a keystroke in a large
+ * file must not cost a scan of the whole text. Equal to computeLineStarts(text) (a property test checks).
+ */
+export function updateLineStarts(lineStarts: readonly number[], text: string, start: number, end: number, insertedLength: number): number[] {
+  const delta = insertedLength - (end - start);
+  // Rescan from the start of the line before the edit: a \r just before `start` may pair with an inserted \n.
+  const line = Math.max(0, lineIndexAt(lineStarts, start) - 1);
+  const updated = lineStarts.slice(0, line + 1);
+  // Up to two units past the inserted text: an inserted \r may pair with a \n that follows it.
+  const scanEnd = Math.min(text.length, start + insertedLength + 2);
+  for (let i = lineStarts[line]; i < scanEnd; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 13 /* \r */) {
+      if (text.charCodeAt(i + 1) === 10) i++;
+      updated.push(i + 1);
+    } else if (c === 10 /* \n */) {
+      updated.push(i + 1);
+    }
+  }
+  const scanned = updated[updated.length - 1];
+  // Later line breaks are untouched: their starts move by the length difference.
+  for (let index = line + 1; index < lineStarts.length; index++) {
+    const moved = lineStarts[index] + delta;
+    if (lineStarts[index] > end && moved > scanned && moved > scanEnd) updated.push(moved);
+  }
+  return updated;
+}
+
+/** The index of the line holding `offset` (the last line start at or before it). */
+function lineIndexAt(lineStarts: readonly number[], offset: number): number {
+  let low = 0;
+  let high = lineStarts.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (lineStarts[mid] <= offset) low = mid;
+    else high = mid - 1;
+  }
+  return low;
+}
+
+/**
  * LSP position to offset, clamped as LSP specifies: a character past the end of its line means the end
  * of the line (before its line break), a line past the end means the end of the text. Never throws.
  */
@@ -174,12 +217,6 @@ export function offsetAt(text: string, lineStarts: number[], position: Position)
 
 export function positionAt(lineStarts: number[], offset: number, textLength: number): Position {
   const clamped = Math.max(0, Math.min(offset, textLength));
-  let low = 0;
-  let high = lineStarts.length - 1;
-  while (low < high) {
-    const mid = (low + high + 1) >> 1;
-    if (lineStarts[mid] <= clamped) low = mid;
-    else high = mid - 1;
-  }
-  return { line: low, character: clamped - lineStarts[low] };
+  const line = lineIndexAt(lineStarts, clamped);
+  return { line, character: clamped - lineStarts[line] };
 }
