@@ -146,8 +146,12 @@ function sameTree(a: Tree, b: Tree): boolean {
 
 /** Offsets where each line starts. A line ends at \n, \r\n or a lone \r, as in LSP and tree-sitter. */
 export function computeLineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) {
+  return scanLineStarts(text, 0, text.length, [0]);
+}
+
+/** Appends to `starts` the start of every line that begins after a line break found in text[from, to). */
+function scanLineStarts(text: string, from: number, to: number, starts: number[]): number[] {
+  for (let i = from; i < to; i++) {
     const c = text.charCodeAt(i);
     if (c === 13 /* \r */) {
       if (text.charCodeAt(i + 1) === 10) i++;
@@ -168,18 +172,9 @@ export function updateLineStarts(lineStarts: readonly number[], text: string, st
   const delta = insertedLength - (end - start);
   // Rescan from the start of the line before the edit: a \r just before `start` may pair with an inserted \n.
   const line = Math.max(0, lineIndexAt(lineStarts, start) - 1);
-  const updated = lineStarts.slice(0, line + 1);
   // Up to two units past the inserted text: an inserted \r may pair with a \n that follows it.
   const scanEnd = Math.min(text.length, start + insertedLength + 2);
-  for (let i = lineStarts[line]; i < scanEnd; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 13 /* \r */) {
-      if (text.charCodeAt(i + 1) === 10) i++;
-      updated.push(i + 1);
-    } else if (c === 10 /* \n */) {
-      updated.push(i + 1);
-    }
-  }
+  const updated = scanLineStarts(text, lineStarts[line], scanEnd, lineStarts.slice(0, line + 1));
   const scanned = updated[updated.length - 1];
   // Later line breaks are untouched: their starts move by the length difference.
   for (let index = line + 1; index < lineStarts.length; index++) {
