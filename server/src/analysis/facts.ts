@@ -4,8 +4,9 @@ import type { Binding } from './bindings';
 import { CallGraph } from './callgraph';
 import { findGuards, findGuardVariables, GuardJudge, type Guard } from './guards';
 import { once } from './once';
+import { scanTree, type TreeScan } from './scan';
 import { collectProcessEvents, type ProcessEvents } from './processes';
-import { buildScopes, SCOPE_TYPES, SCOPED_TYPES, type ScopeTree } from './scopes';
+import { buildScopes, SCOPE_TYPES, SCOPED_TYPES, wordOccurrences, type ScopeTree } from './scopes';
 import { ValueResolver } from './values';
 import { WorkerModel } from './workers';
 
@@ -69,20 +70,24 @@ const GUARD_TYPES = ['if_statement', 'elif_clause', 'conditional_expression'];
 export function buildModuleFacts(root: Node, text: string): ModuleFacts {
   const mayStartProcesses = PROCESS_MODULES.test(text);
   const mayHaveGuards = text.includes('__name__');
-  // One native scan of the tree for every node type the model needs. A file that can neither start
-  // processes nor hold a guard is scanned only if someone asks for its scopes.
-  const scan = once(() => {
-    const wanted = [...SCOPE_TYPES, ...(mayStartProcesses ? SCOPED_TYPES : []), ...(mayHaveGuards ? GUARD_TYPES : [])];
-    const nodes = root.descendantsOfType(wanted).filter((node): node is Node => node !== null);
-    const types = nodes.map((node) => node.type);
-    return { nodes, types, scopes: buildScopes(root, text, nodes, types) };
-  });
+  // One scan of the tree for every node type the model needs (function bodies that hold only calls are
+  // read when their calls are asked for, see scan.ts). A file that can neither start processes nor hold
+  // a guard is scanned only if someone asks for its scopes.
+  const wanted = [...SCOPE_TYPES, ...(mayStartProcesses ? SCOPED_TYPES : []), ...(mayHaveGuards ? GUARD_TYPES : [])];
+  const scanWith = (read: TreeScan) => ({ ...read, scopes: buildScopes(root, text, read.nodes, read.types, read.deferredBodies, mayStartProcesses) });
+  let scanned: ReturnType<typeof scanWith> | undefined;
+  const scan = () => (scanned ??= scanWith(scanTree(root, text, wanted)));
   const scopes = () => scan().scopes;
 
   let guards: Guard[] = [];
   if (mayHaveGuards) {
+    let variables = findGuardVariables(scopes().module.bindings);
+    // A guard variable read in a deferred body may make a guard there: read the whole tree instead.
+    if (variables.size > 0 && [...scan().deferredBodies.values()].some((body) => [...variables.keys()].some((name) => wordOccurrences(text, name, body.startIndex, body.endIndex).length > 0))) {
+      scanned = scanWith(scanTree(root, text, wanted, { whole: true }));
+      variables = findGuardVariables(scopes().module.bindings);
+    }
     const { nodes, types } = scan();
-    const variables = findGuardVariables(scopes().module.bindings);
     guards = findGuards(
       nodes.filter((_, index) => GUARD_TYPES.includes(types[index])),
       new GuardJudge(variables),

@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { EXECUTOR_WORKER_METHODS, POOL_WORKER_METHODS, type StartMethod } from './api';
 import type { Scope, ScopeTree } from './scopes';
-import { argumentAt, callArguments, unparenthesize, type CallArguments } from './syntax';
+import { argumentAt, unparenthesize, type CallArguments } from './syntax';
 import type { Value, ValueResolver } from './values';
 
 export type StartKind = 'pool' | 'process' | 'manager' | 'executor' | 'joblib';
@@ -72,6 +72,8 @@ export function collectProcessEvents(tree: ScopeTree, resolver: ValueResolver, t
   const events: ProcessEvents = { startSites: [], workerReferences: [], threadStarts: [], startMethodCalls: [], forkOnlyUses: [] };
   const filter = new CalleeFilter(tree, text);
   const visit = (scope: Scope) => {
+    // A body whose calls were not read yet is read only if its text shows a call that may matter.
+    if (scope.hasUnreadCalls && !filter.mayMatterIn(scope.bodyStart, scope.bodyEnd)) return;
     const calls = scope.calls;
     for (let i = 0; i < calls.length; i++) {
       // `A(x).m(y)` and its inner `A(x)` start at the same offset (outer first): the text tells nothing of the outer callee.
@@ -143,6 +145,42 @@ class CalleeFilter {
     }
   }
 
+  /**
+   * Whether some call in text[start, end) may pass `mayMatter` (or have a call as its callee), judged
+   * from each `(` there: its callee, read backwards, must be a dotted name of plain ASCII identifiers on
+   * one line, preceded by neither `.` nor an identifier part, whose last part is no API or method name.
+   * Then the call starts at that dotted name, and `mayMatter` reads the same name there. A `(` after
+   * an operator or opening bracket opens no argument list. Anything else may matter.
+   */
+  mayMatterIn(start: number, end: number): boolean {
+    const text = this.text;
+    for (let open = text.indexOf('(', start); open >= 0 && open < end; open = text.indexOf('(', open + 1)) {
+      let index = skipBlanksBack(text, open - 1);
+      const before = text.charCodeAt(index);
+      if (!isAsciiWordCode(before)) {
+        if (NO_CALLEE_BEFORE.has(text[index])) continue;
+        return true;
+      }
+      let last: string | undefined;
+      for (;;) {
+        const nameEnd = index + 1;
+        while (isAsciiWordCode(text.charCodeAt(index))) index--;
+        const name = text.slice(index + 1, nameEnd);
+        // A non-ASCII letter may continue the identifier; a leading digit is no identifier.
+        if (text.charCodeAt(index) > 127 || isDigitCode(name.charCodeAt(0))) return true;
+        last ??= name;
+        index = skipBlanksBack(text, index);
+        if (text[index] !== '.') break;
+        index = skipBlanksBack(text, index - 1);
+        if (!isAsciiWordCode(text.charCodeAt(index))) return true;
+        // A dotted callee: `mayMatter` asks for an API or method name.
+        if (API_NAMES.has(last) || METHOD_NAMES.has(last)) return true;
+      }
+      if (this.callables.has(last)) return true;
+    }
+    return false;
+  }
+
   mayMatter(call: Node): boolean {
     const start = call.startIndex;
     const first = this.text.charCodeAt(start);
@@ -154,6 +192,23 @@ class CalleeFilter {
     const name = match[1];
     return match[0].includes('.') ? API_NAMES.has(name) || METHOD_NAMES.has(name) : this.callables.has(name);
   }
+}
+
+/** Characters after which a `(` cannot open an argument list (operators, separators, opening brackets). */
+const NO_CALLEE_BEFORE = new Set(['=', ',', '(', '[', '{', ':', '+', '-', '*', '/', '%', '<', '>', '!', '&', '|', '^', '~', ';']);
+
+/** The index of the last character at or before `index` that is not a space or tab. */
+function skipBlanksBack(text: string, index: number): number {
+  while (index >= 0 && (text.charCodeAt(index) === 32 || text.charCodeAt(index) === 9)) index--;
+  return index;
+}
+
+function isAsciiWordCode(code: number): boolean {
+  return code === 95 || isDigitCode(code) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+}
+
+function isDigitCode(code: number): boolean {
+  return code >= 48 && code <= 57;
 }
 
 function isNameExpression(node: Node): boolean {
@@ -175,7 +230,7 @@ function classifyByCallee(call: Node, target: Value, scope: Scope, resolver: Val
     return;
   }
   if (target.kind === 'class' && target.base?.api === 'Process') {
-    const args = callArguments(call);
+    const args = resolver.argumentsOf(call);
     const method = target.base.method;
     events.workerReferences.push({ argument: call.childForFieldName('function')!, role: 'process-class', call, method, scope });
     const explicitTarget = args.keywords.get('target');
@@ -190,7 +245,7 @@ function classifyByCallee(call: Node, target: Value, scope: Scope, resolver: Val
     return;
   }
   if (target.kind !== 'api') return;
-  const args = callArguments(call);
+  const args = resolver.argumentsOf(call);
   switch (target.api) {
     case 'Pool': {
       const method = instanceMethod(call, resolver, scope);
@@ -241,7 +296,7 @@ function classifyMethodCall(call: Node, callee: Node, scope: Scope, resolver: Va
   const method = callee.childForFieldName('attribute')?.text;
   if (!object || !method) return;
   if (method === 'run_in_executor') {
-    const args = callArguments(call);
+    const args = resolver.argumentsOf(call);
     const executorArgument = args.positional[0];
     const executor = executorArgument ? resolver.valueOf(executorArgument, scope) : undefined;
     if (executor?.kind === 'instance' && executor.api === 'ProcessPoolExecutor') {
@@ -252,7 +307,7 @@ function classifyMethodCall(call: Node, callee: Node, scope: Scope, resolver: Va
   }
   const instance = resolver.valueOf(object, scope);
   if (instance?.kind !== 'instance') return;
-  const args = callArguments(call);
+  const args = resolver.argumentsOf(call);
   switch (instance.api) {
     case 'Process':
       if (method === 'start') events.startSites.push({ call, creation: instance.creation, kind: 'process', method: instance.method, scope });
@@ -271,7 +326,7 @@ function classifyMethodCall(call: Node, callee: Node, scope: Scope, resolver: Va
       break;
     case 'Thread':
       if (method === 'start') {
-        const target = argumentAt(callArguments(instance.creation), 1, 'target');
+        const target = argumentAt(resolver.argumentsOf(instance.creation), 1, 'target');
         if (target) events.threadStarts.push({ call, target, scope });
       }
       break;
@@ -297,7 +352,7 @@ function isEnteredByWith(call: Node): boolean {
 
 /** joblib runs jobs in multiprocessing workers (pickled by reference) only with backend="multiprocessing". */
 function joblibUsesMultiprocessing(creation: Node, scope: Scope, resolver: ValueResolver): boolean {
-  const args: CallArguments = callArguments(creation);
+  const args: CallArguments = resolver.argumentsOf(creation);
   const backend = args.keywords.get('backend') ?? args.positional[1];
   return backend !== undefined && resolver.stringOf(unparenthesize(backend), scope) === 'multiprocessing';
 }

@@ -1,5 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { collectScopeBindings, importedNames, targetNames, type Binding } from './bindings';
+import { callsIn } from './scan';
 import { statementsOf, syntaxChildren } from './syntax';
 
 export type ScopeKind = 'module' | 'class' | 'function' | 'lambda';
@@ -12,8 +13,9 @@ export type ScopeKind = 'module' | 'class' | 'function' | 'lambda';
 export class Scope {
   readonly globals = new Set<string>();
   readonly nonlocals = new Set<string>();
-  /** Calls whose code belongs to this scope (not to a nested function, class or lambda), in document order. */
-  readonly calls: Node[] = [];
+  private callList: Node[] = [];
+  /** Reads the calls of a body the scan left out (see scan.ts), the first time they are asked for. */
+  private unreadCalls: (() => Node[]) | undefined;
   readonly children: Scope[] = [];
   /** Offsets of the code that runs in this scope: the body (the whole file for the module). */
   readonly bodyStart: number;
@@ -94,6 +96,30 @@ export class Scope {
     found = collected;
     this.bindingsByName.set(name, found);
     return found;
+  }
+
+  /** Calls whose code belongs to this scope (not to a nested function, class or lambda), in document order. */
+  get calls(): Node[] {
+    if (this.unreadCalls) {
+      this.callList = this.unreadCalls();
+      this.unreadCalls = undefined;
+    }
+    return this.callList;
+  }
+
+  /** True while the calls of this scope's body have not been read from the tree (the text can still be judged). */
+  get hasUnreadCalls(): boolean {
+    return this.unreadCalls !== undefined;
+  }
+
+  /** A call found by the scan (document order). */
+  addCall(call: Node): void {
+    this.callList.push(call);
+  }
+
+  /** The scan left the body out: its calls are all this scope's, read on demand. */
+  deferCalls(read: () => Node[]): void {
+    this.unreadCalls = read;
   }
 
   /** The statements of the body, read once. */
@@ -232,7 +258,14 @@ export const SCOPED_TYPES = ['call', 'global_statement', 'nonlocal_statement', '
  * Builds the scope tree from the scan's nodes (document order): scopes for definitions and lambdas, and
  * calls, global/nonlocal declarations and walrus targets filed under the scope they run in.
  */
-export function buildScopes(root: Node, text: string, scanned: readonly Node[], types: readonly string[]): ScopeTree {
+export function buildScopes(
+  root: Node,
+  text: string,
+  scanned: readonly Node[],
+  types: readonly string[],
+  deferredBodies: ReadonlyMap<number, Node> = new Map(),
+  wantsCalls = true,
+): ScopeTree {
   const tree = new ScopeTree(new Scope('module', root, root, undefined, '<module>', text));
   const stack: Scope[] = [tree.module];
   const innermost = (offset: number): Scope => {
@@ -250,7 +283,7 @@ export function buildScopes(root: Node, text: string, scanned: readonly Node[], 
         decorated = node;
         break;
       case 'call':
-        innermost(node.startIndex).calls.push(node);
+        innermost(node.startIndex).addCall(node);
         break;
       case 'global_statement':
       case 'nonlocal_statement': {
@@ -275,6 +308,8 @@ export function buildScopes(root: Node, text: string, scanned: readonly Node[], 
         const kind = type === 'lambda' ? 'lambda' : type === 'class_definition' ? 'class' : 'function';
         const name = kind === 'lambda' ? '<lambda>' : node.childForFieldName('name')?.text ?? '';
         const scope = new Scope(kind, node, node.childForFieldName('body'), parent, name, text);
+        const deferred = deferredBodies.get(node.id);
+        if (deferred && wantsCalls) scope.deferCalls(() => callsIn(deferred));
         if (decorated && kind !== 'lambda' && decorated.startIndex < node.startIndex && node.startIndex < decorated.endIndex) scope.decorated = decorated;
         if (kind !== 'lambda') decorated = undefined;
         tree.scopes.push(scope);

@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { apiByQualifiedName, contextApi, startMethodOf, type ApiEntry, type ApiKind, type StartMethod } from './api';
 import type { Binding } from './bindings';
 import { resolveName, type Scope, type ScopeTree } from './scopes';
-import { argumentAt, callArguments, stringLiteralValue, syntaxChildren, unparenthesize } from './syntax';
+import { argumentAt, callArguments, stringLiteralValue, syntaxChildren, unparenthesize, type CallArguments } from './syntax';
 
 /** What an expression refers to, as far as the model can tell without running the code. */
 export type Value =
@@ -36,11 +36,22 @@ export class ValueResolver {
   private readonly selfAssignmentsByAttribute = new Map<string, Node[]>();
   private readonly bindingMemo = new Map<Binding, Value | undefined | null>();
   private readonly appendsByScope = new Map<Scope, Map<string, Node[]>>();
+  private readonly argumentMemo = new Map<number, CallArguments>();
 
   constructor(
     private readonly tree: ScopeTree,
     private readonly text: string,
   ) {}
+
+  /** The arguments of a call, read from the tree once per call (shared: callers must not change them). */
+  argumentsOf(call: Node): CallArguments {
+    let found = this.argumentMemo.get(call.id);
+    if (!found) {
+      found = callArguments(call);
+      this.argumentMemo.set(call.id, found);
+    }
+    return found;
+  }
 
   /** The scope that code at `node` runs in. */
   scopeAt(node: Node): Scope {
@@ -134,7 +145,7 @@ export class ValueResolver {
         APPEND_CALL.lastIndex = call.startIndex;
         const match = APPEND_CALL.exec(this.text);
         if (!match) continue;
-        const argument = callArguments(call).positional[0];
+        const argument = this.argumentsOf(call).positional[0];
         if (!argument) continue;
         const values = match[2] === 'append' ? [argument] : argument.type === 'list' || argument.type === 'tuple' ? syntaxChildren(argument) : [];
         const list = byName.get(match[1]);
@@ -348,7 +359,7 @@ export class ValueResolver {
 
   private apiCallValue(call: Node, target: Extract<Value, { kind: 'api' }>, scope: Scope): Value | undefined {
     if (target.api === 'get_context') {
-      const args = callArguments(call);
+      const args = this.argumentsOf(call);
       const method = argumentAt(args, 0, 'method');
       if (!method || method.type === 'none') return { kind: 'context', method: target.method };
       return { kind: 'context', method: startMethodOf(this.stringOf(method, scope)) };
@@ -359,7 +370,7 @@ export class ValueResolver {
 
   /** The start method an instance will use: its own context argument, else its class's context. */
   private instanceMethod(call: Node, target: Extract<Value, { kind: 'api' }>, scope: Scope): StartMethod {
-    const args = callArguments(call);
+    const args = this.argumentsOf(call);
     if (target.api === 'ProcessPoolExecutor') {
       const context = argumentAt(args, 1, 'mp_context');
       if (context && context.type !== 'none') return this.contextMethod(context, scope);

@@ -1,0 +1,91 @@
+import type { Node } from 'web-tree-sitter';
+
+/** The nodes of the model's node types in document order, and the function bodies whose calls are read later. */
+export interface TreeScan {
+  nodes: Node[];
+  types: string[];
+  /**
+   * Function bodies left out of the scan, by the function_definition's id: their text shows they hold
+   * no node of the wanted types other than calls (no definition, lambda, import, global/nonlocal, walrus
+   * or `__name__`), so they open no scope and all their calls belong to the function.
+   */
+  deferredBodies: Map<number, Node>;
+}
+
+/**
+ * Words whose absence from a function body proves it holds no scope, import, global/nonlocal
+ * declaration, walrus or `__name__` test. A keyword token is never glued to a letter or `_` (that would
+ * make one identifier); a digit before it is taken as a possible boundary, so the test stays conservative.
+ */
+const STRUCTURE = /(?<![A-Za-z_])(?:def|class|lambda|global|nonlocal|import)(?![A-Za-z0-9_])|:=|__name__/;
+/** Text without which a statement holds none of the wanted nodes: every call has a `(` token, the other types a keyword or `@`/`:=`. */
+const ANY_WANTED = /[(@]|:=|(?<![A-Za-z_])(?:def|class|lambda|global|nonlocal|import)(?![A-Za-z0-9_])/;
+
+/**
+ * Scans the tree for `wanted` node types like `root.descendantsOfType(wanted)`, but reads the bodies of
+ * functions that the text shows to hold nothing but calls (and guard-type nodes that cannot mention
+ * `__name__`) only when their calls are asked for, and skips statements whose text holds none of the
+ * types. Only for trees without errors: in an error-free tree every call has its `(` token and every
+ * other wanted node its keyword, so the text tests are sound; a tree with errors is scanned whole.
+ */
+export function scanTree(root: Node, text: string, wanted: readonly string[], options: { whole?: boolean } = {}): TreeScan {
+  if (root.hasError || options.whole) return { ...fullScan(root, wanted), deferredBodies: new Map() };
+  const wantsGuardTypes = wanted.includes('if_statement');
+  const nodes: Node[] = [];
+  const deferredBodies = new Map<number, Node>();
+  const add = (found: ReadonlyArray<Node | null>) => {
+    for (const node of found) if (node) nodes.push(node);
+  };
+  const mayHold = (node: Node): boolean => {
+    const slice = text.slice(node.startIndex, node.endIndex);
+    return ANY_WANTED.test(slice) || (wantsGuardTypes && slice.includes('if'));
+  };
+  const visitStatements = (statements: ReadonlyArray<Node | null>): void => {
+    for (const statement of statements) {
+      if (!statement || statement.type === 'comment' || !mayHold(statement)) continue;
+      const definition = statement.type === 'decorated_definition' ? statement.childForFieldName('definition') : statement;
+      const body = definition && (definition.type === 'function_definition' || definition.type === 'class_definition') ? definition.childForFieldName('body') : null;
+      if (!definition || !body) {
+        add(statement.descendantsOfType(wanted as string[]));
+        continue;
+      }
+      if (definition.type === 'function_definition' && STRUCTURE.test(text.slice(body.startIndex, body.endIndex))) {
+        add(statement.descendantsOfType(wanted as string[]));
+        continue;
+      }
+      // The header (decorators, name, parameters, bases) in full; then the body, deferred or statement by statement.
+      const header = text.slice(statement.startIndex, body.startIndex);
+      if (statement === definition && holdsOnlyItsDefinition(header, wantsGuardTypes)) nodes.push(definition);
+      else add(statement.descendantsOfType(wanted as string[], statement.startPosition, body.startPosition));
+      if (definition.type === 'function_definition') deferredBodies.set(definition.id, body);
+      else {
+        visitStatements(body.namedChildren);
+      }
+    }
+  };
+  visitStatements(root.namedChildren);
+  return { nodes, types: nodes.map((node) => node.type), deferredBodies };
+}
+
+/**
+ * True when a definition's header (up to its body) holds no wanted node but the definition: no
+ * decorator, lambda, walrus or conditional, and no `(` but the one of the parameters or bases (a call
+ * in a default, an annotation or a base would add a second).
+ */
+function holdsOnlyItsDefinition(header: string, wantsGuardTypes: boolean): boolean {
+  if (HEADER_EXTRAS.test(header) || (wantsGuardTypes && header.includes('if'))) return false;
+  const open = header.indexOf('(');
+  return open < 0 || header.indexOf('(', open + 1) < 0;
+}
+
+const HEADER_EXTRAS = /[@]|:=|(?<![A-Za-z_])lambda(?![A-Za-z0-9_])/;
+
+function fullScan(root: Node, wanted: readonly string[]): { nodes: Node[]; types: string[] } {
+  const nodes = root.descendantsOfType(wanted as string[]).filter((node): node is Node => node !== null);
+  return { nodes, types: nodes.map((node) => node.type) };
+}
+
+/** The calls of a deferred function body, in document order. */
+export function callsIn(body: Node): Node[] {
+  return body.descendantsOfType('call').filter((node): node is Node => node !== null);
+}

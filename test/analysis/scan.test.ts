@@ -1,0 +1,139 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import type { Node } from 'web-tree-sitter';
+import { callsIn, scanTree } from '../../server/src/analysis/scan';
+import { buildScopes, SCOPE_TYPES, SCOPED_TYPES } from '../../server/src/analysis/scopes';
+import { sharedParser } from '../helpers/parser';
+import { realisticProgram } from '../helpers/realistic-python';
+
+const GUARD_TYPES = ['if_statement', 'elif_clause', 'conditional_expression'];
+const WANTED = [...SCOPE_TYPES, ...SCOPED_TYPES, ...GUARD_TYPES];
+
+/** Definitions whose headers and bodies exercise each text test of the scan. */
+const TRICKY = `
+import multiprocessing as mp
+
+@decorate(1)
+def decorated(x=make()):
+    return x.run()
+
+def default_lambda(key=lambda item: item):
+    return sorted([], key=key)
+
+def annotated(x: Thing() = 1) -> int:
+    return x
+
+def walrus(items):
+    if (n := len(items)) > 3:
+        return n
+
+def nested():
+    def inner():
+        return go()
+    return inner
+
+def imports():
+    import os
+    return os.getcwd()
+
+def declares():
+    global COUNT
+    COUNT = start()
+
+def plain(a, b):
+    total = compute(a) + b.method(a)(b)
+    value = 1 if a else fallback()
+    return ",".join(str(part) for part in (total, value))
+
+def defaulted():
+    return 1
+
+class Base(mp.Process):
+    size = measure()
+
+    def run(self):
+        self.work()
+
+    class Inner:
+        def method(self):
+            return call_it()
+
+if __name__ == "__main__":
+    plain(1, 2)
+`;
+
+function fixtureTexts(): string[] {
+  const root = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'rules');
+  const texts: string[] = [];
+  for (const code of fs.readdirSync(root)) {
+    for (const name of fs.readdirSync(path.join(root, code))) if (name.endsWith('.py')) texts.push(fs.readFileSync(path.join(root, code, name), 'utf8'));
+  }
+  return texts;
+}
+
+function ids(nodes: readonly Node[]): number[] {
+  return nodes.map((node) => node.id);
+}
+
+describe('scanTree', () => {
+  it('finds what a whole-tree walk finds: the scanned nodes in order, and the calls of the deferred bodies', async () => {
+    const parser = await sharedParser();
+    const texts = [TRICKY, realisticProgram(60), ...fixtureTexts()];
+    let deferred = 0;
+    for (const text of texts) {
+      const tree = parser.parse(text);
+      try {
+        if (tree.rootNode.hasError) continue;
+        const whole = tree.rootNode.descendantsOfType(WANTED).filter((node): node is Node => node !== null);
+        const scan = scanTree(tree.rootNode, text, WANTED);
+        const bodies = [...scan.deferredBodies.values()];
+        deferred += bodies.length;
+        const inBody = (node: Node) => bodies.some((body) => body.startIndex <= node.startIndex && node.endIndex <= body.endIndex);
+        assert.deepEqual(ids(scan.nodes), ids(whole.filter((node) => !inBody(node))));
+        // A deferred body holds nothing but calls (and guard-type nodes that cannot be guards).
+        assert.deepEqual(ids(bodies.flatMap(callsIn)), ids(whole.filter((node) => inBody(node) && node.type === 'call')));
+        for (const node of whole) if (inBody(node)) assert.ok(node.type === 'call' || GUARD_TYPES.includes(node.type), `${node.type} in a deferred body`);
+        assert.deepEqual(scan.types, scan.nodes.map((node) => node.type));
+      } finally {
+        tree.delete();
+      }
+    }
+    assert.ok(deferred > 0, 'some bodies were deferred');
+  });
+
+  it('defers only the bodies that open no scope and bind nothing beyond assignments', async () => {
+    const parser = await sharedParser();
+    const tree = parser.parse(TRICKY);
+    try {
+      const scan = scanTree(tree.rootNode, TRICKY, WANTED);
+      const scopes = buildScopes(tree.rootNode, TRICKY, scan.nodes, scan.types, scan.deferredBodies);
+      const deferredNames = scopes.scopes.filter((scope) => scan.deferredBodies.has(scope.node.id)).map((scope) => scope.name);
+      assert.deepEqual(deferredNames, ['decorated', 'default_lambda', 'annotated', 'plain', 'defaulted', 'run', 'method']);
+      const plain = scopes.scopes.find((scope) => scope.name === 'plain')!;
+      assert.equal(plain.hasUnreadCalls, true);
+      assert.deepEqual(
+        plain.calls.map((call) => TRICKY.slice(call.startIndex, call.endIndex).split('(')[0]),
+        ['compute', 'b.method', 'b.method', 'fallback', '",".join', 'str'],
+      );
+      assert.equal(plain.hasUnreadCalls, false);
+    } finally {
+      tree.delete();
+    }
+  });
+
+  it('scans a tree with syntax errors whole', async () => {
+    const parser = await sharedParser();
+    const text = 'def f(:\n    return g()\n\ndef h():\n    return k()\n';
+    const tree = parser.parse(text);
+    try {
+      assert.ok(tree.rootNode.hasError);
+      const scan = scanTree(tree.rootNode, text, WANTED);
+      assert.equal(scan.deferredBodies.size, 0);
+      assert.deepEqual(ids(scan.nodes), ids(tree.rootNode.descendantsOfType(WANTED).filter((node): node is Node => node !== null)));
+    } finally {
+      tree.delete();
+    }
+  });
+});
