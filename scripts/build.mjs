@@ -4,7 +4,7 @@
 //   node scripts/build.mjs --production  minified, no source maps (what the .vsix ships)
 //   node scripts/build.mjs --watch       rebuild on change
 import * as esbuild from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +18,9 @@ const watch = process.argv.includes('--watch');
 /** Entry point -> bundle name. The CLI entries are optional so the editor parts build on their own. */
 const entries = [
   { source: 'client/src/extension.ts', bundle: 'extension', required: true },
-  { source: 'server/src/server.ts', bundle: 'server', required: true },
+  // dist/server.js, what clients start, loads the server bundle with a V8 code cache (see serverLoader.ts).
+  { source: 'server/src/serverLoader.ts', bundle: 'server', required: true },
+  { source: 'server/src/server.ts', bundle: 'server-main', required: true },
   { source: 'server/src/cli/main.ts', bundle: 'cli', required: false },
   { source: 'server/src/cli/worker.ts', bundle: 'cli-worker', required: false },
 ];
@@ -51,6 +53,8 @@ const commonJsWebTreeSitter = {
   },
 };
 
+const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+
 const options = {
   entryPoints,
   outdir: dist,
@@ -62,6 +66,8 @@ const options = {
   plugins: [commonJsWebTreeSitter],
   // Only the fallback lookup of the wasm in node_modules reads this; the build copies the wasm beside the bundle.
   external: ['vscode', 'tree-sitter-python/package.json'],
+  // cli/version.ts: the version built in, so that no bundle reads package.json for it when it starts.
+  define: { SPAWN_GUARD_VERSION: JSON.stringify(version) },
   minify: production,
   sourcemap: production ? false : 'linked',
   logLevel: 'warning',

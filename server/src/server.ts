@@ -46,6 +46,14 @@ if (!process.argv.slice(2).some((arg) => TRANSPORT_FLAGS.some((flag) => arg.star
 const connection = createConnection();
 const logger = new Logger(connection.console);
 
+/**
+ * The parser (two wasm files to read and compile) starts loading now, while the client's `initialize`
+ * is still on its way, rather than once it arrived: onInitialize only waits for what is left.
+ */
+const parserLoading = PythonParser.create();
+// A load that fails fails `initialize`, which awaits it; until then the rejection is not unhandled.
+parserLoading.catch(() => undefined);
+
 /** What exists once `initialize` has loaded the parser. */
 interface Session {
   parser: PythonParser;
@@ -97,7 +105,7 @@ function notification<P extends unknown[]>(name: string, handler: (...params: P)
 }
 
 connection.onInitialize(async (params): Promise<InitializeResult> => {
-  const parser = await PythonParser.create();
+  const parser = await parserLoading;
   const capabilities = params.capabilities;
   const workspaceRoot = filePath(params.workspaceFolders?.[0]?.uri ?? params.rootUri ?? '');
   const documents = new DocumentStore(parser);

@@ -61,6 +61,7 @@ describe('npm run package', () => {
       'extension/LICENSE.txt',
       'extension/changelog.md',
       'extension/dist/extension.js',
+      'extension/dist/server-main.js',
       'extension/dist/server.js',
       'extension/dist/tree-sitter-python.wasm',
       'extension/dist/tree-sitter.wasm',

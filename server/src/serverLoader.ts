@@ -1,0 +1,70 @@
+/**
+ * dist/server.js: starts the language server bundle (dist/server-main.js, built from server.ts) with a
+ * V8 code cache, the way Node 22's module.enableCompileCache() does (Node 18/20 have no such switch).
+ *
+ * Compiling the server bundle (about 0.9 MB of JavaScript) and then each function it runs on the way to
+ * the first diagnostics is a good part of a cold start. The first server process writes what V8 compiled
+ * to a cache file beside the bundle when it exits; later starts hand that to V8, which then skips the
+ * compiling. V8 rejects a cache made by another V8 version, with other V8 flags or for a source of
+ * another length; the file name also carries the Node version and the bundle's size and modification
+ * time, so a rebuilt or updated bundle never meets an old cache. Without a usable cache (none yet, a
+ * read-only directory, a rejected one) the server starts as it would without this loader.
+ */
+import * as fs from 'node:fs';
+import { Module } from 'node:module';
+import * as path from 'node:path';
+import * as vm from 'node:vm';
+
+const SERVER_BUNDLE = path.join(__dirname, 'server-main.js');
+/** A server killed before it exits normally still leaves a cache once it has run this long. */
+const SAVE_AFTER_MS = 30_000;
+
+const bundle = fs.statSync(SERVER_BUNDLE);
+const cachePrefix = `${SERVER_BUNDLE}.${process.version}-${process.arch}.`;
+const cacheFile = `${cachePrefix}${bundle.size}-${Math.trunc(bundle.mtimeMs)}.cache`;
+const cachedData = readIfPresent(cacheFile);
+// The bundle has no dynamic import() on the server's paths (the wasm files are read as bytes), so the
+// script needs no importModuleDynamically.
+const script = new vm.Script(Module.wrap(fs.readFileSync(SERVER_BUNDLE, 'utf8')), { filename: SERVER_BUNDLE, cachedData });
+
+if (cachedData === undefined || script.cachedDataRejected) {
+  // Written at exit, or after a while: by then the functions the start and the first analyses need are
+  // compiled, and the cache holds them too, not only the bundle's top level.
+  let saved = false;
+  const save = () => {
+    if (saved) return;
+    saved = true;
+    saveCache(script.createCachedData());
+  };
+  process.on('exit', save);
+  setTimeout(save, SAVE_AFTER_MS).unref();
+}
+
+const serverModule = new Module(SERVER_BUNDLE, module);
+serverModule.filename = SERVER_BUNDLE;
+const run = script.runInThisContext() as (...args: unknown[]) => void;
+run.call(serverModule.exports, serverModule.exports, Module.createRequire(SERVER_BUNDLE), serverModule, SERVER_BUNDLE, __dirname);
+
+function readIfPresent(file: string): Buffer | undefined {
+  try {
+    return fs.readFileSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes the cache (atomically: concurrent servers may do so too) and drops caches of older bundles. */
+function saveCache(data: Buffer): void {
+  const temporary = `${cacheFile}.${process.pid}.tmp`;
+  try {
+    fs.writeFileSync(temporary, data);
+    fs.renameSync(temporary, cacheFile);
+    for (const name of fs.readdirSync(__dirname)) {
+      const file = path.join(__dirname, name);
+      if (file.startsWith(cachePrefix) && file.endsWith('.cache') && file !== cacheFile) fs.rmSync(file, { force: true });
+    }
+  } catch {
+    // A directory the server may not write to (a read-only install) only costs the speed-up.
+    fs.rmSync(temporary, { force: true });
+  }
+}
