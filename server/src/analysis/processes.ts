@@ -72,8 +72,15 @@ export function collectProcessEvents(tree: ScopeTree, resolver: ValueResolver, t
   const events: ProcessEvents = { startSites: [], workerReferences: [], threadStarts: [], startMethodCalls: [], forkOnlyUses: [] };
   const filter = new CalleeFilter(tree, text);
   const visit = (scope: Scope) => {
-    // A body whose calls were not read yet is read only if its text shows a call that may matter.
-    if (scope.hasUnreadCalls && !filter.mayMatterIn(scope.bodyStart, scope.bodyEnd)) return;
+    // A body whose calls were not read yet: the text shows where the calls that may matter start, and
+    // only those are looked up in the tree (when the text cannot tell, all calls are read).
+    if (scope.hasUnreadCalls && scope.body) {
+      const located = locateCalls(scope.body, filter.callsThatMayMatter(scope.bodyStart, scope.bodyEnd));
+      if (located) {
+        for (const call of located) if (filter.mayMatter(call)) classifyCall(call, scope, resolver, events);
+        return;
+      }
+    }
     const calls = scope.calls;
     for (let i = 0; i < calls.length; i++) {
       // `A(x).m(y)` and its inner `A(x)` start at the same offset (outer first): the text tells nothing of the outer callee.
@@ -146,39 +153,45 @@ class CalleeFilter {
   }
 
   /**
-   * Whether some call in text[start, end) may pass `mayMatter` (or have a call as its callee), judged
-   * from each `(` there: its callee, read backwards, must be a dotted name of plain ASCII identifiers on
-   * one line, preceded by neither `.` nor an identifier part, whose last part is no API or method name.
-   * Then the call starts at that dotted name, and `mayMatter` reads the same name there. A `(` after
-   * an operator or opening bracket opens no argument list. Anything else may matter.
+   * Where the calls in text[start, end) that may pass `mayMatter` can be, judged from each `(` there:
+   * its callee, read backwards, is a dotted name of plain ASCII identifiers on one line, preceded by
+   * neither `.` nor an identifier part. Then a call whose arguments open there starts at that dotted
+   * name, and `mayMatter` reads the same name there: it may matter only if that name's last part is an
+   * API or method name (a candidate). A `(` after an operator or opening bracket opens no argument
+   * list. For any other `(` (`f(x)(y)`, `a[0](y)`, `"".join(`) the text cannot tell: undefined.
    */
-  mayMatterIn(start: number, end: number): boolean {
+  callsThatMayMatter(start: number, end: number): CallCandidate[] | undefined {
     const text = this.text;
+    const candidates: CallCandidate[] = [];
     for (let open = text.indexOf('(', start); open >= 0 && open < end; open = text.indexOf('(', open + 1)) {
       let index = skipBlanksBack(text, open - 1);
       const before = text.charCodeAt(index);
       if (!isAsciiWordCode(before)) {
         if (NO_CALLEE_BEFORE.has(text[index])) continue;
-        return true;
+        return undefined;
       }
       let last: string | undefined;
+      let mayMatter = false;
       for (;;) {
         const nameEnd = index + 1;
         while (isAsciiWordCode(text.charCodeAt(index))) index--;
         const name = text.slice(index + 1, nameEnd);
         // A non-ASCII letter may continue the identifier; a leading digit is no identifier.
-        if (text.charCodeAt(index) > 127 || isDigitCode(name.charCodeAt(0))) return true;
+        if (text.charCodeAt(index) > 127 || isDigitCode(name.charCodeAt(0))) return undefined;
         last ??= name;
+        const nameStart = index + 1;
         index = skipBlanksBack(text, index);
-        if (text[index] !== '.') break;
+        if (text[index] !== '.') {
+          if (mayMatter || this.callables.has(last)) candidates.push({ start: nameStart, open });
+          break;
+        }
         index = skipBlanksBack(text, index - 1);
-        if (!isAsciiWordCode(text.charCodeAt(index))) return true;
+        if (!isAsciiWordCode(text.charCodeAt(index))) return undefined;
         // A dotted callee: `mayMatter` asks for an API or method name.
-        if (API_NAMES.has(last) || METHOD_NAMES.has(last)) return true;
+        if (API_NAMES.has(last) || METHOD_NAMES.has(last)) mayMatter = true;
       }
-      if (this.callables.has(last)) return true;
     }
-    return false;
+    return candidates;
   }
 
   mayMatter(call: Node): boolean {
@@ -192,6 +205,32 @@ class CalleeFilter {
     const name = match[1];
     return match[0].includes('.') ? API_NAMES.has(name) || METHOD_NAMES.has(name) : this.callables.has(name);
   }
+}
+
+/** Where a call may start, and the `(` of its arguments. */
+interface CallCandidate {
+  start: number;
+  open: number;
+}
+
+/**
+ * The calls at the candidates, in document order; undefined when some candidate is not a call starting
+ * there with its arguments at the `(` (a `(` in a string or comment), or two start together: then the
+ * caller reads all calls.
+ */
+function locateCalls(body: Node, candidates: readonly CallCandidate[] | undefined): Node[] | undefined {
+  if (!candidates) return undefined;
+  const calls: Node[] = [];
+  const sorted = [...candidates].sort((a, b) => a.start - b.start);
+  for (let i = 0; i < sorted.length; i++) {
+    const { start, open } = sorted[i];
+    if (sorted[i + 1]?.start === start) return undefined;
+    // The smallest node spanning the callee's start and the `(`: the call itself, if there is one.
+    const node = body.descendantForIndex(start, open + 1);
+    if (node?.type !== 'call' || node.startIndex !== start || node.childForFieldName('arguments')?.startIndex !== open) return undefined;
+    calls.push(node);
+  }
+  return calls;
 }
 
 /** Characters after which a `(` cannot open an argument list (operators, separators, opening brackets). */

@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { apiByQualifiedName, contextApi, startMethodOf, type ApiEntry, type ApiKind, type StartMethod } from './api';
 import type { Binding } from './bindings';
-import { resolveName, type Scope, type ScopeTree } from './scopes';
+import { resolveName, wordOccurrences, type Scope, type ScopeTree } from './scopes';
 import { argumentAt, callArguments, stringLiteralValue, syntaxChildren, unparenthesize, type CallArguments } from './syntax';
 
 /** What an expression refers to, as far as the model can tell without running the code. */
@@ -138,6 +138,8 @@ export class ValueResolver {
   /** Values a scope appends to its list `name` (`name.append(Process(...))`, `name.extend([...])`). */
   private appendedTo(name: string, scope: Scope): Node[] {
     let byName = this.appendsByScope.get(scope);
+    // Calls not read yet are read only when the text shows `name.append(` or `name.extend(` in the body.
+    if (!byName && scope.hasUnreadCalls && !this.appendsInText(name, scope)) return [];
     if (!byName) {
       // One pass over the scope's calls, read from the text: `name.append(` / `name.extend(`.
       byName = new Map();
@@ -155,6 +157,14 @@ export class ValueResolver {
       this.appendsByScope.set(scope, byName);
     }
     return byName.get(name) ?? [];
+  }
+
+  private appendsInText(name: string, scope: Scope): boolean {
+    for (const offset of wordOccurrences(this.text, name, scope.bodyStart, scope.bodyEnd)) {
+      APPEND_AFTER_NAME.lastIndex = offset + name.length;
+      if (APPEND_AFTER_NAME.test(this.text)) return true;
+    }
+    return false;
   }
 
   /** A name bound nowhere in the file: from a `from m import *` the model knows, else a builtin. */
@@ -396,6 +406,9 @@ export class ValueResolver {
     return value?.kind === 'string' ? value.value : undefined;
   }
 }
+
+/** What follows the name in `name.append(` or `name.extend(`. */
+const APPEND_AFTER_NAME = /[ \t]*\.[ \t]*(?:append|extend)[ \t]*\(/y;
 
 /** `name.append(` or `name.extend(` at the start of a call. */
 const APPEND_CALL = /([\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*)[ \t]*\.[ \t]*(append|extend)[ \t]*\(/uy;
