@@ -17,6 +17,7 @@ export interface TreeScan {
  * declaration, walrus or `__name__` test. A keyword token is never glued to a letter or `_` (that would
  * make one identifier); a digit before it is taken as a possible boundary, so the test stays conservative.
  */
+const DEFINITION_TYPES = new Set(['decorated_definition', 'function_definition', 'class_definition']);
 const STRUCTURE = /(?<![A-Za-z_])(?:def|class|lambda|global|nonlocal|import)(?![A-Za-z0-9_])|:=|__name__/;
 /** Text without which a statement holds none of the wanted nodes: every call has a `(` token, the other types a keyword or `@`/`:=`. */
 const ANY_WANTED = /[(@]|:=|(?<![A-Za-z_])(?:def|class|lambda|global|nonlocal|import)(?![A-Za-z0-9_])/;
@@ -33,8 +34,13 @@ export function scanTree(root: Node, text: string, wanted: readonly string[], op
   const wantsGuardTypes = wanted.includes('if_statement');
   const nodes: Node[] = [];
   const deferredBodies = new Map<number, Node>();
+  const types: string[] = [];
   const add = (found: ReadonlyArray<Node | null>) => {
-    for (const node of found) if (node) nodes.push(node);
+    for (const node of found) {
+      if (!node) continue;
+      nodes.push(node);
+      types.push(node.type);
+    }
   };
   const mayHold = (node: Node): boolean => {
     const slice = text.slice(node.startIndex, node.endIndex);
@@ -42,29 +48,34 @@ export function scanTree(root: Node, text: string, wanted: readonly string[], op
   };
   const visitStatements = (statements: ReadonlyArray<Node | null>): void => {
     for (const statement of statements) {
-      if (!statement || statement.type === 'comment' || !mayHold(statement)) continue;
-      const definition = statement.type === 'decorated_definition' ? statement.childForFieldName('definition') : statement;
-      const body = definition && (definition.type === 'function_definition' || definition.type === 'class_definition') ? definition.childForFieldName('body') : null;
+      if (!statement) continue;
+      const type = statement.type;
+      if (type === 'comment' || (!DEFINITION_TYPES.has(type) && !mayHold(statement))) continue;
+      const definition = type === 'decorated_definition' ? statement.childForFieldName('definition') : statement;
+      const definitionType = definition === statement ? type : definition?.type;
+      const body = definition && (definitionType === 'function_definition' || definitionType === 'class_definition') ? definition.childForFieldName('body') : null;
       if (!definition || !body) {
         add(statement.descendantsOfType(wanted as string[]));
         continue;
       }
-      if (definition.type === 'function_definition' && STRUCTURE.test(text.slice(body.startIndex, body.endIndex))) {
+      if (definitionType === 'function_definition' && STRUCTURE.test(text.slice(body.startIndex, body.endIndex))) {
         add(statement.descendantsOfType(wanted as string[]));
         continue;
       }
       // The header (decorators, name, parameters, bases) in full; then the body, deferred or statement by statement.
       const header = text.slice(statement.startIndex, body.startIndex);
-      if (statement === definition && holdsOnlyItsDefinition(header, wantsGuardTypes)) nodes.push(definition);
-      else add(statement.descendantsOfType(wanted as string[], statement.startPosition, body.startPosition));
-      if (definition.type === 'function_definition') deferredBodies.set(definition.id, body);
-      else {
-        visitStatements(body.namedChildren);
+      if (statement === definition && holdsOnlyItsDefinition(header, wantsGuardTypes)) {
+        nodes.push(definition);
+        types.push(type);
+      } else {
+        add(statement.descendantsOfType(wanted as string[], statement.startPosition, body.startPosition));
       }
+      if (definitionType === 'function_definition') deferredBodies.set(definition.id, body);
+      else visitStatements(body.namedChildren);
     }
   };
   visitStatements(root.namedChildren);
-  return { nodes, types: nodes.map((node) => node.type), deferredBodies };
+  return { nodes, types, deferredBodies };
 }
 
 /**

@@ -307,8 +307,8 @@ export function buildScopes(
         const parent = innermost(node.startIndex);
         const kind = type === 'lambda' ? 'lambda' : type === 'class_definition' ? 'class' : 'function';
         const name = kind === 'lambda' ? '<lambda>' : node.childForFieldName('name')?.text ?? '';
-        const scope = new Scope(kind, node, node.childForFieldName('body'), parent, name, text);
         const deferred = deferredBodies.get(node.id);
+        const scope = new Scope(kind, node, deferred ?? node.childForFieldName('body'), parent, name, text);
         if (deferred && wantsCalls) scope.deferCalls(() => callsIn(deferred));
         if (decorated && kind !== 'lambda' && decorated.startIndex < node.startIndex && node.startIndex < decorated.endIndex) scope.decorated = decorated;
         if (kind !== 'lambda') decorated = undefined;
