@@ -7,37 +7,11 @@ import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { CodeAction, Diagnostic, Hover, MarkupContent, TextDocumentEdit, WorkspaceEdit } from 'vscode-languageserver';
 import { applyEdits } from '../../server/src/fixes/edits';
+import { TREES_KEPT } from '../../server/src/lsp/documents';
 import { ensureBuilt } from '../helpers/build';
 import { documentUri, LspTestClient, SERVER_BUNDLE } from '../helpers/lsp';
 import { FIXTURES } from '../helpers/paths';
-
-/** An unguarded Pool: SPG001 on `mp.Pool(2)`; under spawn every child re-runs it and the Pool never ends. */
-const UNGUARDED = [
-  'import multiprocessing as mp',
-  '',
-  '',
-  'def square(n):',
-  '    return n * n',
-  '',
-  '',
-  'with mp.Pool(2) as pool:',
-  '    results = pool.map(square, range(4))',
-  '',
-].join('\n');
-
-const GUARDED = [
-  'import multiprocessing as mp',
-  '',
-  '',
-  'def square(n):',
-  '    return n * n',
-  '',
-  '',
-  'if __name__ == "__main__":',
-  '    with mp.Pool(2) as pool:',
-  '        results = pool.map(square, range(4))',
-  '',
-].join('\n');
+import { GUARDED, UNGUARDED } from './sources';
 
 const POOL_RANGE = { start: { line: 7, character: 5 }, end: { line: 7, character: 15 } };
 
@@ -341,6 +315,34 @@ describe('language server over stdio', () => {
     client.close(uri);
     const cleared = await client.waitForDiagnostics(uri, (params) => params.diagnostics.length === 0);
     assert.equal(cleared.version, undefined);
+  });
+
+  it('answers the same for a document whose tree was released while others were analysed, and takes its edits', async () => {
+    const uri = nextUri('released');
+    client.open(uri, UNGUARDED, 1);
+    const { diagnostics } = await client.diagnosticsFor(uri, 1);
+    const hoverAt = { textDocument: { uri }, position: { line: 7, character: 9 } };
+    const hover = await client.request<Hover | null>('textDocument/hover', hoverAt);
+    const actions = await client.codeActions(uri, POOL_RANGE, diagnostics);
+    assert.ok(hover && actions?.length === 2);
+
+    // More documents analysed after it than the server keeps trees for: its tree is released.
+    const others = Array.from({ length: TREES_KEPT + 1 }, (_, index) => nextUri(`other-${index}`));
+    for (const other of others) client.open(other, GUARDED, 1);
+    for (const other of others) await client.diagnosticsFor(other, 1);
+    assert.deepEqual(await client.request<Hover | null>('textDocument/hover', hoverAt), hover);
+    assert.deepEqual(await client.codeActions(uri, POOL_RANGE, diagnostics), actions);
+
+    // Released again, then edited: two lines inserted above the Pool move its diagnostic down.
+    for (const other of others) client.change(other, 2, [{ text: `${GUARDED}\n` }]);
+    for (const other of others) await client.diagnosticsFor(other, 2);
+    client.change(uri, 2, [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: 'import os\nimport sys\n' }]);
+    const moved = await client.diagnosticsFor(uri, 2);
+    assert.deepEqual(moved.diagnostics.map((diagnostic) => [diagnostic.code, diagnostic.range.start.line]), [['SPG001', 9]]);
+    const fixes = (await client.codeActions(uri, moved.diagnostics[0].range, moved.diagnostics))!.filter(isCodeAction);
+    const withImports = (text: string) => text.replace('\n', '\nimport os\nimport sys\n');
+    assert.equal(apply(withImports(UNGUARDED), fixes[0].edit, uri, 2), withImports(GUARDED), 'the guard fix, computed on the edited text');
+    for (const other of [uri, ...others]) client.close(other);
   });
 });
 

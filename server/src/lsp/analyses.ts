@@ -1,23 +1,28 @@
 import type { Tree } from 'web-tree-sitter';
 import { analyze, type Analysis, type AnalysisOptions } from '../analysis/analyze';
-import type { OpenDocument } from './documents';
+import { TREES_KEPT, type OpenDocument } from './documents';
 
 interface CachedAnalysis {
-  /** The tree analysed: every edit makes a new one, so a different tree means a changed document. */
+  /** The tree analysed: every edit, and every parse after a release, makes a new one, so a different tree means a stale analysis. */
   tree: Tree;
   optionsKey: string;
   analysis: Analysis;
 }
 
-/** How many analyses are kept: the documents a person works in at once. Others are recomputed when read. */
-export const ANALYSIS_CACHE_SIZE = 8;
+/**
+ * How many analyses are kept: the documents a person works in at once. Others are recomputed when read.
+ * No more than the trees kept: an analysis is of no use once its tree is released.
+ */
+export const ANALYSIS_CACHE_SIZE = TREES_KEPT;
 
 /**
  * The analysis of open documents' current text, computed once and shared by diagnostics, hover, code
  * actions and commands until the document or its options change. Only the most recently used few are
  * kept: an analysis costs about as much memory as its tree, and a hundred open files must not hold a
- * hundred of them. An analysis holds nodes of the document's tree, which the next edit frees: it must
- * never be used past that edit, and the tree check below guarantees that.
+ * hundred of them. An analysis holds nodes of the document's tree, which the next edit frees, and so
+ * does the release of the tree when the document drops out of the recently read ones (RecentTrees): it
+ * must never be used past that, and the tree check below guarantees it (a released or edited tree is
+ * never a document's current tree again). Analyses whose tree is gone are dropped at the next use.
  */
 export class AnalysisCache {
   /** In order of use, least recent first (a Map keeps insertion order). */
@@ -25,15 +30,20 @@ export class AnalysisCache {
 
   constructor(private readonly capacity = ANALYSIS_CACHE_SIZE) {}
 
+  /** How many analyses are held now. */
+  get size(): number {
+    return this.cache.size;
+  }
+
   analysisFor(document: OpenDocument, options: AnalysisOptions): Analysis {
-    const tree = document.parsed.tree;
+    const parsed = document.parsed;
+    const tree = parsed.tree;
     const optionsKey = JSON.stringify(options);
     const cached = this.cache.get(document);
     this.cache.delete(document);
     const analysis =
-      cached && cached.tree === tree && cached.optionsKey === optionsKey
-        ? cached.analysis
-        : analyze({ text: document.parsed.text, tree }, options);
+      cached && cached.tree === tree && cached.optionsKey === optionsKey ? cached.analysis : analyze({ text: parsed.text, tree }, options);
+    this.dropStale();
     this.cache.set(document, { tree, optionsKey, analysis });
     for (const oldest of this.cache.keys()) {
       if (this.cache.size <= this.capacity) break;
@@ -45,5 +55,12 @@ export class AnalysisCache {
   /** Drops a closed document's analysis. */
   forget(document: OpenDocument): void {
     this.cache.delete(document);
+  }
+
+  /** Drops the analyses whose tree was released or replaced (reading `parsed` above may have released some): they only hold memory. */
+  private dropStale(): void {
+    for (const [document, cached] of this.cache) {
+      if (document.currentTree !== cached.tree) this.cache.delete(document);
+    }
   }
 }

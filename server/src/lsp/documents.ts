@@ -1,3 +1,4 @@
+import type { Tree } from 'web-tree-sitter';
 import type {
   DidChangeTextDocumentParams,
   DidOpenTextDocumentParams,
@@ -7,66 +8,151 @@ import { computeLineStarts, offsetAt, ParsedDocument } from '../analysis/documen
 import type { PythonParser } from '../analysis/parser';
 
 /**
+ * How many open documents keep their syntax tree: the few a person types in or asks about at once. A
+ * tree of a 1,000-line file takes about 0.8 MB of wasm memory, which the wasm heap never gives back, so
+ * a hundred open files must not hold a hundred trees; the others keep their text and are parsed again
+ * when read.
+ */
+export const TREES_KEPT = 8;
+
+/**
+ * The open documents that hold a tree, least recently used first. Making room for one more releases the
+ * least recently used tree at once, before the new parse, so at most `capacity` trees are ever alive.
+ */
+export class RecentTrees {
+  /** A Set keeps insertion order: deleting and re-adding moves a document to the end. */
+  private readonly holders = new Set<OpenDocument>();
+
+  constructor(
+    readonly parser: PythonParser,
+    readonly capacity = TREES_KEPT,
+  ) {
+    if (capacity < 1) throw new RangeError('at least one tree must be kept');
+  }
+
+  /** How many documents hold a tree now. */
+  get size(): number {
+    return this.holders.size;
+  }
+
+  /** `document` is about to read its tree: it becomes the most recent, and the oldest beyond capacity lose theirs. */
+  use(document: OpenDocument): void {
+    this.holders.delete(document);
+    this.holders.add(document);
+    for (const oldest of this.holders) {
+      if (this.holders.size <= this.capacity) break;
+      this.holders.delete(oldest);
+      oldest.releaseTree();
+    }
+  }
+
+  /** `document` released its tree itself (closed). */
+  forget(document: OpenDocument): void {
+    this.holders.delete(document);
+  }
+}
+
+/**
  * A document the client has open. Changes update the text at once; the tree catches up when someone
  * reads `parsed` (diagnostics, hover, code actions, commands): the text changed since the last read
  * becomes one edit of the parsed document, which edits its tree and reparses incrementally. A burst of
  * keystrokes costs one incremental parse, not one per keystroke.
+ *
+ * Only the most recently read few documents keep their parsed document (see RecentTrees); the others
+ * keep their text alone and are parsed afresh when read again. Changes received meanwhile are in that
+ * text, and a fresh parse gives the settled tree (ParsedDocument.settle), so a released document answers
+ * as a kept one would.
  */
 export class OpenDocument {
-  /** The text after changes the tree has not caught up with; undefined when it has. */
-  private pendingText: string | undefined;
+  /** The text with every change received. */
+  private currentText: string;
+  /** The parsed text and its tree; undefined until first read, and again once released. */
+  private document: ParsedDocument | undefined;
+  /** The text changed since `document` last caught up. */
+  private behind = false;
+  /** Line starts of `currentText` while it is ahead of the parsed document (otherwise the parsed document's serve). */
   private pendingLineStarts: number[] | undefined;
 
   constructor(
     readonly uri: string,
     readonly languageId: string,
     public version: number,
-    private readonly document: ParsedDocument,
-  ) {}
-
-  get text(): string {
-    return this.pendingText ?? this.document.text;
+    text: string,
+    private readonly trees: RecentTrees,
+  ) {
+    this.currentText = text;
   }
 
-  /** The parsed document, brought up to date with every change received. */
+  get text(): string {
+    return this.currentText;
+  }
+
+  /** The parsed document, brought up to date with every change received (parsed again if it was released). */
   get parsed(): ParsedDocument {
-    if (this.pendingText !== undefined) this.catchUp(this.pendingText);
+    // Room is made before parsing, so the new tree never lives beside one too many.
+    this.trees.use(this);
+    if (!this.document) {
+      this.document = new ParsedDocument(this.trees.parser, this.currentText);
+      this.markCaughtUp();
+    } else if (this.behind) {
+      this.catchUp(this.document, this.currentText);
+    }
     return this.document;
+  }
+
+  /** The tree as it is now, without parsing or catching up; undefined when released. For checks only. */
+  get currentTree(): Tree | undefined {
+    return this.document?.tree;
   }
 
   applyChange(change: TextDocumentContentChangeEvent): void {
     if (!('range' in change)) {
-      this.setPending(change.text);
+      this.setText(change.text);
       return;
     }
-    const text = this.text;
-    const lineStarts = (this.pendingLineStarts ??= computeLineStarts(text));
+    const text = this.currentText;
+    const lineStarts = this.document && !this.behind ? this.document.lineStarts : (this.pendingLineStarts ??= computeLineStarts(text));
     let start = offsetAt(text, lineStarts, change.range.start);
     let end = offsetAt(text, lineStarts, change.range.end);
     if (end < start) [start, end] = [end, start];
-    this.setPending(text.slice(0, start) + change.text + text.slice(end));
+    this.setText(text.slice(0, start) + change.text + text.slice(end));
+  }
+
+  /** Frees the tree's wasm memory and keeps the text; the next read of `parsed` parses it again. */
+  releaseTree(): void {
+    this.document?.dispose();
+    this.document = undefined;
+    this.pendingLineStarts = undefined;
   }
 
   dispose(): void {
-    this.document.dispose();
+    this.trees.forget(this);
+    this.releaseTree();
   }
 
-  private setPending(text: string): void {
-    this.pendingText = text;
+  private setText(text: string): void {
+    this.currentText = text;
+    this.behind = true;
+    this.pendingLineStarts = undefined;
+  }
+
+  private markCaughtUp(): void {
+    this.behind = false;
     this.pendingLineStarts = undefined;
   }
 
   /** Applies the difference between the parsed text and `text` as one edit (what lies between their common ends). */
-  private catchUp(text: string): void {
-    this.pendingText = undefined;
-    this.pendingLineStarts = undefined;
-    const before = this.document.text;
+  private catchUp(document: ParsedDocument, text: string): void {
+    this.markCaughtUp();
+    const before = document.text;
     if (before === text) return;
     const { start, end } = changedSpan(before, text);
-    this.document.applyEdit(
-      { start: this.document.positionAt(start), end: this.document.positionAt(end) },
+    document.applyEdit(
+      { start: document.positionAt(start), end: document.positionAt(end) },
       text.slice(start, text.length - (before.length - end)),
     );
+    // One copy of the text, not two.
+    this.currentText = document.text;
   }
 }
 
@@ -86,11 +172,19 @@ export function changedSpan(before: string, after: string): { start: number; end
   return { start, end };
 }
 
-/** The documents the client has open. */
+/** The documents the client has open; only the most recently read few hold a tree (see RecentTrees). */
 export class DocumentStore {
   private readonly documents = new Map<string, OpenDocument>();
+  private readonly trees: RecentTrees;
 
-  constructor(private readonly parser: PythonParser) {}
+  constructor(parser: PythonParser, treesKept = TREES_KEPT) {
+    this.trees = new RecentTrees(parser, treesKept);
+  }
+
+  /** How many open documents hold a tree now (at most the number kept). */
+  get treeCount(): number {
+    return this.trees.size;
+  }
 
   get(uri: string): OpenDocument | undefined {
     return this.documents.get(uri);
@@ -100,11 +194,11 @@ export class DocumentStore {
     return this.documents.values();
   }
 
-  /** Opens (or, if the client reopens without closing, replaces) a document. */
+  /** Opens (or, if the client reopens without closing, replaces) a document. It is parsed when first read. */
   open(params: DidOpenTextDocumentParams): OpenDocument {
     const { uri, languageId, version, text } = params.textDocument;
     this.documents.get(uri)?.dispose();
-    const document = new OpenDocument(uri, languageId, version, new ParsedDocument(this.parser, text));
+    const document = new OpenDocument(uri, languageId, version, text, this.trees);
     this.documents.set(uri, document);
     return document;
   }
