@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { statementsOf, syntaxChildren, undecorated } from './syntax';
+import { statementsOf, syntaxChildren } from './syntax';
 
 /** How a name gets its value. */
 export type BindingKind = 'assignment' | 'augmented' | 'import' | 'def' | 'class' | 'for' | 'with' | 'except' | 'delete' | 'other';
@@ -46,7 +46,9 @@ export interface ScopeHooks {
 }
 
 function visitStatement(statement: Node, record: (binding: Binding) => void, enter?: (definition: Node) => void, hooks?: ScopeHooks): void {
-  switch (statement.type) {
+  // Each `.type` is a call into the wasm module: read it once.
+  const type = statement.type;
+  switch (type) {
     case 'expression_statement':
       for (const expression of syntaxChildren(statement)) visitExpressionStatement(expression, statement, record);
       return;
@@ -54,7 +56,7 @@ function visitStatement(statement: Node, record: (binding: Binding) => void, ent
     case 'import_from_statement':
     case 'future_import_statement':
       for (const { local, qualified } of importedNames(statement)) record({ name: local.text, kind: 'import', target: local, statement, value: null, qualified });
-      if (statement.type === 'import_from_statement' && hooks?.wildcard) {
+      if (type === 'import_from_statement' && hooks?.wildcard) {
         const module = statement.childForFieldName('module_name');
         const wildcard = syntaxChildren(statement).find((child) => child.type === 'wildcard_import');
         if (module && wildcard && module.type !== 'relative_import') hooks.wildcard(module.text, statement);
@@ -63,8 +65,9 @@ function visitStatement(statement: Node, record: (binding: Binding) => void, ent
     case 'decorated_definition':
     case 'function_definition':
     case 'class_definition': {
-      const definition = undecorated(statement);
-      const kind = definition.type === 'function_definition' ? 'def' : definition.type === 'class_definition' ? 'class' : undefined;
+      const definition = type === 'decorated_definition' ? statement.childForFieldName('definition') ?? statement : statement;
+      const definitionType = definition === statement ? type : definition.type;
+      const kind = definitionType === 'function_definition' ? 'def' : definitionType === 'class_definition' ? 'class' : undefined;
       const name = kind ? definition.childForFieldName('name') : null;
       if (kind && name) {
         record({ name: name.text, kind, target: name, statement: definition, value: null, ...(definition !== statement ? { decorated: statement } : {}) });

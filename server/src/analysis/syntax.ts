@@ -125,14 +125,17 @@ export function callArguments(call: Node): CallArguments {
   const list = call.childForFieldName('arguments');
   if (!list || list.type !== 'argument_list') return result;
   for (const argument of list.namedChildren) {
-    if (!argument || argument.type === 'comment') continue;
-    if (argument.type === 'keyword_argument') {
+    if (!argument) continue;
+    // Each `.type` is a call into the wasm module: read it once.
+    const type = argument.type;
+    if (type === 'comment') continue;
+    if (type === 'keyword_argument') {
       const name = argument.childForFieldName('name');
       const value = argument.childForFieldName('value');
       if (name && value) result.keywords.set(name.text, value);
-    } else if (argument.type === 'list_splat') {
+    } else if (type === 'list_splat') {
       result.hasStarArgs = true;
-    } else if (argument.type === 'dictionary_splat') {
+    } else if (type === 'dictionary_splat') {
       result.hasStarKwargs = true;
     } else if (!result.hasStarArgs) {
       result.positional.push(argument);

@@ -59,12 +59,18 @@ export class ValueResolver {
   }
 
   valueOf(expression: Node, scope: Scope = this.scopeAt(expression)): Value | undefined {
-    const node = unparenthesize(expression);
+    // Each `.type` is a call into the wasm module: read once here and handed to compute.
+    let type = expression.type;
+    let node = expression;
+    if (type === 'parenthesized_expression') {
+      node = unparenthesize(expression);
+      type = node.type;
+    }
     const cached = this.memo.get(node.id);
     if (cached !== undefined) return cached ?? undefined;
     if (this.inProgress.has(node.id)) return undefined;
     this.inProgress.add(node.id);
-    const value = this.compute(node, scope);
+    const value = this.compute(node, type, scope);
     this.inProgress.delete(node.id);
     this.memo.set(node.id, value ?? null);
     return value;
@@ -84,8 +90,8 @@ export class ValueResolver {
     return resolveName(name, scope, this.tree.module);
   }
 
-  private compute(node: Node, scope: Scope): Value | undefined {
-    switch (node.type) {
+  private compute(node: Node, type: string, scope: Scope): Value | undefined {
+    switch (type) {
       case 'identifier':
         return this.identifierValue(node.text, scope);
       case 'attribute':
