@@ -268,7 +268,8 @@ async function analysedDocument(uri: string) {
 function settleDocument(uri: string): void {
   if (!session || shuttingDown) return;
   const document = session.documents.get(uri);
-  if (document?.parsed.settle()) session.scheduler.schedule(uri);
+  // A document whose tree was released is parsed afresh when read again: nothing to settle.
+  if (document?.currentTree && document.parsed.settle()) session.scheduler.schedule(uri);
 }
 
 connection.onHover(
