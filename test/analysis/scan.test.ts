@@ -123,13 +123,51 @@ describe('scanTree', () => {
     }
   });
 
-  it('scans a tree with syntax errors whole', async () => {
+  it('in a tree with errors, scans the statements without errors as in an error-free tree and walks the others whole', async () => {
+    const parser = await sharedParser();
+    const piece = '    scaled = record.total() * SCALE  # adjust the total';
+    const program = realisticProgram(200);
+    const anchor = 'def transform_1(record):\n';
+    assert.ok(program.includes(anchor));
+    const at = program.indexOf(anchor) + anchor.length;
+    const texts = [
+      // A broken header before a sound function; an ERROR that may have swallowed the start of the next statement.
+      'def f(:\n    return g()\n\ndef h():\n    return k()\n',
+      'x = (\ndef h():\n    return k()\n\ndef j():\n    return m()\n',
+      'with mp.Pool() as pool\n    pool.map(f, xs)\n\ndef h():\n    return k()\n',
+      ...Array.from({ length: piece.length }, (_, k) => program.slice(0, at) + piece.slice(0, k + 1) + '\n' + program.slice(at)),
+      ...Array.from({ length: 12 }, (_, k) => TRICKY.slice(0, Math.floor((TRICKY.length * (k + 1)) / 13)) + '(' + TRICKY.slice(Math.floor((TRICKY.length * (k + 1)) / 13))),
+    ];
+    let broken = 0;
+    let withShortcuts = 0;
+    for (const text of texts) {
+      const tree = parser.parse(text);
+      try {
+        if (!tree.rootNode.hasError) continue;
+        broken++;
+        const whole = tree.rootNode.descendantsOfType(WANTED).filter((node): node is Node => node !== null);
+        const scan = scanTree(tree.rootNode, text, WANTED);
+        const bodies = [...scan.deferredBodies.values()];
+        const inBody = (node: Node) => bodies.some((body) => body.startIndex <= node.startIndex && node.endIndex <= body.endIndex);
+        assert.deepEqual(ids(scan.nodes), ids(whole.filter((node) => !inBody(node))), text);
+        assert.deepEqual(ids(bodies.flatMap(callsIn)), ids(whole.filter((node) => inBody(node) && node.type === 'call')));
+        for (const body of bodies) assert.ok(!body.hasError && !body.parent!.hasError, 'a deferred body has no error');
+        if (bodies.length > 0) withShortcuts++;
+      } finally {
+        tree.delete();
+      }
+    }
+    assert.ok(broken > 10, `${broken} broken texts`);
+    // The statements around the broken one keep their shortcuts (unless an ERROR swallowed the rest of the file).
+    assert.ok(withShortcuts > (broken * 3) / 4, `${withShortcuts} of ${broken} broken texts deferred some body`);
+  });
+
+  it('scans whole when asked', async () => {
     const parser = await sharedParser();
     const text = 'def f(:\n    return g()\n\ndef h():\n    return k()\n';
     const tree = parser.parse(text);
     try {
-      assert.ok(tree.rootNode.hasError);
-      const scan = scanTree(tree.rootNode, text, WANTED);
+      const scan = scanTree(tree.rootNode, text, WANTED, { whole: true });
       assert.equal(scan.deferredBodies.size, 0);
       assert.deepEqual(ids(scan.nodes), ids(tree.rootNode.descendantsOfType(WANTED).filter((node): node is Node => node !== null)));
     } finally {

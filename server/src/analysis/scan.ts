@@ -26,11 +26,15 @@ const ANY_WANTED = /[(@]|:=|(?<![A-Za-z_])(?:def|class|lambda|global|nonlocal|im
  * Scans the tree for `wanted` node types like `root.descendantsOfType(wanted)`, but reads the bodies of
  * functions that the text shows to hold nothing but calls (and guard-type nodes that cannot mention
  * `__name__`) only when their calls are asked for, and skips statements whose text holds none of the
- * types. Only for trees without errors: in an error-free tree every call has its `(` token and every
- * other wanted node its keyword, so the text tests are sound; a tree with errors is scanned whole.
+ * types. The text tests are sound for a subtree without errors: there every call has its `(` token and
+ * every other wanted node its keyword, and each test reads only the text of the node it judges. So in a
+ * tree with errors each top-level statement without errors is scanned as in an error-free tree, and only
+ * the statements that hold an error (ERROR nodes, MISSING tokens) are walked whole. An ERROR sibling that
+ * swallowed part of a statement's real code changes nothing: the scan reads the tree as it is, and for
+ * an error-free statement that is what a whole walk would read too.
  */
 export function scanTree(root: Node, text: string, wanted: readonly string[], options: { whole?: boolean } = {}): TreeScan {
-  if (root.hasError || options.whole) return { ...fullScan(root, wanted), deferredBodies: new Map() };
+  if (options.whole) return { ...fullScan(root, wanted), deferredBodies: new Map() };
   const wantsGuardTypes = wanted.includes('if_statement');
   const nodes: Node[] = [];
   const deferredBodies = new Map<number, Node>();
@@ -50,6 +54,10 @@ export function scanTree(root: Node, text: string, wanted: readonly string[], op
     for (const statement of statements) {
       if (!statement) continue;
       const type = statement.type;
+      if (statement.hasError) {
+        add(statement.descendantsOfType(wanted as string[]));
+        continue;
+      }
       if (type === 'comment' || (!DEFINITION_TYPES.has(type) && !mayHold(statement))) continue;
       const definition = type === 'decorated_definition' ? statement.childForFieldName('definition') : statement;
       const definitionType = definition === statement ? type : definition?.type;
@@ -74,7 +82,8 @@ export function scanTree(root: Node, text: string, wanted: readonly string[], op
       else visitStatements(body.namedChildren);
     }
   };
-  visitStatements(root.namedChildren);
+  // Error recovery may leave tokens directly under the module (a stray keyword matches a wanted type by name, as in a whole walk).
+  visitStatements(root.hasError ? root.children : root.namedChildren);
   return { nodes, types, deferredBodies };
 }
 
