@@ -16,22 +16,39 @@ const RUNS = 40;
 const PARSES = 10;
 const TARGET_MS = 10;
 
+/** Typed into the middle of a function body character by character: most prefixes leave the file broken. */
+const HALF_TYPED = '    scaled = record.total() * SCALE  # adjust the total';
+
+/** The 5,000-section program with the first k characters of HALF_TYPED on a new line atop a transform body in the middle, for every k. */
+function halfTypedPrograms(): string[] {
+  const text = realisticProgram(5000);
+  const middle = Math.floor(text.split('def transform_').length / 2);
+  const anchor = `def transform_${middle}(record):\n`;
+  const at = text.indexOf(anchor) + anchor.length;
+  return Array.from({ length: HALF_TYPED.length }, (_, k) => text.slice(0, at) + HALF_TYPED.slice(0, k + 1) + '\n' + text.slice(at));
+}
+
 export async function run(_context: BenchContext): Promise<Section[]> {
   const parser = await PythonParser.create();
   const rows: string[][] = [];
-  for (const size of SIZES) {
-    const text = realisticProgram(size);
-    const tree = parser.parse(text);
+  const cases = [
+    ...SIZES.map((size) => ({ texts: [realisticProgram(size)], label: '', target: size === 5000 })),
+    { texts: halfTypedPrograms(), label: ', half-typed statement (every prefix)', target: true },
+  ];
+  for (const { texts, label, target } of cases) {
+    const trees = texts.map((text) => parser.parse(text));
     try {
-      for (let i = 0; i < WARM_UP; i++) analyze({ text, tree });
+      for (let i = 0; i < Math.max(WARM_UP, texts.length); i++) analyze({ text: texts[i % texts.length], tree: trees[i % texts.length] });
       // Interleaved so that a change of machine load hits both series alike.
       const analyses: number[] = [];
       const parses: number[] = [];
-      for (let i = 0; i < RUNS; i++) {
+      const runs = Math.max(RUNS, texts.length);
+      for (let i = 0; i < runs; i++) {
+        const text = texts[i % texts.length];
         let start = performance.now();
-        analyze({ text, tree });
+        analyze({ text, tree: trees[i % texts.length] });
         analyses.push(performance.now() - start);
-        if (i % Math.floor(RUNS / PARSES) === 0) {
+        if (i % Math.floor(runs / PARSES) === 0) {
           start = performance.now();
           parser.parse(text).delete();
           parses.push(performance.now() - start);
@@ -39,18 +56,19 @@ export async function run(_context: BenchContext): Promise<Section[]> {
       }
       const analysis = median(analyses);
       const parse = median(parses);
-      const lines = text.split('\n').length;
-      console.log(`${lines} lines: analysis median ${milliseconds(analysis)}, full parse median ${milliseconds(parse)}`);
+      const lines = texts[0].split('\n').length;
+      const broken = trees.filter((tree) => tree.rootNode.hasError).length;
+      console.log(`${lines} lines${label}: analysis median ${milliseconds(analysis)}, full parse median ${milliseconds(parse)}`);
       rows.push([
-        `${lines.toLocaleString('en-US')} lines (${tree.rootNode.descendantCount.toLocaleString('en-US')} nodes)`,
+        `${lines.toLocaleString('en-US')} lines (${trees[0].rootNode.descendantCount.toLocaleString('en-US')} nodes)${label}${texts.length > 1 ? `: ${texts.length} files, ${broken} with errors` : ''}`,
         milliseconds(analysis),
         milliseconds(percentile(analyses, 95)),
         milliseconds(parse),
         (analysis / parse).toFixed(2),
-        size === 5000 ? verdict(analysis, TARGET_MS) : '',
+        target ? verdict(analysis, TARGET_MS) : '',
       ]);
     } finally {
-      tree.delete();
+      for (const tree of trees) tree.delete();
     }
   }
   return [
@@ -59,7 +77,7 @@ export async function run(_context: BenchContext): Promise<Section[]> {
       markdown: [
         table(['File', 'Analysis median', 'Analysis p95', 'Full parse median', 'Analysis / parse', `Target ${TARGET_MS} ms`], rows),
         '',
-        `${RUNS} analyses of one tree after ${WARM_UP} warm-up runs, ${PARSES} full parses interleaved. ${loadNote()}`,
+        `${RUNS} analyses of one tree after ${WARM_UP} warm-up runs (half-typed: one analysis of each file in turn, at least ${RUNS}), ${PARSES} full parses interleaved. ${loadNote()}`,
       ].join('\n'),
     },
   ];
