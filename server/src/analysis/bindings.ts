@@ -78,12 +78,14 @@ function visitStatement(statement: Node, record: (binding: Binding) => void, ent
     case 'for_statement': {
       const left = statement.childForFieldName('left');
       if (left) for (const target of targetNames(left)) record({ name: target.text, kind: 'for', target, statement, value: null });
-      visitBlock(statement.childForFieldName('body'), record, enter, hooks);
+      if (!hooks?.shallow) visitBlock(statement.childForFieldName('body'), record, enter, hooks);
       visitClauses(statement, record, enter, hooks);
       return;
     }
     case 'with_statement': {
-      for (const clause of syntaxChildren(statement)) {
+      // The with_clause comes first (`async` and `with` are unnamed); anything else (an ERROR) is read child by child.
+      const first = statement.namedChild(0);
+      for (const clause of first?.type === 'with_clause' ? [first] : syntaxChildren(statement)) {
         if (clause.type !== 'with_clause') continue;
         for (const item of syntaxChildren(clause)) {
           const value = item.childForFieldName('value');
@@ -95,7 +97,7 @@ function visitStatement(statement: Node, record: (binding: Binding) => void, ent
           if (alias) for (const target of targetNames(alias)) record({ name: target.text, kind: 'with', target, statement, value: null, ...(entered ? { entered } : {}) });
         }
       }
-      visitBlock(statement.childForFieldName('body'), record, enter, hooks);
+      if (!hooks?.shallow) visitBlock(statement.childForFieldName('body'), record, enter, hooks);
       return;
     }
     case 'if_statement':

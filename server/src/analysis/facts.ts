@@ -74,7 +74,7 @@ export function buildModuleFacts(root: Node, text: string): ModuleFacts {
   // read when their calls are asked for, see scan.ts). A file that can neither start processes nor hold
   // a guard is scanned only if someone asks for its scopes.
   const wanted = [...SCOPE_TYPES, ...(mayStartProcesses ? SCOPED_TYPES : []), ...(mayHaveGuards ? GUARD_TYPES : [])];
-  const scanWith = (read: TreeScan) => ({ ...read, scopes: buildScopes(root, text, read.nodes, read.types, read.deferredBodies, mayStartProcesses) });
+  const scanWith = (read: TreeScan) => ({ ...read, scopes: buildScopes(root, text, read.nodes, read.types, read.deferredBodies, mayStartProcesses, read.classBodies) });
   let scanned: ReturnType<typeof scanWith> | undefined;
   const scan = () => (scanned ??= scanWith(scanTree(root, text, wanted)));
   const scopes = () => scan().scopes;

@@ -10,6 +10,8 @@ export interface TreeScan {
    * or `__name__`), so they open no scope and all their calls belong to the function.
    */
   deferredBodies: Map<number, Node>;
+  /** Bodies of class definitions the scan read (in statements without errors), by the class_definition's id. */
+  classBodies: Map<number, Node>;
 }
 
 /**
@@ -17,7 +19,6 @@ export interface TreeScan {
  * declaration, walrus or `__name__` test. A keyword token is never glued to a letter or `_` (that would
  * make one identifier); a digit before it is taken as a possible boundary, so the test stays conservative.
  */
-const DEFINITION_TYPES = new Set(['decorated_definition', 'function_definition', 'class_definition']);
 const STRUCTURE = /(?<![A-Za-z_])(?:def|class|lambda|global|nonlocal|import)(?![A-Za-z0-9_])|:=|__name__/;
 /** Text without which a statement holds none of the wanted nodes: every call has a `(` token, the other types a keyword or `@`/`:=`. */
 const ANY_WANTED = /[(@]|:=|(?<![A-Za-z_])(?:def|class|lambda|global|nonlocal|import)(?![A-Za-z0-9_])/;
@@ -34,10 +35,11 @@ const ANY_WANTED = /[(@]|:=|(?<![A-Za-z_])(?:def|class|lambda|global|nonlocal|im
  * an error-free statement that is what a whole walk would read too.
  */
 export function scanTree(root: Node, text: string, wanted: readonly string[], options: { whole?: boolean } = {}): TreeScan {
-  if (options.whole) return { ...fullScan(root, wanted), deferredBodies: new Map() };
+  if (options.whole) return { ...fullScan(root, wanted), deferredBodies: new Map(), classBodies: new Map() };
   const wantsGuardTypes = wanted.includes('if_statement');
   const nodes: Node[] = [];
   const deferredBodies = new Map<number, Node>();
+  const classBodies = new Map<number, Node>();
   const types: string[] = [];
   const add = (found: ReadonlyArray<Node | null>) => {
     for (const node of found) {
@@ -50,15 +52,20 @@ export function scanTree(root: Node, text: string, wanted: readonly string[], op
     const slice = text.slice(node.startIndex, node.endIndex);
     return ANY_WANTED.test(slice) || (wantsGuardTypes && slice.includes('if'));
   };
-  const visitStatements = (statements: ReadonlyArray<Node | null>): void => {
+  // Only the module's statements can hold errors here: the bodies visited below belong to statements without any.
+  const visitStatements = (statements: ReadonlyArray<Node | null>, mayHoldErrors: boolean): void => {
     for (const statement of statements) {
       if (!statement) continue;
-      const type = statement.type;
-      if (statement.hasError) {
+      if (mayHoldErrors && statement.hasError) {
         add(statement.descendantsOfType(wanted as string[]));
         continue;
       }
-      if (type === 'comment' || (!DEFINITION_TYPES.has(type) && !mayHold(statement))) continue;
+      const type = statementKind(text, statement.startIndex);
+      if (type === 'comment') continue;
+      if (type === undefined) {
+        if (mayHold(statement)) add(statement.descendantsOfType(wanted as string[]));
+        continue;
+      }
       const definition = type === 'decorated_definition' ? statement.childForFieldName('definition') : statement;
       const definitionType = definition === statement ? type : definition?.type;
       const body = definition && (definitionType === 'function_definition' || definitionType === 'class_definition') ? definition.childForFieldName('body') : null;
@@ -79,12 +86,34 @@ export function scanTree(root: Node, text: string, wanted: readonly string[], op
         add(statement.descendantsOfType(wanted as string[], statement.startPosition, body.startPosition));
       }
       if (definitionType === 'function_definition') deferredBodies.set(definition.id, body);
-      else visitStatements(body.namedChildren);
+      else {
+        classBodies.set(definition.id, body);
+        visitStatements(body.namedChildren, false);
+      }
     }
   };
   // Error recovery may leave tokens directly under the module (a stray keyword matches a wanted type by name, as in a whole walk).
-  visitStatements(root.hasError ? root.children : root.namedChildren);
-  return { nodes, types, deferredBodies };
+  const broken = root.hasError;
+  visitStatements(broken ? root.children : root.namedChildren, broken);
+  return { nodes, types, deferredBodies, classBodies };
+}
+
+const DEFINITION_START = /(?:(?:async[ \t]+)?(def)|(class))(?![A-Za-z0-9_\u0080-\uffff])/y;
+
+/**
+ * The kind of a statement without errors, told by its first token (each `.type` is a call into the wasm
+ * module): `#` starts a comment, `@` a decorated definition, the keywords `def` and `class` (which no
+ * other statement starts with) a definition. Undefined for any other statement, and for a definition
+ * the text does not show plainly (`async \` + newline), which is then walked whole: still correct.
+ */
+function statementKind(text: string, start: number): 'comment' | 'decorated_definition' | 'function_definition' | 'class_definition' | undefined {
+  const first = text.charCodeAt(start);
+  if (first === 35 /* # */) return 'comment';
+  if (first === 64 /* @ */) return 'decorated_definition';
+  if (first !== 97 /* a */ && first !== 99 /* c */ && first !== 100 /* d */) return undefined;
+  DEFINITION_START.lastIndex = start;
+  const match = DEFINITION_START.exec(text);
+  return match ? (match[1] ? 'function_definition' : 'class_definition') : undefined;
 }
 
 /**

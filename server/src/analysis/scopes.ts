@@ -265,6 +265,7 @@ export function buildScopes(
   types: readonly string[],
   deferredBodies: ReadonlyMap<number, Node> = new Map(),
   wantsCalls = true,
+  classBodies: ReadonlyMap<number, Node> = new Map(),
 ): ScopeTree {
   const tree = new ScopeTree(new Scope('module', root, root, undefined, '<module>', text));
   const stack: Scope[] = [tree.module];
@@ -306,9 +307,11 @@ export function buildScopes(
       case 'lambda': {
         const parent = innermost(node.startIndex);
         const kind = type === 'lambda' ? 'lambda' : type === 'class_definition' ? 'class' : 'function';
-        const name = kind === 'lambda' ? '<lambda>' : node.childForFieldName('name')?.text ?? '';
         const deferred = deferredBodies.get(node.id);
-        const scope = new Scope(kind, node, deferred ?? node.childForFieldName('body'), parent, name, text);
+        // A body the scan read belongs to a definition without errors: its name can be read from the text.
+        const knownBody = deferred ?? classBodies.get(node.id);
+        const name = kind === 'lambda' ? '<lambda>' : (knownBody && definitionName(text, node.startIndex)) ?? node.childForFieldName('name')?.text ?? '';
+        const scope = new Scope(kind, node, knownBody ?? node.childForFieldName('body'), parent, name, text);
         if (deferred && wantsCalls) scope.deferCalls(() => callsIn(deferred));
         if (decorated && kind !== 'lambda' && decorated.startIndex < node.startIndex && node.startIndex < decorated.endIndex) scope.decorated = decorated;
         if (kind !== 'lambda') decorated = undefined;
@@ -322,6 +325,14 @@ export function buildScopes(
     }
   }
   return tree;
+}
+
+/** `def name(`, `async def name(`, `class name:` / `(` / `[` at `start`: the name; undefined when the text is anything else. */
+const DEFINITION_NAME = /(?:async[ \t]+)?(?:def|class)[ \t]+([A-Za-z_][A-Za-z0-9_]*)[ \t]*[(:[]/y;
+
+function definitionName(text: string, start: number): string | undefined {
+  DEFINITION_NAME.lastIndex = start;
+  return DEFINITION_NAME.exec(text)?.[1];
 }
 
 function collectParameters(parameters: Node | null, into: Map<string, Node>): void {

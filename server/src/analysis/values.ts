@@ -59,6 +59,10 @@ export class ValueResolver {
   }
 
   valueOf(expression: Node, scope: Scope = this.scopeAt(expression)): Value | undefined {
+    // Asked again: answered before reading the type (the memo is keyed by the unparenthesized node, which
+    // is the expression itself unless it has parentheses).
+    const known = this.memo.get(expression.id);
+    if (known !== undefined) return known ?? undefined;
     // Each `.type` is a call into the wasm module: read once here and handed to compute.
     let type = expression.type;
     let node = expression;
