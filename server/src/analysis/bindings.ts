@@ -91,10 +91,13 @@ function visitStatement(statement: Node, record: (binding: Binding) => void, ent
           const value = item.childForFieldName('value');
           if (value?.type !== 'as_pattern') continue;
           const alias = value.childForFieldName('alias');
+          if (!alias) continue;
           // `__enter__` gives its value to a plain name only (`as (a, b)` unpacks it).
-          const plain = alias ? syntaxChildren(alias) : [];
-          const entered = plain.length === 1 && plain[0].type === 'identifier' ? syntaxChildren(value)[0] : undefined;
-          if (alias) for (const target of targetNames(alias)) record({ name: target.text, kind: 'with', target, statement, value: null, ...(entered ? { entered } : {}) });
+          const plain = syntaxChildren(alias);
+          const entered = plain.length === 1 && plain[0].type === 'identifier' ? firstSyntaxChild(value) : undefined;
+          // targetNames of an as_pattern_target reads its children: they are read already.
+          const targets = alias.type === 'as_pattern_target' ? plain.flatMap(targetNames) : targetNames(alias);
+          for (const target of targets) record({ name: target.text, kind: 'with', target, statement, value: null, ...(entered ? { entered } : {}) });
         }
       }
       if (!hooks?.shallow) visitBlock(statement.childForFieldName('body'), record, enter, hooks);
@@ -142,6 +145,13 @@ function visitClauses(statement: Node, record: (binding: Binding) => void, enter
       }
     }
   }
+}
+
+/** The first named child that is not a comment (what `syntaxChildren(node)[0]` is, reading one child when it is no comment). */
+function firstSyntaxChild(node: Node): Node | undefined {
+  const first = node.namedChild(0);
+  if (!first) return undefined;
+  return first.type === 'comment' ? syntaxChildren(node)[0] : first;
 }
 
 function blockChild(node: Node): Node | null {

@@ -258,9 +258,11 @@ function isNameExpression(node: Node): boolean {
 function classifyCall(call: Node, scope: Scope, resolver: ValueResolver, events: ProcessEvents): void {
   const callee = call.childForFieldName('function');
   if (!callee) return;
-  const target = resolver.valueOf(callee, scope);
+  // Each `.type` is a call into the wasm module: read once, handed to valueOf.
+  const calleeType = callee.type;
+  const target = resolver.valueOf(callee, scope, calleeType);
   if (target) classifyByCallee(call, target, scope, resolver, events);
-  if (callee.type === 'attribute') classifyMethodCall(call, callee, scope, resolver, events);
+  if (calleeType === 'attribute') classifyMethodCall(call, callee, scope, resolver, events);
 }
 
 function classifyByCallee(call: Node, target: Value, scope: Scope, resolver: ValueResolver, events: ProcessEvents): void {
@@ -331,8 +333,7 @@ function classifyByCallee(call: Node, target: Value, scope: Scope, resolver: Val
 
 /** Calls of methods on instances: `p.start()`, `pool.map(f, …)`, `ex.submit(f, …)`, `loop.run_in_executor(ex, f)`. */
 function classifyMethodCall(call: Node, callee: Node, scope: Scope, resolver: ValueResolver, events: ProcessEvents): void {
-  const object = callee.childForFieldName('object');
-  const method = callee.childForFieldName('attribute')?.text;
+  const { object, attribute: method } = resolver.attributeParts(callee);
   if (!object || !method) return;
   if (method === 'run_in_executor') {
     const args = resolver.argumentsOf(call);

@@ -377,8 +377,10 @@ function statementAt(block: Node, offset: number): Node | undefined {
 function blockAt(node: Node, offset: number): Node | undefined {
   for (const child of node.namedChildren) {
     if (!child || child.startIndex > offset || offset >= child.endIndex) continue;
-    if (child.type === 'block') return child;
-    if (child.type.endsWith('_clause')) return blockAt(child, offset);
+    // Each `.type` is a call into the wasm module: read once.
+    const type = child.type;
+    if (type === 'block') return child;
+    if (type.endsWith('_clause')) return blockAt(child, offset);
     return undefined;
   }
   return undefined;

@@ -24,6 +24,12 @@ export type Value =
   | { kind: 'lambda'; node: Node }
   | { kind: 'string'; value: string };
 
+/** An `a.b` node's parts: the object expression and the attribute's name. */
+export interface AttributeParts {
+  object: Node | null;
+  attribute: string | undefined;
+}
+
 const INSTANCE_KINDS = new Set<ApiKind>(['Process', 'Pool', 'Manager', 'ManagerClass', 'ProcessPoolExecutor', 'SyncPrimitive', 'Thread', 'Parallel']);
 
 /**
@@ -37,6 +43,7 @@ export class ValueResolver {
   private readonly bindingMemo = new Map<Binding, Value | undefined | null>();
   private readonly appendsByScope = new Map<Scope, Map<string, Node[]>>();
   private readonly argumentMemo = new Map<number, CallArguments>();
+  private readonly attributeMemo = new Map<number, AttributeParts>();
 
   constructor(
     private readonly tree: ScopeTree,
@@ -58,13 +65,14 @@ export class ValueResolver {
     return this.tree.scopeAt(node.startIndex);
   }
 
-  valueOf(expression: Node, scope: Scope = this.scopeAt(expression)): Value | undefined {
+  /** `expressionType`: the expression's type when the caller has read it already. */
+  valueOf(expression: Node, scope: Scope = this.scopeAt(expression), expressionType?: string): Value | undefined {
     // Asked again: answered before reading the type (the memo is keyed by the unparenthesized node, which
     // is the expression itself unless it has parentheses).
     const known = this.memo.get(expression.id);
     if (known !== undefined) return known ?? undefined;
     // Each `.type` is a call into the wasm module: read once here and handed to compute.
-    let type = expression.type;
+    let type = expressionType ?? expression.type;
     let node = expression;
     if (type === 'parenthesized_expression') {
       node = unparenthesize(expression);
@@ -239,9 +247,18 @@ export class ValueResolver {
     return { kind: 'name', name: qualified, method };
   }
 
+  /** The object and the attribute name of an `a.b` node, read from the tree once per analysis. */
+  attributeParts(node: Node): AttributeParts {
+    let found = this.attributeMemo.get(node.id);
+    if (!found) {
+      found = { object: node.childForFieldName('object'), attribute: node.childForFieldName('attribute')?.text };
+      this.attributeMemo.set(node.id, found);
+    }
+    return found;
+  }
+
   private attributeValue(node: Node, scope: Scope): Value | undefined {
-    const object = node.childForFieldName('object');
-    const attribute = node.childForFieldName('attribute')?.text;
+    const { object, attribute } = this.attributeParts(node);
     if (!object || !attribute) return undefined;
     if (object.type === 'identifier' && object.text === 'self') {
       const found = this.selfAttribute(attribute, scope);
