@@ -43,11 +43,16 @@ export class Scope {
     readonly name: string,
     /** The module's source text. */
     private readonly source: string,
+    /**
+     * Where the node and its body end, when the caller knows they end together (a definition without
+     * errors ends with its body): each end read is a call into the wasm module.
+     */
+    knownEnd?: number,
   ) {
     parent?.children.push(this);
-    this.end = node.endIndex;
+    this.end = knownEnd ?? node.endIndex;
     this.bodyStart = kind === 'module' ? 0 : body ? body.startIndex : this.end;
-    this.bodyEnd = kind === 'module' ? this.end : body ? body.endIndex : this.end;
+    this.bodyEnd = kind === 'module' ? this.end : knownEnd ?? (body ? body.endIndex : this.end);
   }
 
   /**
@@ -311,7 +316,7 @@ export function buildScopes(
         // A body the scan read belongs to a definition without errors: its name can be read from the text.
         const knownBody = deferred ?? classBodies.get(node.id);
         const name = kind === 'lambda' ? '<lambda>' : (knownBody && definitionName(text, node.startIndex)) ?? node.childForFieldName('name')?.text ?? '';
-        const scope = new Scope(kind, node, knownBody ?? node.childForFieldName('body'), parent, name, text);
+        const scope = new Scope(kind, node, knownBody ?? node.childForFieldName('body'), parent, name, text, knownBody?.endIndex);
         if (deferred && wantsCalls) scope.deferCalls(() => callsIn(deferred));
         if (decorated && kind !== 'lambda' && decorated.startIndex < node.startIndex && node.startIndex < decorated.endIndex) scope.decorated = decorated;
         if (kind !== 'lambda') decorated = undefined;
