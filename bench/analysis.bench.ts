@@ -31,12 +31,17 @@ function halfTypedPrograms(): string[] {
 export async function run(_context: BenchContext): Promise<Section[]> {
   const parser = await PythonParser.create();
   const rows: string[][] = [];
-  const cases = [
+  const cases: { texts: string[]; label: string; target: boolean; brokenOnly?: boolean }[] = [
     ...SIZES.map((size) => ({ texts: [realisticProgram(size)], label: '', target: size === 5000 })),
     { texts: halfTypedPrograms(), label: ', half-typed statement (every prefix)', target: true },
+    { texts: halfTypedPrograms(), label: ', half-typed statement (the prefixes that leave a syntax error)', target: true, brokenOnly: true },
   ];
-  for (const { texts, label, target } of cases) {
-    const trees = texts.map((text) => parser.parse(text));
+  for (const { texts: all, label, target, brokenOnly } of cases) {
+    const parsed = all.map((text) => ({ text, tree: parser.parse(text) }));
+    const kept = brokenOnly ? parsed.filter(({ tree }) => tree.rootNode.hasError) : parsed;
+    for (const { tree } of parsed) if (!kept.some((entry) => entry.tree === tree)) tree.delete();
+    const texts = kept.map(({ text }) => text);
+    const trees = kept.map(({ tree }) => tree);
     try {
       for (let i = 0; i < Math.max(WARM_UP, texts.length); i++) analyze({ text: texts[i % texts.length], tree: trees[i % texts.length] });
       // Interleaved so that a change of machine load hits both series alike.
