@@ -75,7 +75,7 @@ export function collectProcessEvents(tree: ScopeTree, resolver: ValueResolver, t
     // A body whose calls were not read yet: the text shows where the calls that may matter start, and
     // only those are looked up in the tree (when the text cannot tell, all calls are read).
     if (scope.hasUnreadCalls && scope.body) {
-      const located = locateCalls(scope.body, filter.callsThatMayMatter(scope.bodyStart, scope.bodyEnd));
+      const located = locateCalls(scope.body, filter.callsThatMayMatter(scope.bodyStart, scope.bodyEnd), resolver);
       if (located) {
         for (const call of located) if (filter.mayMatter(call)) classifyCall(call, scope, resolver, events);
         return;
@@ -218,7 +218,7 @@ interface CallCandidate {
  * there with its arguments at the `(` (a `(` in a string or comment), or two start together: then the
  * caller reads all calls.
  */
-function locateCalls(body: Node, candidates: readonly CallCandidate[] | undefined): Node[] | undefined {
+function locateCalls(body: Node, candidates: readonly CallCandidate[] | undefined, resolver: ValueResolver): Node[] | undefined {
   if (!candidates) return undefined;
   const calls: Node[] = [];
   const sorted = [...candidates].sort((a, b) => a.start - b.start);
@@ -227,7 +227,11 @@ function locateCalls(body: Node, candidates: readonly CallCandidate[] | undefine
     if (sorted[i + 1]?.start === start) return undefined;
     // The smallest node spanning the callee's start and the `(`: the call itself, if there is one.
     const node = body.descendantForIndex(start, open + 1);
-    if (node?.type !== 'call' || node.startIndex !== start || node.childForFieldName('arguments')?.startIndex !== open) return undefined;
+    if (node?.type !== 'call' || node.startIndex !== start) return undefined;
+    const list = node.childForFieldName('arguments');
+    if (list?.startIndex !== open) return undefined;
+    // Handed on so that reading the arguments later does not look the list up again.
+    resolver.noteArgumentList(node, list);
     calls.push(node);
   }
   return calls;

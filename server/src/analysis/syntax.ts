@@ -120,9 +120,9 @@ export interface CallArguments {
   hasStarKwargs: boolean;
 }
 
-export function callArguments(call: Node): CallArguments {
+/** `list`: the call's `arguments` child when the caller has read it already (each read is a call into the wasm module). */
+export function callArguments(call: Node, list: Node | null = call.childForFieldName('arguments')): CallArguments {
   const result: CallArguments = { positional: [], keywords: new Map(), hasStarArgs: false, hasStarKwargs: false };
-  const list = call.childForFieldName('arguments');
   if (!list || list.type !== 'argument_list') return result;
   for (const argument of list.namedChildren) {
     if (!argument) continue;

@@ -44,17 +44,24 @@ export class ValueResolver {
   private readonly appendsByScope = new Map<Scope, Map<string, Node[]>>();
   private readonly argumentMemo = new Map<number, CallArguments>();
   private readonly attributeMemo = new Map<number, AttributeParts>();
+  private readonly knownArgumentLists = new Map<number, Node>();
 
   constructor(
     private readonly tree: ScopeTree,
     private readonly text: string,
   ) {}
 
+  /** The `arguments` child of a call, already read by the caller: `argumentsOf` will not read it again. */
+  noteArgumentList(call: Node, list: Node): void {
+    this.knownArgumentLists.set(call.id, list);
+  }
+
   /** The arguments of a call, read from the tree once per call (shared: callers must not change them). */
   argumentsOf(call: Node): CallArguments {
     let found = this.argumentMemo.get(call.id);
     if (!found) {
-      found = callArguments(call);
+      const list = this.knownArgumentLists.get(call.id);
+      found = list ? callArguments(call, list) : callArguments(call);
       this.argumentMemo.set(call.id, found);
     }
     return found;
