@@ -28,6 +28,8 @@ export class Scope {
   private parameterMap: Map<string, Node> | undefined;
   /** Walrus targets, found by the scan before the statements are read. */
   private readonly extraBindings: Binding[] = [];
+  /** The definition holds no syntax error (known when the caller gave its end). */
+  private readonly errorFree: boolean;
 
   /** The decorated_definition of a decorated function or class. */
   decorated: Node | undefined;
@@ -50,6 +52,7 @@ export class Scope {
     knownEnd?: number,
   ) {
     parent?.children.push(this);
+    this.errorFree = knownEnd !== undefined;
     this.end = knownEnd ?? node.endIndex;
     this.bodyStart = kind === 'module' ? 0 : body ? body.startIndex : this.end;
     this.bodyEnd = kind === 'module' ? this.end : knownEnd ?? (body ? body.endIndex : this.end);
@@ -89,7 +92,7 @@ export class Scope {
         // Code of nested functions and classes binds in their own scopes.
         if (this.children.some((child) => child.kind !== 'lambda' && child.holds(offset))) continue;
         if (!mayBeBound(this.source, offset, name.length)) continue;
-        const statement = statementAt(this.body, offset);
+        const statement = statementAt(this.body, offset, this.errorFree ? this.source : undefined);
         if (!statement) continue;
         if (read.has(statement.id)) continue;
         read.add(statement.id);
@@ -365,14 +368,22 @@ function collectParameters(parameters: Node | null, into: Map<string, Node>): vo
 /**
  * The innermost statement under `block` that holds `offset`, found by descending through the blocks of
  * compound statements (walking up from the node would cost a search from the root at every step).
+ * `errorFreeText`: the source, when `block` holds no syntax error; then an offset before the first `:`
+ * of a statement lies in its header (`with x as name`), not in a block, and the statement's children
+ * are not read.
  */
-function statementAt(block: Node, offset: number): Node | undefined {
+function statementAt(block: Node, offset: number, errorFreeText?: string): Node | undefined {
   let container: Node | undefined = block;
   let statement: Node | undefined;
   while (container) {
     const child: Node | null = container.firstNamedChildForIndex(offset);
     if (!child || child.startIndex > offset) return statement;
     statement = child;
+    // Every block follows a `:` token of its statement: none before the offset, so no block holds it.
+    if (errorFreeText !== undefined) {
+      const colon = errorFreeText.indexOf(':', child.startIndex);
+      if (colon < 0 || colon >= offset) return child;
+    }
     container = blockAt(child, offset);
   }
   return statement;
