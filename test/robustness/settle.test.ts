@@ -34,12 +34,9 @@ describe('settling a document typed into broken code', () => {
     client.change(uri, 2, [{ range: { start: at, end: at }, text: TYPED }]);
     const first = await client.diagnosticsFor(uri, 2);
     assert.equal(first.version, 2);
-    const settled = await client.waitForDiagnostics(
-      uri,
-      (params) => params.version === 2 && JSON.stringify(codes(params.diagnostics)) === JSON.stringify(expected),
-      10_000,
-      `the diagnostics of a fresh parse (${expected.join(', ')})`,
-    );
+    // This edit's incremental tree differs from the fresh one (regressions.test.ts), so settling replaces
+    // the tree and the server publishes version 2 again, whether or not the findings changed.
+    const settled = await client.waitForDiagnostics(uri, (params) => params !== first && params.version === 2, 10_000, 'a second publish of version 2');
     assert.deepEqual(codes(settled.diagnostics), expected);
     client.close(uri);
     client.close(freshUri);
