@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../../server/src/analysis/syntaxNode';
 import { analyze } from '../../server/src/analysis/analyze';
 import type { ModuleFacts } from '../../server/src/analysis/facts';
 import { nodeAt, withFacts } from '../helpers/facts';

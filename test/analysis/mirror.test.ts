@@ -27,10 +27,12 @@ function describeNodes(nodes: readonly (SyntaxNode | null)[]): string {
 }
 
 /**
- * Differences between the mirror and web-tree-sitter 0.25.10 that were found by these tests and
- * reported to the lead, not yet decided. Each is recognised narrowly (the real answer must be exactly
- * what the quirk gives on the mirror's tree), counted, and listed by the last test of this file; any
- * other difference fails the comparison.
+ * The one difference between the mirror and web-tree-sitter 0.25.10 that is kept on purpose: with
+ * 'ERROR' among other types, web-tree-sitter's descendantsOfType finds only ERROR nodes (it hands C an
+ * unsorted symbol list that C searches as sorted); the mirror finds every node of the types, and the
+ * analysis asks for 'ERROR' only alone. It is recognised narrowly, counted and listed by the last test;
+ * any other difference fails the comparison. (Four others the first version of these tests found, in
+ * error subtrees and an ERROR root, are fixed: the mirror asks the tree there, or is not made.)
  */
 const knownDiscrepancies = new Map<string, { count: number; example: string }>();
 
@@ -40,22 +42,7 @@ function noteKnown(kind: string, example: string): void {
   else knownDiscrepancies.set(kind, { count: 1, example });
 }
 
-const ZERO_WIDTH_SIBLING = "nextNamedSibling: tree-sitter skips a next sibling that ends where the node ends (an empty node), the mirror returns it";
-const ROOT_CHILD_FIELDS = "fields of the root's children: in an ERROR root a child can fill a field (childrenForFieldName finds it), the mirror reads no field for top-level nodes";
-const ERROR_NODE_FIELD = "childForFieldName on an ERROR node: tree-sitter answers null (an ERROR node has no field map) though childrenForFieldName finds children, the mirror answers the first of them";
-const FIRST_NAMED_CHILD_IN_ERROR =
-  'firstNamedChildForIndex in a node with errors: tree-sitter answers null where a named child ends after the index (ts_node__first_child_for_byte backtracks out of a hidden child only once, and only on a child-index condition), the mirror answers that child';
 const ERROR_AMONG_TYPES = "descendantsOfType: with 'ERROR' among other types web-tree-sitter finds only ERROR nodes (its symbol list is unsorted), the mirror finds all";
-
-/** In a tree with errors, tree-sitter may find no child where the mirror finds one (see FIRST_NAMED_CHILD_IN_ERROR). */
-const FIRST_NAMED_CHILD_QUIRK = { kind: FIRST_NAMED_CHILD_IN_ERROR, explains: (expected: string, mirror: SyntaxNode) => expected === 'null' && mirror.hasError };
-
-/** What ts_node_next_named_sibling answers: the first named later sibling that ends after the node. */
-function treeSitterNextNamedSibling(node: SyntaxNode): SyntaxNode | null {
-  let sibling = node.nextNamedSibling;
-  while (sibling && sibling.endIndex <= node.endIndex) sibling = sibling.nextNamedSibling;
-  return sibling;
-}
 
 /** The non-null field names of the Python grammar. */
 function fieldNames(tree: Tree): string[] {
@@ -102,22 +89,6 @@ function assertSameStructure(real: SyntaxNode, mirror: SyntaxNode, fields: reado
     pairs.push([left, right]);
     const expected = nodeRecord(left, fields);
     const actual = nodeRecord(right, fields);
-    if (actual.nextNamedSibling !== expected.nextNamedSibling && expected.nextNamedSibling === describeNode(treeSitterNextNamedSibling(right))) {
-      noteKnown(ZERO_WIDTH_SIBLING, `${label}: ${describeNode(left)}.nextNamedSibling is ${expected.nextNamedSibling} in the tree, ${actual.nextNamedSibling} in the mirror`);
-      actual.nextNamedSibling = expected.nextNamedSibling;
-    }
-    const fieldEntries = (record: Record<string, unknown>) => Object.keys(record).filter((key) => key.startsWith('field '));
-    for (const key of left.type === 'ERROR' ? fieldEntries(expected) : []) {
-      const all = String(expected[key]).replace(/^null \| /, '');
-      if (expected[key] === `null | ${all}` && actual[key] === `${all.split(', ')[0]} | ${all}`) {
-        noteKnown(ERROR_NODE_FIELD, `${label}: ${describeNode(left)}.childForFieldName('${key.slice(6)}') is null in the tree, ${all.split(', ')[0]} in the mirror`);
-        actual[key] = expected[key];
-      }
-    }
-    if (!left.parent && fieldEntries(actual).length === 0 && fieldEntries(expected).length > 0) {
-      noteKnown(ROOT_CHILD_FIELDS, `${label}: ${describeNode(left)} has ${fieldEntries(expected).map((key) => `${key}: ${expected[key]}`).join('; ')} in the tree, no field in the mirror`);
-      for (const key of fieldEntries(expected)) actual[key] = expected[key];
-    }
     if (JSON.stringify(expected) !== JSON.stringify(actual)) {
       assert.deepEqual(actual, expected, `${label}: the mirror differs at ${where} (${describeNode(left)})`);
     }
@@ -130,10 +101,12 @@ function assertSameStructure(real: SyntaxNode, mirror: SyntaxNode, fields: reado
   return pairs;
 }
 
-function freshMirror(tree: Tree, text: string): SyntaxMirror {
+/** A mirror of `tree`; undefined for a text that is one ERROR node (no module), which is analysed on the tree. */
+function freshMirror(tree: Tree, text: string): SyntaxMirror | undefined {
   const mirror = new SyntaxMirror();
-  mirror.sync(tree, text, computeLineStarts(text), undefined);
-  return mirror;
+  const synced = mirror.sync(tree, text, computeLineStarts(text), undefined);
+  assert.equal(synced, tree.rootNode.type === 'module', 'a mirror is made exactly when the root is a module');
+  return synced ? mirror : undefined;
 }
 
 /** A small deterministic generator, so the sampled offsets are the same on every run. */
@@ -188,7 +161,7 @@ function queriesFor(text: string, limit: number, seed: number): Query[] {
       { call: `descendantForIndex(${start})`, run: (n) => describeNode(n.descendantForIndex(start)) },
       { call: `descendantForIndex(${start}, ${end})`, run: (n) => describeNode(n.descendantForIndex(start, end)) },
       { call: `descendantForIndex(${end}, ${start})`, run: (n) => describeNode(n.descendantForIndex(end, start)) },
-      { call: `firstNamedChildForIndex(${start})`, run: (n) => describeNode(n.firstNamedChildForIndex(start)), quirk: FIRST_NAMED_CHILD_QUIRK },
+      { call: `firstNamedChildForIndex(${start})`, run: (n) => describeNode(n.firstNamedChildForIndex(start)) },
       { call: `descendantForPosition(${showPoint(p)})`, run: (n) => describeNode(n.descendantForPosition(p)) },
       { call: `descendantForPosition(${showPoint(p)}, ${showPoint(q)})`, run: (n) => describeNode(n.descendantForPosition(p, q)) },
       { call: `descendantForPosition(${showPoint(q)}, ${showPoint(p)})`, run: (n) => describeNode(n.descendantForPosition(q, p)) },
@@ -260,7 +233,8 @@ function corpus(): { name: string; text: string }[] {
 function withMirror(parser: PythonParser, text: string, check: (tree: Tree, mirror: SyntaxMirror) => void): void {
   const tree = parser.parse(text);
   try {
-    check(tree, freshMirror(tree, text));
+    const mirror = freshMirror(tree, text);
+    if (mirror) check(tree, mirror);
   } finally {
     tree.delete();
   }
@@ -333,8 +307,12 @@ describe('SyntaxMirror is a copy of the tree', () => {
  */
 function assertSyntaxExact(document: ParsedDocument, fields: readonly string[], label: string, againstTree = true): void {
   const syntax = document.syntax;
-  assert.ok(syntax instanceof SyntaxMirror, 'an edited document analyses a mirror');
   const fresh = freshMirror(document.tree, document.text);
+  if (!fresh) {
+    assert.equal(syntax, document.tree, 'a text that is one ERROR node is analysed on the tree');
+    return;
+  }
+  assert.ok(syntax instanceof SyntaxMirror, 'an edited document analyses a mirror');
   assertSameStructure(fresh.rootNode, syntax.rootNode, fields, `${label} (against a fresh mirror)`);
   if (againstTree) assertSameStructure(document.tree.rootNode, syntax.rootNode, fields, `${label} (against the tree)`);
 }

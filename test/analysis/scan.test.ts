@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../../server/src/analysis/syntaxNode';
 import { callsIn, scanTree } from '../../server/src/analysis/scan';
 import { buildScopes, SCOPE_TYPES, SCOPED_TYPES } from '../../server/src/analysis/scopes';
 import { sharedParser } from '../helpers/parser';
@@ -73,7 +74,7 @@ function fixtureTexts(): string[] {
   return texts;
 }
 
-function ids(nodes: readonly Node[]): number[] {
+function ids(nodes: readonly SyntaxNode[]): number[] {
   return nodes.map((node) => node.id);
 }
 
@@ -90,7 +91,7 @@ describe('scanTree', () => {
         const scan = scanTree(tree.rootNode, text, WANTED);
         const bodies = [...scan.deferredBodies.values()];
         deferred += bodies.length;
-        const inBody = (node: Node) => bodies.some((body) => body.startIndex <= node.startIndex && node.endIndex <= body.endIndex);
+        const inBody = (node: SyntaxNode) => bodies.some((body) => body.startIndex <= node.startIndex && node.endIndex <= body.endIndex);
         assert.deepEqual(ids(scan.nodes), ids(whole.filter((node) => !inBody(node))));
         // A deferred body holds nothing but calls (and guard-type nodes that cannot be guards).
         assert.deepEqual(ids(bodies.flatMap(callsIn)), ids(whole.filter((node) => inBody(node) && node.type === 'call')));
@@ -148,7 +149,7 @@ describe('scanTree', () => {
         const whole = tree.rootNode.descendantsOfType(WANTED).filter((node): node is Node => node !== null);
         const scan = scanTree(tree.rootNode, text, WANTED);
         const bodies = [...scan.deferredBodies.values()];
-        const inBody = (node: Node) => bodies.some((body) => body.startIndex <= node.startIndex && node.endIndex <= body.endIndex);
+        const inBody = (node: SyntaxNode) => bodies.some((body) => body.startIndex <= node.startIndex && node.endIndex <= body.endIndex);
         assert.deepEqual(ids(scan.nodes), ids(whole.filter((node) => !inBody(node))), text);
         assert.deepEqual(ids(bodies.flatMap(callsIn)), ids(whole.filter((node) => inBody(node) && node.type === 'call')));
         for (const body of bodies) assert.ok(!body.hasError && !body.parent!.hasError, 'a deferred body has no error');

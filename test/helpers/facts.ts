@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import type { Node, Tree } from 'web-tree-sitter';
+import type { Tree } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../../server/src/analysis/syntaxNode';
 import { buildModuleFacts, type ModuleFacts } from '../../server/src/analysis/facts';
 import { sharedParser } from './parser';
 

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { diffArrays } from 'diff';
 import fc from 'fast-check';
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../../server/src/analysis/syntaxNode';
 import { analyze, type Analysis } from '../../server/src/analysis/analyze';
 import { computeLineStarts, offsetAt } from '../../server/src/analysis/document';
 import type { PythonParser } from '../../server/src/analysis/parser';

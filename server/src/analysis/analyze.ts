@@ -1,4 +1,4 @@
-import type { Node, Tree } from 'web-tree-sitter';
+import type { SyntaxNode, SyntaxTree } from './syntaxNode';
 import { RULES } from '../rules/registry';
 import type { Rule } from '../rules/rule';
 import { buildModuleFacts, type ModuleFacts } from './facts';
@@ -17,16 +17,16 @@ export interface AnalysisOptions {
 
 export interface Analysis {
   text: string;
-  tree: Tree;
+  tree: SyntaxTree;
   facts: ModuleFacts;
   /** Findings in document order, after select/ignore and noqa. */
   findings: Finding[];
 }
 
 /** The analysis core: source text and its tree in, facts and findings out. No I/O, no editor types. */
-export function analyze(source: { text: string; tree: Tree }, options: AnalysisOptions = {}): Analysis {
+export function analyze(source: { text: string; tree: SyntaxTree }, options: AnalysisOptions = {}): Analysis {
   const { text, tree } = source;
-  const facts = buildModuleFacts(tree.rootNode, text);
+  const facts = buildModuleFacts(tree.rootNode, text, tree.memo);
   const silenced = fileNoqa(text);
   const findings: Finding[] = [];
   for (const rule of enabledRules(options)) {
@@ -56,7 +56,7 @@ export function enabledRules(options: Pick<AnalysisOptions, 'select' | 'ignore'>
   );
 }
 
-function isSuppressedOnLine(root: Node, text: string, finding: Finding): boolean {
+function isSuppressedOnLine(root: SyntaxNode, text: string, finding: Finding): boolean {
   const codes = lineNoqa(root, text, finding.range.start.line);
   return codes === 'all' || (codes !== undefined && codes.has(finding.code));
 }

@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from './syntaxNode';
 import { statementsOf, syntaxChildren } from './syntax';
 
 /** How a name gets its value. */
@@ -9,17 +9,17 @@ export interface Binding {
   name: string;
   kind: BindingKind;
   /** The node that names the target (identifier), used for locations. */
-  target: Node;
+  target: SyntaxNode;
   /** The statement (or clause) that binds it. */
-  statement: Node;
+  statement: SyntaxNode;
   /** The value assigned, when the binding is a plain `name = value` (or `name: T = value`). */
-  value: Node | null;
+  value: SyntaxNode | null;
   /** For imports: the fully qualified name bound (`import multiprocessing as mp` gives `multiprocessing`). */
   qualified?: string;
   /** For `with X as name` (a plain name target): the context manager expression X. */
-  entered?: Node;
+  entered?: SyntaxNode;
   /** For a decorated `def`/`class`: the decorated_definition holding the decorators. */
-  decorated?: Node;
+  decorated?: SyntaxNode;
 }
 
 
@@ -29,9 +29,9 @@ export interface Binding {
  * about each nested function and class definition.
  */
 export function collectScopeBindings(
-  statements: readonly Node[],
+  statements: readonly SyntaxNode[],
   record: (binding: Binding) => void,
-  enter?: (definition: Node) => void,
+  enter?: (definition: SyntaxNode) => void,
   hooks?: ScopeHooks,
 ): void {
   for (const statement of statements) visitStatement(statement, record, enter, hooks);
@@ -40,12 +40,12 @@ export function collectScopeBindings(
 /** Further things a scope's statements can tell, and how far to read them. */
 export interface ScopeHooks {
   /** `from module import *` (binds names the model cannot list). */
-  wildcard?: (module: string, statement: Node) => void;
+  wildcard?: (module: string, statement: SyntaxNode) => void;
   /** Read only the statements given (and the headers of compound ones), not the blocks nested in them. */
   shallow?: boolean;
 }
 
-function visitStatement(statement: Node, record: (binding: Binding) => void, enter?: (definition: Node) => void, hooks?: ScopeHooks): void {
+function visitStatement(statement: SyntaxNode, record: (binding: Binding) => void, enter?: (definition: SyntaxNode) => void, hooks?: ScopeHooks): void {
   // Each `.type` is a call into the wasm module: read it once.
   const type = statement.type;
   switch (type) {
@@ -123,7 +123,7 @@ function visitStatement(statement: Node, record: (binding: Binding) => void, ent
 }
 
 /** elif/else/except/finally/case clauses and the match block. */
-function visitClauses(statement: Node, record: (binding: Binding) => void, enter?: (definition: Node) => void, hooks?: ScopeHooks): void {
+function visitClauses(statement: SyntaxNode, record: (binding: Binding) => void, enter?: (definition: SyntaxNode) => void, hooks?: ScopeHooks): void {
   for (const clause of syntaxChildren(statement)) {
     switch (clause.type) {
       case 'elif_clause':
@@ -148,30 +148,30 @@ function visitClauses(statement: Node, record: (binding: Binding) => void, enter
 }
 
 /** The first named child that is not a comment (what `syntaxChildren(node)[0]` is, reading one child when it is no comment). */
-function firstSyntaxChild(node: Node): Node | undefined {
+function firstSyntaxChild(node: SyntaxNode): SyntaxNode | undefined {
   const first = node.namedChild(0);
   if (!first) return undefined;
   return first.type === 'comment' ? syntaxChildren(node)[0] : first;
 }
 
-function blockChild(node: Node): Node | null {
+function blockChild(node: SyntaxNode): SyntaxNode | null {
   return syntaxChildren(node).find((child) => child.type === 'block') ?? null;
 }
 
-function visitBlock(block: Node | null, record: (binding: Binding) => void, enter?: (definition: Node) => void, hooks?: ScopeHooks): void {
+function visitBlock(block: SyntaxNode | null, record: (binding: Binding) => void, enter?: (definition: SyntaxNode) => void, hooks?: ScopeHooks): void {
   if (!block || hooks?.shallow) return;
   for (const statement of syntaxChildren(block)) visitStatement(statement, record, enter, hooks);
 }
 
-function visitExpressionStatement(expression: Node, statement: Node, record: (binding: Binding) => void): void {
+function visitExpressionStatement(expression: SyntaxNode, statement: SyntaxNode, record: (binding: Binding) => void): void {
   if (expression.type === 'assignment') {
     // `a = b = value`: the right side of the outer assignment is the inner assignment.
-    let current: Node | null = expression;
-    const targets: Node[] = [];
+    let current: SyntaxNode | null = expression;
+    const targets: SyntaxNode[] = [];
     while (current?.type === 'assignment') {
       const left = current.childForFieldName('left');
       if (left) targets.push(left);
-      const right: Node | null = current.childForFieldName('right');
+      const right: SyntaxNode | null = current.childForFieldName('right');
       if (right?.type !== 'assignment') {
         for (const left of targets) {
           const simple = left.type === 'identifier';
@@ -188,7 +188,7 @@ function visitExpressionStatement(expression: Node, statement: Node, record: (bi
 }
 
 /** The identifiers bound by an assignment target (`a`, `a, b`, `[a, *b]`, `(a, b)`); not `a.x` or `a[i]`. */
-export function targetNames(target: Node): Node[] {
+export function targetNames(target: SyntaxNode): SyntaxNode[] {
   switch (target.type) {
     case 'identifier':
       return [target];
@@ -211,12 +211,12 @@ export function targetNames(target: Node): Node[] {
 
 /** The names an import statement binds, with what each refers to (`import a.b` binds `a` to module `a`). */
 export interface ImportedName {
-  local: Node;
+  local: SyntaxNode;
   /** Fully qualified name the local refers to: `multiprocessing`, `multiprocessing.Pool`, … */
   qualified: string;
 }
 
-export function importedNames(statement: Node): ImportedName[] {
+export function importedNames(statement: SyntaxNode): ImportedName[] {
   const result: ImportedName[] = [];
   if (statement.type === 'import_statement') {
     for (const item of statement.childrenForFieldName('name')) {

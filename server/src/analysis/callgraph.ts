@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from './syntaxNode';
 import type { StartSite, ThreadStart } from './processes';
 import type { Scope } from './scopes';
 import type { Value, ValueResolver } from './values';
@@ -7,7 +7,7 @@ import type { Value, ValueResolver } from './values';
 export interface StartChain {
   site: StartSite;
   /** Calls leading from the function to the site's function, outermost first (empty when the function starts them itself). */
-  calls: Node[];
+  calls: SyntaxNode[];
 }
 
 /**
@@ -25,7 +25,7 @@ export class CallGraph {
     startSites: readonly StartSite[],
     threadStarts: readonly ThreadStart[],
     /** Sites and calls that cannot run in a child: under a guard. */
-    private readonly isGuarded: (node: Node) => boolean,
+    private readonly isGuarded: (node: SyntaxNode) => boolean,
     /** Whether a start with this site's method re-imports the main module. */
     private readonly isSpawnLike: (site: StartSite) => boolean,
   ) {
@@ -38,7 +38,7 @@ export class CallGraph {
   }
 
   /** The functions defined in this file that run when `call` runs. */
-  callees(call: Node, scope: Scope): Scope[] {
+  callees(call: SyntaxNode, scope: Scope): Scope[] {
     const result: Scope[] = [];
     const callee = call.childForFieldName('function');
     if (callee) this.addRunnable(this.resolver.valueOf(callee, scope), result, 'call');

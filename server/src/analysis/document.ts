@@ -1,5 +1,7 @@
 import type { Edit, Point, Tree } from 'web-tree-sitter';
+import { mergeEdits, SyntaxMirror, type EditSpan } from './mirror';
 import type { PythonParser } from './parser';
+import type { SyntaxTree } from './syntaxNode';
 import type { Position, Range } from './types';
 
 /**
@@ -18,10 +20,41 @@ export class ParsedDocument {
   private _tree: Tree;
   private _settled = true;
   private _lineStarts: number[] | undefined;
+  /** The mirror of the tree for analyses, once the document is edited (see `syntax`). */
+  private mirror: SyntaxMirror | undefined;
+  /** The tree the mirror was last synced with. */
+  private mirroredTree: Tree | undefined;
+  /** The span changed since that sync, if any. */
+  private editSinceSync: EditSpan | undefined;
 
-  constructor(private readonly parser: PythonParser, text: string) {
+  constructor(
+    private readonly parser: PythonParser,
+    text: string,
+    /** Keep a SyntaxMirror from the first edit on (the language server; see `syntax`). */
+    private readonly mirrorsEdits = false,
+  ) {
     this._text = text;
     this._tree = parser.parse(text);
+  }
+
+  /**
+   * The tree to analyse. For a document being edited (when `mirrorsEdits`), a SyntaxMirror of the tree:
+   * after an edit only the top-level statements it touched are read from the tree again, and the
+   * analysis reads plain objects instead of calling into wasm for every property. Otherwise, and for
+   * texts too large to copy, the tree itself.
+   */
+  get syntax(): SyntaxTree {
+    const mirror = this.mirror;
+    if (!mirror) return this._tree;
+    if (this.mirroredTree !== this._tree) {
+      const edit = this.mirroredTree ? (this.editSinceSync ?? { start: 0, oldEnd: 0, newEnd: 0 }) : undefined;
+      // A first copy is always made; later ones only while the part to read again is small.
+      const readLimit = this.mirroredTree ? Math.max(MIRROR_READ_MIN, this._text.length / 4) : Infinity;
+      if (!mirror.sync(this._tree, this._text, this.lineStarts, edit, readLimit)) return this._tree;
+      this.mirroredTree = this._tree;
+      this.editSinceSync = undefined;
+    }
+    return mirror;
   }
 
   get text(): string {
@@ -52,10 +85,27 @@ export class ParsedDocument {
       newEndPosition: this.pointAt(newEndIndex),
     };
     this._tree.edit(edit);
+    this.noteEdit({ startIndex: start, oldEndIndex: end, newEndIndex });
     const next = this.parser.parse(this._text, this._tree);
     this._tree.delete();
     this._tree = next;
     this._settled = !next.rootNode.hasError;
+  }
+
+  private noteEdit(edit: { startIndex: number; oldEndIndex: number; newEndIndex: number }): void {
+    if (!this.mirrorsEdits) return;
+    if (this._text.length > MIRRORED_LENGTH_LIMIT) {
+      this.mirror = undefined;
+      this.mirroredTree = undefined;
+      return;
+    }
+    if (!this.mirror) {
+      this.mirror = new SyntaxMirror();
+      this.mirroredTree = undefined;
+      return;
+    }
+    const span = { start: edit.startIndex, oldEnd: edit.oldEndIndex, newEnd: edit.newEndIndex };
+    this.editSinceSync = this.editSinceSync ? mergeEdits(this.editSinceSync, span) : span;
   }
 
   /** True when the tree is what a fresh parse of the text gives (see the class comment). */
@@ -87,6 +137,8 @@ export class ParsedDocument {
 
   /** Frees the tree's wasm memory. The document is unusable afterwards. */
   dispose(): void {
+    this.mirror = undefined;
+    this.mirroredTree = undefined;
     this._tree.delete();
   }
 
@@ -107,6 +159,11 @@ export class ParsedDocument {
     return { row: p.line, column: p.character };
   }
 }
+
+/** Texts above this many code units (about 30,000 lines) are analysed on the tree: a mirror would cost too much memory. */
+const MIRRORED_LENGTH_LIMIT = 1_000_000;
+/** A sync may always read this many code units of statements again (about 600 lines), and a quarter of the text. */
+const MIRROR_READ_MIN = 20_000;
 
 /**
  * Whether two trees of the same text have the same nodes: same types, same spans, same missing nodes
@@ -185,7 +242,7 @@ export function updateLineStarts(lineStarts: readonly number[], text: string, st
 }
 
 /** The index of the line holding `offset` (the last line start at or before it). */
-function lineIndexAt(lineStarts: readonly number[], offset: number): number {
+export function lineIndexAt(lineStarts: readonly number[], offset: number): number {
   let low = 0;
   let high = lineStarts.length - 1;
   while (low < high) {

@@ -1,10 +1,11 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from './syntaxNode';
 import type { StartMethod } from './api';
 import type { Binding } from './bindings';
 import { CallGraph } from './callgraph';
 import { findGuards, findGuardVariables, GuardJudge, type Guard } from './guards';
 import { once } from './once';
 import { scanTree, type TreeScan } from './scan';
+import type { AnalysisMemo } from './memo';
 import { collectProcessEvents, type ProcessEvents } from './processes';
 import { buildScopes, SCOPE_TYPES, SCOPED_TYPES, wordOccurrences, type ScopeTree } from './scopes';
 import { ValueResolver } from './values';
@@ -26,7 +27,7 @@ export type { GlobalRead, WorkerTarget } from './workers';
  */
 export interface ModuleFacts {
   text: string;
-  root: Node;
+  root: SyntaxNode;
   /** Every main-module guard in the file, correct or broken, in document order. */
   guards: Guard[];
   /** The module-level `if <correct guard>:` statement fixes merge into (first one), if any. */
@@ -40,9 +41,9 @@ export interface ModuleFacts {
    * module-level compound statements, class bodies, default values and decorators, and the else branch
    * of a guard; not inside functions or lambdas, and not under a correct (or never-true) guard.
    */
-  isImportTime(node: Node): boolean;
+  isImportTime(node: SyntaxNode): boolean;
   /** The correct or never-true guard whose region holds `node`, if any. */
-  guardOf(node: Node): Guard | undefined;
+  guardOf(node: SyntaxNode): Guard | undefined;
   scopes: ScopeTree;
   values: ValueResolver;
   /** Process starts, worker references, thread starts, set_start_method calls and fork-only code. */
@@ -60,14 +61,14 @@ export interface ModuleFacts {
    * ERROR/MISSING node, when its statement holds one, when an enclosing compound statement's header is
    * broken, or when the parser recovered it at an indentation its block does not have.
    */
-  isReportable(node: Node): boolean;
+  isReportable(node: SyntaxNode): boolean;
 }
 
 /** Modules whose objects start processes: a file that names none of them starts none (prefilter, safe by construction). */
 const PROCESS_MODULES = /multiprocessing|concurrent|joblib/;
 const GUARD_TYPES = ['if_statement', 'elif_clause', 'conditional_expression'];
 
-export function buildModuleFacts(root: Node, text: string): ModuleFacts {
+export function buildModuleFacts(root: SyntaxNode, text: string, memo?: AnalysisMemo): ModuleFacts {
   const mayStartProcesses = PROCESS_MODULES.test(text);
   const mayHaveGuards = text.includes('__name__');
   // One scan of the tree for every node type the model needs (function bodies that hold only calls are
@@ -76,7 +77,7 @@ export function buildModuleFacts(root: Node, text: string): ModuleFacts {
   const wanted = [...SCOPE_TYPES, ...(mayStartProcesses ? SCOPED_TYPES : []), ...(mayHaveGuards ? GUARD_TYPES : [])];
   const scanWith = (read: TreeScan) => ({ ...read, scopes: buildScopes(root, text, read.nodes, read.types, read.deferredBodies, mayStartProcesses, read.classBodies) });
   let scanned: ReturnType<typeof scanWith> | undefined;
-  const scan = () => (scanned ??= scanWith(scanTree(root, text, wanted)));
+  const scan = () => (scanned ??= scanWith(scanTree(root, text, wanted, { memo })));
   const scopes = () => scan().scopes;
 
   let guards: Guard[] = [];
@@ -95,22 +96,22 @@ export function buildModuleFacts(root: Node, text: string): ModuleFacts {
     );
   }
   const regions = guardRegions(guards);
-  const guardOf = (node: Node): Guard | undefined => {
+  const guardOf = (node: SyntaxNode): Guard | undefined => {
     const offset = node.startIndex;
     let found: GuardRegion | undefined;
     for (const region of regions) if (region.start <= offset && offset < region.end && (!found || region.start >= found.start)) found = region;
     return found?.guard;
   };
-  const isImportTime = (node: Node): boolean => !scopes().insideFunction(node.startIndex) && guardOf(node) === undefined;
+  const isImportTime = (node: SyntaxNode): boolean => !scopes().insideFunction(node.startIndex) && guardOf(node) === undefined;
 
   const values = once(() => new ValueResolver(scopes(), text));
-  const events = mayStartProcesses ? collectProcessEvents(scopes(), values(), text) : emptyEvents();
+  const events = mayStartProcesses ? collectProcessEvents(scopes(), values(), text, memo) : emptyEvents();
   const defaultMethod = defaultStartMethod(events);
   const usesSpawn = (method: StartMethod): boolean => {
     const effective = method === 'default' ? defaultMethod : method;
     return effective === 'default' || effective === 'spawn' || effective === 'forkserver';
   };
-  const isGuarded = (node: Node): boolean => guardOf(node) !== undefined;
+  const isGuarded = (node: SyntaxNode): boolean => guardOf(node) !== undefined;
   const callGraph = once(() => new CallGraph(values(), events.startSites, events.threadStarts, isGuarded, (site) => usesSpawn(site.method)));
   const workers = once(() => new WorkerModel(scopes(), values(), guardOf, text));
   const assignedInFunctions = once(() => globalsAssignedInFunctions(scopes()));
@@ -215,11 +216,11 @@ function globalsAssignedInFunctions(tree: ScopeTree): Set<string> {
  * recovered code whose real block is unknown). Statements are found by walking down from the module:
  * walking up from the node would cost a search from the root at every step.
  */
-function reportableIn(root: Node): (node: Node) => boolean {
+function reportableIn(root: SyntaxNode): (node: SyntaxNode) => boolean {
   const errors = once(() =>
     root
       .descendantsOfType('ERROR')
-      .filter((error): error is Node => error !== null)
+      .filter((error): error is SyntaxNode => error !== null)
       .map((error) => ({ start: error.startIndex, end: error.endIndex })),
   );
   return (node) => {
@@ -245,7 +246,7 @@ function reportableIn(root: Node): (node: Node) => boolean {
  * decorated one) that holds `offset`; `broken-header` when the header before that block has an error;
  * undefined when `offset` is in the statement's own code.
  */
-function innerBlock(statement: Node, offset: number): Node | 'broken-header' | undefined {
+function innerBlock(statement: SyntaxNode, offset: number): SyntaxNode | 'broken-header' | undefined {
   let headerBroken = false;
   for (const child of statement.namedChildren) {
     if (!child) continue;

@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from './syntaxNode';
 import type { Binding } from './bindings';
 import { statementsOf, stringLiteralValue, syntaxChildren, unparenthesize } from './syntax';
 
@@ -10,18 +10,18 @@ import { statementsOf, stringLiteralValue, syntaxChildren, unparenthesize } from
  */
 export interface Guard {
   /** The if_statement (or elif_clause), or the expression_statement holding the conditional. */
-  node: Node;
+  node: SyntaxNode;
   /** The expression judged. */
-  condition: Node;
+  condition: SyntaxNode;
   form: 'if' | 'conditional-expression' | 'early-return' | 'variable';
   verdict: GuardVerdict;
   /** The guarded block (if consequence, or the else block of `if __name__ != "__main__": … else:`); null for expression forms. */
-  body: Node | null;
+  body: SyntaxNode | null;
   /**
    * Nodes whose whole subtree runs only when the guard holds: the body block, the consequence of a
    * conditional expression, or the statements after an early return.
    */
-  guarded: Node[];
+  guarded: SyntaxNode[];
   /** The condition is exactly "this is the main module" (no other operand can make it true or false). */
   exact: boolean;
 }
@@ -53,8 +53,8 @@ const IMPORTED: World = { name: undefined };
 /** Per-world values of a module-level variable that holds a guard condition (`IS_MAIN = __name__ == …`). */
 export interface GuardVariable {
   name: string;
-  assignment: Node;
-  value: Node;
+  assignment: SyntaxNode;
+  value: SyntaxNode;
   truth: [Truth, Truth, Truth];
 }
 
@@ -65,14 +65,14 @@ export class GuardJudge {
   constructor(private readonly variables: ReadonlyMap<string, GuardVariable>) {}
 
   /** True when the expression's value depends on `__name__` (directly or through a guard variable). */
-  mentionsName(expression: Node): boolean {
+  mentionsName(expression: SyntaxNode): boolean {
     const text = expression.text;
     if (!text.includes('__name__') && ![...this.variables.keys()].some((name) => text.includes(name))) return false;
     return this.referencesName(expression);
   }
 
   /** Looks only through the logical skeleton a guard is made of (comparisons, and/or/not, parentheses). */
-  private referencesName(expression: Node): boolean {
+  private referencesName(expression: SyntaxNode): boolean {
     switch (expression.type) {
       case 'identifier':
         return expression.text === '__name__' || this.variables.has(expression.text);
@@ -88,11 +88,11 @@ export class GuardJudge {
   }
 
   /** Whether `condition` holds in the parent, a spawned child, and a plain import. */
-  runs(condition: Node): Runs {
+  runs(condition: SyntaxNode): Runs {
     return [truthOf(this.evaluate(condition, PARENT)), truthOf(this.evaluate(condition, CHILD)), truthOf(this.evaluate(condition, IMPORTED))];
   }
 
-  private evaluate(node: Node, world: World): Value {
+  private evaluate(node: SyntaxNode, world: World): Value {
     const expression = unparenthesize(node);
     switch (expression.type) {
       case 'identifier': {
@@ -139,7 +139,7 @@ export class GuardJudge {
   }
 
   /** Python's `and`/`or` return an operand; only truth matters for a guard, so truth is returned. */
-  private evaluateBoolean(expression: Node, world: World): Value {
+  private evaluateBoolean(expression: SyntaxNode, world: World): Value {
     const left = expression.childForFieldName('left');
     const right = expression.childForFieldName('right');
     const operator = expression.childForFieldName('operator')?.type;
@@ -153,8 +153,8 @@ export class GuardJudge {
   }
 
   /** `a == b`, `a != b`, `a in (…)`, `a not in (…)`, chained comparisons. */
-  private evaluateComparison(expression: Node, world: World): Value {
-    const operands: Node[] = [];
+  private evaluateComparison(expression: SyntaxNode, world: World): Value {
+    const operands: SyntaxNode[] = [];
     const operators: string[] = [];
     for (const child of expression.children) {
       if (!child || child.type === 'comment') continue;
@@ -264,9 +264,9 @@ export function verdictOf([parent, child, imported]: Runs, looksLikeMainCheck: b
 }
 
 /** True when the condition compares `__name__` with a string that mentions "main" (a guard attempt). */
-function comparesNameWithMain(condition: Node): boolean {
+function comparesNameWithMain(condition: SyntaxNode): boolean {
   let found = false;
-  const visit = (node: Node): void => {
+  const visit = (node: SyntaxNode): void => {
     if (found) return;
     const value = node.type === 'string' || node.type === 'concatenated_string' ? stringLiteralValue(node) : undefined;
     if (value !== undefined && /main/i.test(value)) found = true;
@@ -277,7 +277,7 @@ function comparesNameWithMain(condition: Node): boolean {
 }
 
 /** The condition compares `__name__` with a "main" string, itself or through the guard variables it reads. */
-function looksLikeMainCheck(condition: Node, variables: ReadonlyMap<string, GuardVariable>): boolean {
+function looksLikeMainCheck(condition: SyntaxNode, variables: ReadonlyMap<string, GuardVariable>): boolean {
   if (comparesNameWithMain(condition)) return true;
   for (const variable of variables.values()) {
     if (mentionsVariable(condition, new Map([[variable.name, variable]])) && comparesNameWithMain(variable.value)) return true;
@@ -286,7 +286,7 @@ function looksLikeMainCheck(condition: Node, variables: ReadonlyMap<string, Guar
 }
 
 /** Statements that leave the function: the consequence of an early-return guard ends with one. */
-function endsFunction(block: Node | null): boolean {
+function endsFunction(block: SyntaxNode | null): boolean {
   const statements = statementsOf(block);
   const last = statements[statements.length - 1];
   if (!last) return false;
@@ -315,9 +315,9 @@ export function findGuardVariables(moduleBindings: ReadonlyMap<string, readonly 
 }
 
 /** Judges the candidate nodes (if statements, elif clauses, conditional expressions, in document order): the guards among them. */
-export function findGuards(candidates: readonly Node[], judge: GuardJudge, variables: ReadonlyMap<string, GuardVariable>): Guard[] {
+export function findGuards(candidates: readonly SyntaxNode[], judge: GuardJudge, variables: ReadonlyMap<string, GuardVariable>): Guard[] {
   const guards: Guard[] = [];
-  const formFor = (condition: Node, plain: Guard['form']): Guard['form'] => (mentionsVariable(condition, variables) ? 'variable' : plain);
+  const formFor = (condition: SyntaxNode, plain: Guard['form']): Guard['form'] => (mentionsVariable(condition, variables) ? 'variable' : plain);
 
   for (const node of candidates) {
     if (node.type === 'conditional_expression') {
@@ -372,10 +372,10 @@ export function findGuards(candidates: readonly Node[], judge: GuardJudge, varia
 }
 
 function conditionalGuard(
-  node: Node,
+  node: SyntaxNode,
   judge: GuardJudge,
   variables: ReadonlyMap<string, GuardVariable>,
-  formFor: (condition: Node, plain: Guard['form']) => Guard['form'],
+  formFor: (condition: SyntaxNode, plain: Guard['form']) => Guard['form'],
 ): Guard | undefined {
   // conditional_expression has no field names: consequence, `if`, condition, `else`, alternative.
   const parts = syntaxChildren(node);
@@ -406,43 +406,43 @@ function conditionalGuard(
   };
 }
 
-function mentionsVariable(condition: Node, variables: ReadonlyMap<string, GuardVariable>): boolean {
+function mentionsVariable(condition: SyntaxNode, variables: ReadonlyMap<string, GuardVariable>): boolean {
   if (variables.size === 0) return false;
   if (condition.type === 'identifier') return variables.has(condition.text);
   for (const child of condition.namedChildren) if (child && mentionsVariable(child, variables)) return true;
   return false;
 }
 
-function hasAlternative(ifStatement: Node): boolean {
+function hasAlternative(ifStatement: SyntaxNode): boolean {
   return ifStatement.childrenForFieldName('alternative').some((alternative) => alternative !== null);
 }
 
-function elseBlockOf(ifStatement: Node): Node | null {
+function elseBlockOf(ifStatement: SyntaxNode): SyntaxNode | null {
   for (const alternative of ifStatement.childrenForFieldName('alternative')) {
     if (alternative?.type === 'else_clause') return alternative.childForFieldName('body');
   }
   return null;
 }
 
-function insideFunctionBody(statement: Node): boolean {
+function insideFunctionBody(statement: SyntaxNode): boolean {
   const block = statement.parent;
   return block?.type === 'block' && block.parent?.type === 'function_definition';
 }
 
-function followingSiblings(statement: Node): Node[] {
-  const result: Node[] = [];
+function followingSiblings(statement: SyntaxNode): SyntaxNode[] {
+  const result: SyntaxNode[] = [];
   for (let sibling = statement.nextNamedSibling; sibling; sibling = sibling.nextNamedSibling) {
     if (sibling.type !== 'comment') result.push(sibling);
   }
   return result;
 }
 
-function enclosingStatement(node: Node): Node {
+function enclosingStatement(node: SyntaxNode): SyntaxNode {
   let current = node;
   while (current.parent && !isStatementContainer(current.parent)) current = current.parent;
   return current;
 }
 
-function isStatementContainer(node: Node): boolean {
+function isStatementContainer(node: SyntaxNode): boolean {
   return node.type === 'module' || node.type === 'block';
 }

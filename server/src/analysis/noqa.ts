@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from './syntaxNode';
 import { computeLineStarts } from './document';
 
 /** `'all'` for a bare noqa, else the set of codes named. */
@@ -25,7 +25,7 @@ export function fileNoqa(text: string): NoqaCodes {
 }
 
 /** Codes silenced on `line` (0-based) by a `# noqa` comment; undefined when there is none. */
-export function lineNoqa(root: Node, text: string, line: number): NoqaCodes | undefined {
+export function lineNoqa(root: SyntaxNode, text: string, line: number): NoqaCodes | undefined {
   const lineStarts = computeLineStartsCached(text);
   if (line < 0 || line >= lineStarts.length) return undefined;
   const start = lineStarts[line];

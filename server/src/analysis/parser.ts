@@ -56,6 +56,6 @@ function initRuntime(runtimeWasm: string): Promise<void> {
  * Python ends a line at a lone \r, tree-sitter-python does not. Replacing each lone \r by \n keeps
  * every offset (one code unit for one) and makes tree rows equal LSP lines.
  */
-function normalizeLoneCarriageReturns(text: string): string {
+export function normalizeLoneCarriageReturns(text: string): string {
   return text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text;
 }

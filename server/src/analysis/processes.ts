@@ -1,20 +1,21 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from './syntaxNode';
 import { EXECUTOR_WORKER_METHODS, POOL_WORKER_METHODS, type StartMethod } from './api';
+import type { AnalysisMemo } from './memo';
 import type { Scope, ScopeTree } from './scopes';
 import { argumentAt, unparenthesize, type CallArguments } from './syntax';
-import type { Value, ValueResolver } from './values';
+import { appendTarget, type Value, type ValueResolver } from './values';
 
 export type StartKind = 'pool' | 'process' | 'manager' | 'executor' | 'joblib';
 
 /** A call that starts child processes. */
 export interface StartSite {
   /** The call that starts them: `Pool(...)`, `p.start()`, `Manager()`, `ex.submit(...)`, `Parallel(...)(...)`. */
-  call: Node;
+  call: SyntaxNode;
   /**
    * The call that creates the object whose use starts the processes, when known: for an executor the
    * `ProcessPoolExecutor(...)` call (processes start at the first submit), else the start call itself.
    */
-  creation: Node;
+  creation: SyntaxNode;
   kind: StartKind;
   method: StartMethod;
   scope: Scope;
@@ -25,10 +26,10 @@ export type WorkerRole = 'target' | 'pool-function' | 'executor-function' | 'ini
 /** A callable (or Process subclass) that a child process must unpickle: it is found by module and qualified name. */
 export interface WorkerReference {
   /** The expression naming the worker: the argument, or the class in `W(...)` for a Process subclass. */
-  argument: Node;
+  argument: SyntaxNode;
   role: WorkerRole;
   /** The call that hands it over. */
-  call: Node;
+  call: SyntaxNode;
   method: StartMethod;
   scope: Scope;
 }
@@ -36,14 +37,14 @@ export interface WorkerReference {
 /** A thread started with a target, which runs in this process: a target that starts processes starts them here. */
 export interface ThreadStart {
   /** The `.start()` call. */
-  call: Node;
-  target: Node;
+  call: SyntaxNode;
+  target: SyntaxNode;
   scope: Scope;
 }
 
 /** A `set_start_method(...)` call. */
 export interface StartMethodCall {
-  call: Node;
+  call: SyntaxNode;
   /** The method named by a literal (or a name bound to one). */
   method: string | undefined;
   force: boolean;
@@ -52,7 +53,7 @@ export interface StartMethodCall {
 
 /** Code that forces the fork start method, or spawn where fork is the default. */
 export interface ForkOnlyUse {
-  call: Node;
+  call: SyntaxNode;
   reason: 'fork-context' | 'set-fork' | 'max-tasks-per-child';
 }
 
@@ -68,9 +69,11 @@ export interface ProcessEvents {
  * Classifies the calls of the module: what starts processes, what is sent to children. Only calls whose
  * callee could be one of those are resolved (see `CalleeFilter`).
  */
-export function collectProcessEvents(tree: ScopeTree, resolver: ValueResolver, text: string): ProcessEvents {
+export function collectProcessEvents(tree: ScopeTree, resolver: ValueResolver, text: string, memo?: AnalysisMemo): ProcessEvents {
   const events: ProcessEvents = { startSites: [], workerReferences: [], threadStarts: [], startMethodCalls: [], forkOnlyUses: [] };
   const filter = new CalleeFilter(tree, text);
+  // What each definition's events depend on is tracked from the first value on (see DefinitionContext).
+  if (memo) resolver.trackDependencies();
   const visit = (scope: Scope) => {
     // A body whose calls were not read yet: the text shows where the calls that may matter start, and
     // only those are looked up in the tree (when the text cannot tell, all calls are read).
@@ -89,8 +92,176 @@ export function collectProcessEvents(tree: ScopeTree, resolver: ValueResolver, t
     }
   };
   visit(tree.module);
-  for (const scope of tree.scopes) visit(scope);
+  if (!memo) {
+    for (const scope of tree.scopes) visit(scope);
+    return events;
+  }
+  const context = new ModuleContext(tree, text, memo);
+  const scopes = tree.scopes;
+  for (let first = 0; first < scopes.length; ) {
+    // The scopes of one top-level definition follow it (document order): [first, next).
+    const top = scopes[first];
+    let next = first + 1;
+    while (next < scopes.length && topLevelScope(scopes[next]) === top) next++;
+    const reusable = top.parent === tree.module && !top.node.hasError;
+    const cached = reusable ? memo.definitionEvents.get(top.node) : undefined;
+    if (!(cached && context.holds(cached.context, filter) && appendCached(events, cached.events, tree, memo))) {
+      const before = eventCounts(events);
+      let names = new Set<string>();
+      const checked = filter.checksBy(() => {
+        names = resolver.namesLookedUpBy(() => {
+          for (let index = first; index < next; index++) visit(scopes[index]);
+        });
+      });
+      if (reusable) memo.definitionEvents.set(top.node, { context: context.of(names, checked), events: detachScopes(events, before, top.node) });
+    }
+    first = next;
+  }
   return events;
+}
+
+/**
+ * What the events of a top-level definition depend on outside it: the module-level names its values
+ * looked up (with the names the values of those looked up in turn), and the names the callee filter
+ * was asked about. A name's part of the module is every module-level statement that binds it or appends
+ * to it, each by its node (a SyntaxMirror keeps the nodes of statements without errors while their text
+ * is unchanged) or, with errors, by its text and shape. Module-level code the definition never looked
+ * at (a half-typed statement elsewhere) leaves its events as they were.
+ */
+export interface DefinitionContext {
+  wildcardImports: string;
+  callables: [string, boolean][];
+  names: string[];
+  moduleKey: string;
+}
+
+class ModuleContext {
+  private readonly wildcardImports: string;
+  private appends: Map<string, SyntaxNode[]> | undefined;
+
+  constructor(
+    private readonly tree: ScopeTree,
+    private readonly text: string,
+    private readonly memo: AnalysisMemo,
+  ) {
+    this.wildcardImports = tree.module.wildcardImports.join(' ');
+  }
+
+  of(names: ReadonlySet<string>, callables: ReadonlyMap<string, boolean>): DefinitionContext {
+    const sorted = [...names].sort();
+    return { wildcardImports: this.wildcardImports, callables: [...callables], names: sorted, moduleKey: this.keyOf(sorted) };
+  }
+
+  holds(context: DefinitionContext, filter: CalleeFilter): boolean {
+    return (
+      context.wildcardImports === this.wildcardImports &&
+      context.callables.every(([name, callable]) => filter.isCallable(name) === callable) &&
+      context.moduleKey === this.keyOf(context.names)
+    );
+  }
+
+  private keyOf(names: readonly string[]): string {
+    const module = this.tree.module;
+    const parts: string[] = [];
+    for (const name of names) {
+      const statements = (module.bindings.get(name) ?? []).map((binding) => binding.statement);
+      statements.push(...(this.appendStatements().get(name) ?? []));
+      parts.push(`${name}=${statements.map((statement) => this.memo.statementKey(topLevelStatement(statement), this.text)).join(' ')}`);
+    }
+    return parts.join('\n');
+  }
+
+  /** Module-level calls `name.append(…)` / `name.extend(…)` by name (they add to a module-level list's value). */
+  private appendStatements(): Map<string, SyntaxNode[]> {
+    if (!this.appends) {
+      this.appends = new Map();
+      for (const call of this.tree.module.calls) {
+        const name = appendTarget(this.text, call.startIndex);
+        if (!name) continue;
+        const list = this.appends.get(name);
+        if (list) list.push(call);
+        else this.appends.set(name, [call]);
+      }
+    }
+    return this.appends;
+  }
+}
+
+/** A definition's events with each scope named by its node: every analysis builds its own Scope objects. */
+export interface DetachedEvents {
+  startSites: Detached<StartSite>[];
+  workerReferences: Detached<WorkerReference>[];
+  threadStarts: Detached<ThreadStart>[];
+  startMethodCalls: Detached<StartMethodCall>[];
+  forkOnlyUses: ForkOnlyUse[];
+  /** Nodes the events name outside the definition's statement (module-level creations): each must still be in the tree. */
+  outside: SyntaxNode[];
+}
+
+type Detached<Event extends { scope: Scope }> = Omit<Event, 'scope'> & { scope: undefined; scopeNode: SyntaxNode };
+
+function isNode(value: unknown): value is SyntaxNode {
+  return typeof value === 'object' && value !== null && 'startIndex' in value && 'type' in value;
+}
+
+function topLevelScope(scope: Scope): Scope {
+  let top = scope;
+  while (top.parent && top.parent.kind !== 'module') top = top.parent;
+  return top;
+}
+
+/** The module-level statement that holds `node` (the node itself at module level). */
+export function topLevelStatement(node: SyntaxNode): SyntaxNode {
+  let top = node;
+  for (let parent = top.parent; parent?.parent; parent = parent.parent) top = parent;
+  return top;
+}
+
+function eventCounts(events: ProcessEvents): number[] {
+  return [events.startSites.length, events.workerReferences.length, events.threadStarts.length, events.startMethodCalls.length, events.forkOnlyUses.length];
+}
+
+function detachScopes(events: ProcessEvents, from: readonly number[], definition: SyntaxNode): DetachedEvents {
+  const statement = topLevelStatement(definition);
+  const outside = new Set<SyntaxNode>();
+  const noteOutside = (event: object) => {
+    for (const value of Object.values(event)) if (isNode(value) && topLevelStatement(value) !== statement) outside.add(value);
+  };
+  const detach = <Event extends { scope: Scope }>(list: Event[], start: number): Detached<Event>[] =>
+    list.slice(start).map((event) => {
+      noteOutside(event);
+      return { ...event, scope: undefined, scopeNode: event.scope.node };
+    });
+  const forkOnlyUses = events.forkOnlyUses.slice(from[4]);
+  forkOnlyUses.forEach(noteOutside);
+  return {
+    startSites: detach(events.startSites, from[0]),
+    workerReferences: detach(events.workerReferences, from[1]),
+    threadStarts: detach(events.threadStarts, from[2]),
+    startMethodCalls: detach(events.startMethodCalls, from[3]),
+    forkOnlyUses,
+    outside: [...outside],
+  };
+}
+
+/**
+ * Appends cached events with this analysis's scopes; false (appending nothing) when a scope is not found
+ * or an event names a node the tree no longer holds (a module-level statement read again since).
+ */
+function appendCached(events: ProcessEvents, cached: DetachedEvents, tree: ScopeTree, memo: AnalysisMemo): boolean {
+  const root = tree.module.node;
+  if (cached.outside.some((node) => !memo.holds(root, node))) return false;
+  const lists = [cached.startSites, cached.workerReferences, cached.threadStarts, cached.startMethodCalls];
+  if (lists.some((list) => list.some((event) => !tree.byNode.has(event.scopeNode.id)))) return false;
+  const attach = <Event extends { scope: Scope }>(list: readonly Detached<Event>[], into: Event[]) => {
+    for (const event of list) into.push({ ...event, scope: tree.byNode.get(event.scopeNode.id)! } as unknown as Event);
+  };
+  attach(cached.startSites, events.startSites);
+  attach(cached.workerReferences, events.workerReferences);
+  attach(cached.threadStarts, events.threadStarts);
+  attach(cached.startMethodCalls, events.startMethodCalls);
+  events.forkOnlyUses.push(...cached.forkOnlyUses);
+  return true;
 }
 
 /** Names of the API objects that start processes, hand over workers or set the start method. */
@@ -130,6 +301,28 @@ const DOTTED_CALLEE = /(?:[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*[ 
 class CalleeFilter {
   /** Plain names that may refer to an API object. */
   private readonly callables = new Set(API_NAMES);
+
+  /** The plain names asked about while `checksBy` runs, with the answers. */
+  private checked: Map<string, boolean> | undefined;
+
+  /** Whether a plain name may refer to an API object. */
+  isCallable(name: string): boolean {
+    const callable = this.callables.has(name);
+    this.checked?.set(name, callable);
+    return callable;
+  }
+
+  /** Runs `work` and returns the plain names it asked about, with the answers (a definition's events depend on no others). */
+  checksBy(work: () => void): Map<string, boolean> {
+    const checked = new Map<string, boolean>();
+    this.checked = checked;
+    try {
+      work();
+    } finally {
+      this.checked = undefined;
+    }
+    return checked;
+  }
 
   constructor(
     tree: ScopeTree,
@@ -182,7 +375,7 @@ class CalleeFilter {
         const nameStart = index + 1;
         index = skipBlanksBack(text, index);
         if (text[index] !== '.') {
-          if (mayMatter || this.callables.has(last)) candidates.push({ start: nameStart, open });
+          if (mayMatter || this.isCallable(last)) candidates.push({ start: nameStart, open });
           break;
         }
         index = skipBlanksBack(text, index - 1);
@@ -194,7 +387,7 @@ class CalleeFilter {
     return candidates;
   }
 
-  mayMatter(call: Node): boolean {
+  mayMatter(call: SyntaxNode): boolean {
     const start = call.startIndex;
     const first = this.text.charCodeAt(start);
     // "…".join(…), f"…".format(…): string methods never start processes.
@@ -203,7 +396,7 @@ class CalleeFilter {
     const match = DOTTED_CALLEE.exec(this.text);
     if (!match) return true;
     const name = match[1];
-    return match[0].includes('.') ? API_NAMES.has(name) || METHOD_NAMES.has(name) : this.callables.has(name);
+    return match[0].includes('.') ? API_NAMES.has(name) || METHOD_NAMES.has(name) : this.isCallable(name);
   }
 }
 
@@ -218,9 +411,9 @@ interface CallCandidate {
  * there with its arguments at the `(` (a `(` in a string or comment), or two start together: then the
  * caller reads all calls.
  */
-function locateCalls(body: Node, candidates: readonly CallCandidate[] | undefined, resolver: ValueResolver): Node[] | undefined {
+function locateCalls(body: SyntaxNode, candidates: readonly CallCandidate[] | undefined, resolver: ValueResolver): SyntaxNode[] | undefined {
   if (!candidates) return undefined;
-  const calls: Node[] = [];
+  const calls: SyntaxNode[] = [];
   const sorted = [...candidates].sort((a, b) => a.start - b.start);
   for (let i = 0; i < sorted.length; i++) {
     const { start, open } = sorted[i];
@@ -254,12 +447,12 @@ function isDigitCode(code: number): boolean {
   return code >= 48 && code <= 57;
 }
 
-function isNameExpression(node: Node): boolean {
+function isNameExpression(node: SyntaxNode): boolean {
   const type = node.type;
   return type === 'identifier' || type === 'attribute';
 }
 
-function classifyCall(call: Node, scope: Scope, resolver: ValueResolver, events: ProcessEvents): void {
+function classifyCall(call: SyntaxNode, scope: Scope, resolver: ValueResolver, events: ProcessEvents): void {
   const callee = call.childForFieldName('function');
   if (!callee) return;
   // Each `.type` is a call into the wasm module: read once, handed to valueOf.
@@ -269,7 +462,7 @@ function classifyCall(call: Node, scope: Scope, resolver: ValueResolver, events:
   if (calleeType === 'attribute') classifyMethodCall(call, callee, scope, resolver, events);
 }
 
-function classifyByCallee(call: Node, target: Value, scope: Scope, resolver: ValueResolver, events: ProcessEvents): void {
+function classifyByCallee(call: SyntaxNode, target: Value, scope: Scope, resolver: ValueResolver, events: ProcessEvents): void {
   if (target.kind === 'class' && target.base?.api === 'Pool') {
     events.startSites.push({ call, creation: call, kind: 'pool', method: target.base.method, scope });
     return;
@@ -336,7 +529,7 @@ function classifyByCallee(call: Node, target: Value, scope: Scope, resolver: Val
 }
 
 /** Calls of methods on instances: `p.start()`, `pool.map(f, …)`, `ex.submit(f, …)`, `loop.run_in_executor(ex, f)`. */
-function classifyMethodCall(call: Node, callee: Node, scope: Scope, resolver: ValueResolver, events: ProcessEvents): void {
+function classifyMethodCall(call: SyntaxNode, callee: SyntaxNode, scope: Scope, resolver: ValueResolver, events: ProcessEvents): void {
   const { object, attribute: method } = resolver.attributeParts(callee);
   if (!object || !method) return;
   if (method === 'run_in_executor') {
@@ -379,23 +572,23 @@ function classifyMethodCall(call: Node, callee: Node, scope: Scope, resolver: Va
   }
 }
 
-function pushWorker(events: ProcessEvents, argument: Node | undefined, role: WorkerRole, call: Node, method: StartMethod, scope: Scope): void {
+function pushWorker(events: ProcessEvents, argument: SyntaxNode | undefined, role: WorkerRole, call: SyntaxNode, method: StartMethod, scope: Scope): void {
   if (argument && argument.type !== 'none') events.workerReferences.push({ argument, role, call, method, scope });
 }
 
-function instanceMethod(call: Node, resolver: ValueResolver, scope: Scope): StartMethod {
+function instanceMethod(call: SyntaxNode, resolver: ValueResolver, scope: Scope): StartMethod {
   const value = resolver.valueOf(call, scope);
   return value?.kind === 'instance' ? value.method : 'unknown';
 }
 
-function isEnteredByWith(call: Node): boolean {
+function isEnteredByWith(call: SyntaxNode): boolean {
   const parent = call.parent;
   if (parent?.type === 'with_item') return true;
   return parent?.type === 'as_pattern' && parent.parent?.type === 'with_item';
 }
 
 /** joblib runs jobs in multiprocessing workers (pickled by reference) only with backend="multiprocessing". */
-function joblibUsesMultiprocessing(creation: Node, scope: Scope, resolver: ValueResolver): boolean {
+function joblibUsesMultiprocessing(creation: SyntaxNode, scope: Scope, resolver: ValueResolver): boolean {
   const args: CallArguments = resolver.argumentsOf(creation);
   const backend = args.keywords.get('backend') ?? args.positional[1];
   return backend !== undefined && resolver.stringOf(unparenthesize(backend), scope) === 'multiprocessing';

@@ -1,8 +1,8 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from './syntaxNode';
 import type { Range } from './types';
 
 /** A node's range in LSP terms (tree rows equal LSP lines: see parser.ts). */
-export function nodeRange(node: Node): Range {
+export function nodeRange(node: SyntaxNode): Range {
   return {
     start: { line: node.startPosition.row, character: node.startPosition.column },
     end: { line: node.endPosition.row, character: node.endPosition.column },

@@ -1,17 +1,18 @@
-import type { Node } from 'web-tree-sitter';
+import type { AnalysisMemo } from './memo';
+import type { SyntaxNode } from './syntaxNode';
 
 /** The nodes of the model's node types in document order, and the function bodies whose calls are read later. */
 export interface TreeScan {
-  nodes: Node[];
+  nodes: SyntaxNode[];
   types: string[];
   /**
    * Function bodies left out of the scan, by the function_definition's id: their text shows they hold
    * no node of the wanted types other than calls (no definition, lambda, import, global/nonlocal, walrus
    * or `__name__`), so they open no scope and all their calls belong to the function.
    */
-  deferredBodies: Map<number, Node>;
+  deferredBodies: Map<number, SyntaxNode>;
   /** Bodies of class definitions the scan read (in statements without errors), by the class_definition's id. */
-  classBodies: Map<number, Node>;
+  classBodies: Map<number, SyntaxNode>;
 }
 
 /**
@@ -34,68 +35,108 @@ const ANY_WANTED = /[(@]|:=|(?<![A-Za-z_])(?:def|class|lambda|global|nonlocal|im
  * swallowed part of a statement's real code changes nothing: the scan reads the tree as it is, and for
  * an error-free statement that is what a whole walk would read too.
  */
-export function scanTree(root: Node, text: string, wanted: readonly string[], options: { whole?: boolean } = {}): TreeScan {
+export function scanTree(root: SyntaxNode, text: string, wanted: readonly string[], options: { whole?: boolean; memo?: AnalysisMemo } = {}): TreeScan {
   if (options.whole) return { ...fullScan(root, wanted), deferredBodies: new Map(), classBodies: new Map() };
   const wantsGuardTypes = wanted.includes('if_statement');
-  const nodes: Node[] = [];
-  const deferredBodies = new Map<number, Node>();
-  const classBodies = new Map<number, Node>();
+  const nodes: SyntaxNode[] = [];
+  const deferredBodies = new Map<number, SyntaxNode>();
+  const classBodies = new Map<number, SyntaxNode>();
   const types: string[] = [];
-  const add = (found: ReadonlyArray<Node | null>) => {
+  // The bodies found, in order, so that a statement's share can be kept (see AnalysisMemo).
+  const deferredList: [number, SyntaxNode][] = [];
+  const classList: [number, SyntaxNode][] = [];
+  const add = (found: ReadonlyArray<SyntaxNode | null>) => {
     for (const node of found) {
       if (!node) continue;
       nodes.push(node);
       types.push(node.type);
     }
   };
-  const mayHold = (node: Node): boolean => {
+  const mayHold = (node: SyntaxNode): boolean => {
     const slice = text.slice(node.startIndex, node.endIndex);
     return ANY_WANTED.test(slice) || (wantsGuardTypes && slice.includes('if'));
   };
   // Only the module's statements can hold errors here: the bodies visited below belong to statements without any.
-  const visitStatements = (statements: ReadonlyArray<Node | null>, mayHoldErrors: boolean): void => {
-    for (const statement of statements) {
-      if (!statement) continue;
-      if (mayHoldErrors && statement.hasError) {
-        add(statement.descendantsOfType(wanted as string[]));
-        continue;
-      }
-      const type = statementKind(text, statement.startIndex);
-      if (type === 'comment') continue;
-      if (type === undefined) {
-        if (mayHold(statement)) add(statement.descendantsOfType(wanted as string[]));
-        continue;
-      }
-      const definition = type === 'decorated_definition' ? statement.childForFieldName('definition') : statement;
-      const definitionType = definition === statement ? type : definition?.type;
-      const body = definition && (definitionType === 'function_definition' || definitionType === 'class_definition') ? definition.childForFieldName('body') : null;
-      if (!definition || !body) {
-        add(statement.descendantsOfType(wanted as string[]));
-        continue;
-      }
-      if (definitionType === 'function_definition' && STRUCTURE.test(text.slice(body.startIndex, body.endIndex))) {
-        add(statement.descendantsOfType(wanted as string[]));
-        continue;
-      }
-      // The header (decorators, name, parameters, bases) in full; then the body, deferred or statement by statement.
-      const header = text.slice(statement.startIndex, body.startIndex);
-      if (statement === definition && holdsOnlyItsDefinition(header, wantsGuardTypes)) {
-        nodes.push(definition);
-        types.push(type);
-      } else {
-        add(statement.descendantsOfType(wanted as string[], statement.startPosition, body.startPosition));
-      }
-      if (definitionType === 'function_definition') deferredBodies.set(definition.id, body);
-      else {
-        classBodies.set(definition.id, body);
-        visitStatements(body.namedChildren, false);
-      }
+  const visitStatements = (statements: ReadonlyArray<SyntaxNode | null>, mayHoldErrors: boolean): void => {
+    for (const statement of statements) if (statement) visitStatement(statement, mayHoldErrors);
+  };
+  const visitStatement = (statement: SyntaxNode, mayHoldErrors: boolean): void => {
+    if (mayHoldErrors && statement.hasError) {
+      add(statement.descendantsOfType(wanted as string[]));
+      return;
+    }
+    const type = statementKind(text, statement.startIndex);
+    if (type === 'comment') return;
+    if (type === undefined) {
+      if (mayHold(statement)) add(statement.descendantsOfType(wanted as string[]));
+      return;
+    }
+    const definition = type === 'decorated_definition' ? statement.childForFieldName('definition') : statement;
+    const definitionType = definition === statement ? type : definition?.type;
+    const body = definition && (definitionType === 'function_definition' || definitionType === 'class_definition') ? definition.childForFieldName('body') : null;
+    if (!definition || !body) {
+      add(statement.descendantsOfType(wanted as string[]));
+      return;
+    }
+    if (definitionType === 'function_definition' && STRUCTURE.test(text.slice(body.startIndex, body.endIndex))) {
+      add(statement.descendantsOfType(wanted as string[]));
+      return;
+    }
+    // The header (decorators, name, parameters, bases) in full; then the body, deferred or statement by statement.
+    const header = text.slice(statement.startIndex, body.startIndex);
+    if (statement === definition && holdsOnlyItsDefinition(header, wantsGuardTypes)) {
+      nodes.push(definition);
+      types.push(type);
+    } else {
+      add(statement.descendantsOfType(wanted as string[], statement.startPosition, body.startPosition));
+    }
+    if (definitionType === 'function_definition') {
+      deferredBodies.set(definition.id, body);
+      deferredList.push([definition.id, body]);
+    } else {
+      classBodies.set(definition.id, body);
+      classList.push([definition.id, body]);
+      visitStatements(body.namedChildren, false);
     }
   };
   // Error recovery may leave tokens directly under the module (a stray keyword matches a wanted type by name, as in a whole walk).
   const broken = root.hasError;
-  visitStatements(broken ? root.children : root.namedChildren, broken);
+  const memo = options.memo;
+  const wantedKey = wanted.join(' ');
+  for (const statement of broken ? root.children : root.namedChildren) {
+    if (!statement) continue;
+    const kept = memo && !statement.hasError ? memo.statementScans.get(statement) : undefined;
+    if (kept?.wanted === wantedKey) {
+      for (let index = 0; index < kept.nodes.length; index++) {
+        nodes.push(kept.nodes[index]);
+        types.push(kept.types[index]);
+      }
+      for (const [id, body] of kept.deferredBodies) deferredBodies.set(id, body);
+      for (const [id, body] of kept.classBodies) classBodies.set(id, body);
+      continue;
+    }
+    const marks = [nodes.length, deferredList.length, classList.length];
+    visitStatement(statement, broken);
+    if (memo && !statement.hasError) {
+      memo.statementScans.set(statement, {
+        wanted: wantedKey,
+        nodes: nodes.slice(marks[0]),
+        types: types.slice(marks[0]),
+        deferredBodies: deferredList.slice(marks[1]),
+        classBodies: classList.slice(marks[2]),
+      });
+    }
+  }
   return { nodes, types, deferredBodies, classBodies };
+}
+
+/** What the scan found in one top-level statement, for the wanted types (joined by spaces). */
+export interface StatementScan {
+  wanted: string;
+  nodes: SyntaxNode[];
+  types: string[];
+  deferredBodies: [number, SyntaxNode][];
+  classBodies: [number, SyntaxNode][];
 }
 
 const DEFINITION_START = /(?:(?:async[ \t]+)?(def)|(class))(?![A-Za-z0-9_\u0080-\uffff])/y;
@@ -129,12 +170,12 @@ function holdsOnlyItsDefinition(header: string, wantsGuardTypes: boolean): boole
 
 const HEADER_EXTRAS = /[@]|:=|(?<![A-Za-z_])lambda(?![A-Za-z0-9_])/;
 
-function fullScan(root: Node, wanted: readonly string[]): { nodes: Node[]; types: string[] } {
-  const nodes = root.descendantsOfType(wanted as string[]).filter((node): node is Node => node !== null);
+function fullScan(root: SyntaxNode, wanted: readonly string[]): { nodes: SyntaxNode[]; types: string[] } {
+  const nodes = root.descendantsOfType(wanted as string[]).filter((node): node is SyntaxNode => node !== null);
   return { nodes, types: nodes.map((node) => node.type) };
 }
 
 /** The calls of a deferred function body, in document order. */
-export function callsIn(body: Node): Node[] {
-  return body.descendantsOfType('call').filter((node): node is Node => node !== null);
+export function callsIn(body: SyntaxNode): SyntaxNode[] {
+  return body.descendantsOfType('call').filter((node): node is SyntaxNode => node !== null);
 }

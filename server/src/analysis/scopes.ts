@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from './syntaxNode';
 import { collectScopeBindings, importedNames, targetNames, type Binding } from './bindings';
 import { callsIn } from './scan';
 import { statementsOf, syntaxChildren } from './syntax';
@@ -13,9 +13,9 @@ export type ScopeKind = 'module' | 'class' | 'function' | 'lambda';
 export class Scope {
   readonly globals = new Set<string>();
   readonly nonlocals = new Set<string>();
-  private callList: Node[] = [];
+  private callList: SyntaxNode[] = [];
   /** Reads the calls of a body the scan left out (see scan.ts), the first time they are asked for. */
-  private unreadCalls: (() => Node[]) | undefined;
+  private unreadCalls: (() => SyntaxNode[]) | undefined;
   readonly children: Scope[] = [];
   /** Offsets of the code that runs in this scope: the body (the whole file for the module). */
   readonly bodyStart: number;
@@ -24,22 +24,22 @@ export class Scope {
   readonly end: number;
   private bindingMap: Map<string, Binding[]> | undefined;
   private readonly bindingsByName = new Map<string, Binding[]>();
-  private statementList: Node[] | undefined;
-  private parameterMap: Map<string, Node> | undefined;
+  private statementList: SyntaxNode[] | undefined;
+  private parameterMap: Map<string, SyntaxNode> | undefined;
   /** Walrus targets, found by the scan before the statements are read. */
   private readonly extraBindings: Binding[] = [];
   /** The definition holds no syntax error (known when the caller gave its end). */
   private readonly errorFree: boolean;
 
   /** The decorated_definition of a decorated function or class. */
-  decorated: Node | undefined;
+  decorated: SyntaxNode | undefined;
 
   constructor(
     readonly kind: ScopeKind,
     /** module, class_definition, function_definition or lambda. */
-    readonly node: Node,
+    readonly node: SyntaxNode,
     /** The block (or lambda body) whose code runs in this scope. */
-    readonly body: Node | null,
+    readonly body: SyntaxNode | null,
     readonly parent: Scope | undefined,
     /** Function or class name; `<lambda>`, `<module>`. */
     readonly name: string,
@@ -107,7 +107,7 @@ export class Scope {
   }
 
   /** Calls whose code belongs to this scope (not to a nested function, class or lambda), in document order. */
-  get calls(): Node[] {
+  get calls(): SyntaxNode[] {
     if (this.unreadCalls) {
       this.callList = this.unreadCalls();
       this.unreadCalls = undefined;
@@ -121,22 +121,22 @@ export class Scope {
   }
 
   /** A call found by the scan (document order). */
-  addCall(call: Node): void {
+  addCall(call: SyntaxNode): void {
     this.callList.push(call);
   }
 
   /** The scan left the body out: its calls are all this scope's, read on demand. */
-  deferCalls(read: () => Node[]): void {
+  deferCalls(read: () => SyntaxNode[]): void {
     this.unreadCalls = read;
   }
 
   /** The statements of the body, read once. */
-  private get statements(): Node[] {
+  private get statements(): SyntaxNode[] {
     return (this.statementList ??= this.kind === 'lambda' ? [] : statementsOf(this.body));
   }
 
   /** Parameter names of a function or lambda, with their identifiers. */
-  get params(): Map<string, Node> {
+  get params(): Map<string, SyntaxNode> {
     if (!this.parameterMap) {
       this.parameterMap = new Map();
       if (this.kind === 'function' || this.kind === 'lambda') collectParameters(this.node.childForFieldName('parameters'), this.parameterMap);
@@ -196,7 +196,7 @@ export interface NameResolution {
   scope: Scope;
   bindings: readonly Binding[];
   /** Set when the name is a parameter of `scope`. */
-  parameter?: Node;
+  parameter?: SyntaxNode;
 }
 
 export function resolveName(name: string, from: Scope, module: Scope): NameResolution | undefined {
@@ -267,13 +267,13 @@ export const SCOPED_TYPES = ['call', 'global_statement', 'nonlocal_statement', '
  * calls, global/nonlocal declarations and walrus targets filed under the scope they run in.
  */
 export function buildScopes(
-  root: Node,
+  root: SyntaxNode,
   text: string,
-  scanned: readonly Node[],
+  scanned: readonly SyntaxNode[],
   types: readonly string[],
-  deferredBodies: ReadonlyMap<number, Node> = new Map(),
+  deferredBodies: ReadonlyMap<number, SyntaxNode> = new Map(),
   wantsCalls = true,
-  classBodies: ReadonlyMap<number, Node> = new Map(),
+  classBodies: ReadonlyMap<number, SyntaxNode> = new Map(),
 ): ScopeTree {
   const tree = new ScopeTree(new Scope('module', root, root, undefined, '<module>', text));
   const stack: Scope[] = [tree.module];
@@ -283,7 +283,7 @@ export function buildScopes(
     return tree.module;
   };
   // A decorated_definition comes just before its definition in the scan (its decorators' calls between).
-  let decorated: Node | undefined;
+  let decorated: SyntaxNode | undefined;
   for (let i = 0; i < scanned.length; i++) {
     const node = scanned[i];
     const type = types[i];
@@ -343,10 +343,10 @@ function definitionName(text: string, start: number): string | undefined {
   return DEFINITION_NAME.exec(text)?.[1];
 }
 
-function collectParameters(parameters: Node | null, into: Map<string, Node>): void {
+function collectParameters(parameters: SyntaxNode | null, into: Map<string, SyntaxNode>): void {
   if (!parameters) return;
   for (const parameter of syntaxChildren(parameters)) {
-    let name: Node | null = null;
+    let name: SyntaxNode | null = null;
     switch (parameter.type) {
       case 'identifier':
         name = parameter;
@@ -372,11 +372,11 @@ function collectParameters(parameters: Node | null, into: Map<string, Node>): vo
  * of a statement lies in its header (`with x as name`), not in a block, and the statement's children
  * are not read.
  */
-function statementAt(block: Node, offset: number, errorFreeText?: string): Node | undefined {
-  let container: Node | undefined = block;
-  let statement: Node | undefined;
+function statementAt(block: SyntaxNode, offset: number, errorFreeText?: string): SyntaxNode | undefined {
+  let container: SyntaxNode | undefined = block;
+  let statement: SyntaxNode | undefined;
   while (container) {
-    const child: Node | null = container.firstNamedChildForIndex(offset);
+    const child: SyntaxNode | null = container.firstNamedChildForIndex(offset);
     if (!child || child.startIndex > offset) return statement;
     statement = child;
     // Every block follows a `:` token of its statement: none before the offset, so no block holds it.
@@ -390,7 +390,7 @@ function statementAt(block: Node, offset: number, errorFreeText?: string): Node 
 }
 
 /** The block of a compound statement (directly or in one of its clauses) that holds `offset`. */
-function blockAt(node: Node, offset: number): Node | undefined {
+function blockAt(node: SyntaxNode, offset: number): SyntaxNode | undefined {
   for (const child of node.namedChildren) {
     if (!child || child.startIndex > offset || offset >= child.endIndex) continue;
     // Each `.type` is a call into the wasm module: read once.
@@ -508,7 +508,7 @@ function isIdentifierCode(code: number): boolean {
 }
 
 /** The identifiers bound by a `for … in` clause of a comprehension. */
-export function comprehensionTargets(clause: Node): Node[] {
+export function comprehensionTargets(clause: SyntaxNode): SyntaxNode[] {
   const left = clause.childForFieldName('left');
   return left ? targetNames(left) : [];
 }

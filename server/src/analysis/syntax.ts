@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from './syntaxNode';
 
 /**
  * Small, allocation-light readers over tree-sitter-python nodes, shared by the model builders.
@@ -6,7 +6,7 @@ import type { Node } from 'web-tree-sitter';
  */
 
 /** Strips any number of parentheses around an expression: `((x))` -> `x`. */
-export function unparenthesize(node: Node): Node {
+export function unparenthesize(node: SyntaxNode): SyntaxNode {
   let current = node;
   while (current.type === 'parenthesized_expression') {
     const inner = current.namedChildren.find((child) => child !== null && child.type !== 'comment');
@@ -20,7 +20,7 @@ export function unparenthesize(node: Node): Node {
  * The value of a plain string literal (`"x"`, `'x'`, `"a" "b"`, raw strings); undefined for f-strings
  * with replacement fields, bytes, or anything that is not a string literal.
  */
-export function stringLiteralValue(node: Node): string | undefined {
+export function stringLiteralValue(node: SyntaxNode): string | undefined {
   if (node.type === 'concatenated_string') {
     let value = '';
     for (const part of node.namedChildren) {
@@ -78,9 +78,9 @@ function decodeEscape(escape: string): string {
 }
 
 /** `a.b.c` for an identifier or a chain of attribute accesses on one; undefined for anything else. */
-export function dottedName(node: Node): string | undefined {
+export function dottedName(node: SyntaxNode): string | undefined {
   const parts: string[] = [];
-  let current: Node | null = unparenthesize(node);
+  let current: SyntaxNode | null = unparenthesize(node);
   while (current && current.type === 'attribute') {
     const attribute = current.childForFieldName('attribute');
     if (!attribute) return undefined;
@@ -94,26 +94,26 @@ export function dottedName(node: Node): string | undefined {
 }
 
 /** The named children that are real syntax (comments dropped). */
-export function syntaxChildren(node: Node): Node[] {
-  const result: Node[] = [];
+export function syntaxChildren(node: SyntaxNode): SyntaxNode[] {
+  const result: SyntaxNode[] = [];
   for (const child of node.namedChildren) if (child && child.type !== 'comment') result.push(child);
   return result;
 }
 
 /** The statements of a block or module. */
-export function statementsOf(block: Node | null): Node[] {
+export function statementsOf(block: SyntaxNode | null): SyntaxNode[] {
   return block ? syntaxChildren(block) : [];
 }
 
 /** True when `node` is `ancestor` or lies inside it (nodes of one tree nest, so their ranges tell). */
-export function contains(ancestor: Node, node: Node): boolean {
+export function contains(ancestor: SyntaxNode, node: SyntaxNode): boolean {
   return ancestor.startIndex <= node.startIndex && node.endIndex <= ancestor.endIndex;
 }
 
 /** The positional arguments and keyword arguments of a call. Splats make positions unknown after them. */
 export interface CallArguments {
-  positional: Node[];
-  keywords: Map<string, Node>;
+  positional: SyntaxNode[];
+  keywords: Map<string, SyntaxNode>;
   /** A `*args` splat appears: positions after it are unknown. */
   hasStarArgs: boolean;
   /** A `**kwargs` splat appears: any keyword may be set. */
@@ -121,7 +121,7 @@ export interface CallArguments {
 }
 
 /** `list`: the call's `arguments` child when the caller has read it already (each read is a call into the wasm module). */
-export function callArguments(call: Node, list: Node | null = call.childForFieldName('arguments')): CallArguments {
+export function callArguments(call: SyntaxNode, list: SyntaxNode | null = call.childForFieldName('arguments')): CallArguments {
   const result: CallArguments = { positional: [], keywords: new Map(), hasStarArgs: false, hasStarKwargs: false };
   if (!list || list.type !== 'argument_list') return result;
   for (const argument of list.namedChildren) {
@@ -145,23 +145,23 @@ export function callArguments(call: Node, list: Node | null = call.childForField
 }
 
 /** The argument given by keyword `name` or at `position` (0-based), if it can be told. */
-export function argumentAt(args: CallArguments, position: number, name: string): Node | undefined {
+export function argumentAt(args: CallArguments, position: number, name: string): SyntaxNode | undefined {
   return args.keywords.get(name) ?? args.positional[position];
 }
 
 /** The defined node of a `decorated_definition`, or the node itself. */
-export function undecorated(node: Node): Node {
+export function undecorated(node: SyntaxNode): SyntaxNode {
   if (node.type !== 'decorated_definition') return node;
   return node.childForFieldName('definition') ?? node;
 }
 
 /** The decorators of a `decorated_definition` (empty for anything else). */
-export function decoratorsOf(decorated: Node | undefined): Node[] {
+export function decoratorsOf(decorated: SyntaxNode | undefined): SyntaxNode[] {
   if (!decorated || decorated.type !== 'decorated_definition') return [];
-  return decorated.namedChildren.filter((child): child is Node => child !== null && child.type === 'decorator');
+  return decorated.namedChildren.filter((child): child is SyntaxNode => child !== null && child.type === 'decorator');
 }
 
 /** The expression of a `decorator` node (`@x(1)` -> `x(1)`). */
-export function decoratorExpression(decorator: Node): Node | undefined {
-  return decorator.namedChildren.find((child): child is Node => child !== null && child.type !== 'comment') ?? undefined;
+export function decoratorExpression(decorator: SyntaxNode): SyntaxNode | undefined {
+  return decorator.namedChildren.find((child): child is SyntaxNode => child !== null && child.type !== 'comment') ?? undefined;
 }

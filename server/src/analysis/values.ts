@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from './syntaxNode';
 import { apiByQualifiedName, contextApi, startMethodOf, type ApiEntry, type ApiKind, type StartMethod } from './api';
 import type { Binding } from './bindings';
 import { resolveName, wordOccurrences, type Scope, type ScopeTree } from './scopes';
@@ -13,7 +13,7 @@ export type Value =
   /** A library callable or class the model knows (see api.ts). */
   | { kind: 'api'; api: ApiKind; name: string; method: StartMethod }
   /** An object made by calling a known class (or a local subclass of one). */
-  | { kind: 'instance'; api: ApiKind; method: StartMethod; creation: Node; localClass?: Scope }
+  | { kind: 'instance'; api: ApiKind; method: StartMethod; creation: SyntaxNode; localClass?: Scope }
   /** A list, tuple or comprehension whose elements are `element`. */
   | { kind: 'sequence'; element: Value }
   /** A function, method or class defined in this file. */
@@ -21,12 +21,12 @@ export type Value =
   | { kind: 'class'; scope: Scope; base?: { api: ApiKind; method: StartMethod } }
   /** An instance of a class defined in this file that is not a known API subclass. */
   | { kind: 'object'; localClass: Scope }
-  | { kind: 'lambda'; node: Node }
+  | { kind: 'lambda'; node: SyntaxNode }
   | { kind: 'string'; value: string };
 
 /** An `a.b` node's parts: the object expression and the attribute's name. */
 export interface AttributeParts {
-  object: Node | null;
+  object: SyntaxNode | null;
   attribute: string | undefined;
 }
 
@@ -39,12 +39,19 @@ const INSTANCE_KINDS = new Set<ApiKind>(['Process', 'Pool', 'Manager', 'ManagerC
 export class ValueResolver {
   private readonly memo = new Map<number, Value | null>();
   private readonly inProgress = new Set<number>();
-  private readonly selfAssignmentsByAttribute = new Map<string, Node[]>();
+  private readonly selfAssignmentsByAttribute = new Map<string, SyntaxNode[]>();
   private readonly bindingMemo = new Map<Binding, Value | undefined | null>();
-  private readonly appendsByScope = new Map<Scope, Map<string, Node[]>>();
+  private readonly appendsByScope = new Map<Scope, Map<string, SyntaxNode[]>>();
   private readonly argumentMemo = new Map<number, CallArguments>();
   private readonly attributeMemo = new Map<number, AttributeParts>();
-  private readonly knownArgumentLists = new Map<number, Node>();
+  private readonly knownArgumentLists = new Map<number, SyntaxNode>();
+  /**
+   * Module-level names looked up, when tracked (see `namesLookedUpBy`): one frame per value being
+   * computed, and the names each memoised value looked up, which count again whenever it is reused.
+   */
+  private dependencyFrames: Set<string>[] | undefined;
+  private readonly valueDependencies = new Map<number, Set<string>>();
+  private readonly bindingDependencies = new Map<Binding, Set<string>>();
 
   constructor(
     private readonly tree: ScopeTree,
@@ -52,12 +59,12 @@ export class ValueResolver {
   ) {}
 
   /** The `arguments` child of a call, already read by the caller: `argumentsOf` will not read it again. */
-  noteArgumentList(call: Node, list: Node): void {
+  noteArgumentList(call: SyntaxNode, list: SyntaxNode): void {
     this.knownArgumentLists.set(call.id, list);
   }
 
   /** The arguments of a call, read from the tree once per call (shared: callers must not change them). */
-  argumentsOf(call: Node): CallArguments {
+  argumentsOf(call: SyntaxNode): CallArguments {
     let found = this.argumentMemo.get(call.id);
     if (!found) {
       const list = this.knownArgumentLists.get(call.id);
@@ -68,16 +75,52 @@ export class ValueResolver {
   }
 
   /** The scope that code at `node` runs in. */
-  scopeAt(node: Node): Scope {
+  scopeAt(node: SyntaxNode): Scope {
     return this.tree.scopeAt(node.startIndex);
   }
 
+  /**
+   * Tracks, from now on, which module-level names each value looks up (resolved at module level, or
+   * bound nowhere): AnalysisMemo keeps a definition's events only while those names' module-level
+   * statements are unchanged. Must start before the first value is computed.
+   */
+  trackDependencies(): void {
+    if (this.dependencyFrames) return;
+    // A value computed before would count without its names.
+    if (this.memo.size > 0 || this.bindingMemo.size > 0) throw new Error('dependencies must be tracked from the first value on');
+    this.dependencyFrames = [];
+  }
+
+  /** Runs `work` and returns the module-level names it looked up, memoised values included (tracking must be on). */
+  namesLookedUpBy(work: () => void): Set<string> {
+    const frames = this.dependencyFrames;
+    if (!frames) throw new Error('dependencies are not tracked');
+    const frame = new Set<string>();
+    frames.push(frame);
+    try {
+      work();
+    } finally {
+      frames.pop();
+    }
+    this.noteNames(frame);
+    return frame;
+  }
+
+  private noteNames(names: Iterable<string> | undefined): void {
+    const frames = this.dependencyFrames;
+    if (!frames || frames.length === 0 || !names) return;
+    for (const name of names) for (const frame of frames) frame.add(name);
+  }
+
   /** `expressionType`: the expression's type when the caller has read it already. */
-  valueOf(expression: Node, scope: Scope = this.scopeAt(expression), expressionType?: string): Value | undefined {
+  valueOf(expression: SyntaxNode, scope: Scope = this.scopeAt(expression), expressionType?: string): Value | undefined {
     // Asked again: answered before reading the type (the memo is keyed by the unparenthesized node, which
     // is the expression itself unless it has parentheses).
     const known = this.memo.get(expression.id);
-    if (known !== undefined) return known ?? undefined;
+    if (known !== undefined) {
+      this.noteNames(this.valueDependencies.get(expression.id));
+      return known ?? undefined;
+    }
     // Each `.type` is a call into the wasm module: read once here and handed to compute.
     let type = expressionType ?? expression.type;
     let node = expression;
@@ -86,17 +129,22 @@ export class ValueResolver {
       type = node.type;
     }
     const cached = this.memo.get(node.id);
-    if (cached !== undefined) return cached ?? undefined;
+    if (cached !== undefined) {
+      this.noteNames(this.valueDependencies.get(node.id));
+      return cached ?? undefined;
+    }
     if (this.inProgress.has(node.id)) return undefined;
     this.inProgress.add(node.id);
-    const value = this.compute(node, type, scope);
+    let value: Value | undefined;
+    if (this.dependencyFrames) this.valueDependencies.set(node.id, this.namesLookedUpBy(() => (value = this.compute(node, type, scope))));
+    else value = this.compute(node, type, scope);
     this.inProgress.delete(node.id);
     this.memo.set(node.id, value ?? null);
     return value;
   }
 
   /** The fully qualified name an expression refers to (`os.path.join`, `builtins.print`), if any. */
-  qualifiedName(expression: Node, scope?: Scope): string | undefined {
+  qualifiedName(expression: SyntaxNode, scope?: Scope): string | undefined {
     const value = this.valueOf(expression, scope);
     if (!value) return undefined;
     if (value.kind === 'name' || value.kind === 'api') return value.name;
@@ -106,10 +154,12 @@ export class ValueResolver {
 
   /** The bindings a name used at `scope` refers to. */
   resolve(name: string, scope: Scope) {
-    return resolveName(name, scope, this.tree.module);
+    const resolution = resolveName(name, scope, this.tree.module);
+    if (this.dependencyFrames && (!resolution || resolution.scope === this.tree.module)) this.noteNames([name]);
+    return resolution;
   }
 
-  private compute(node: Node, type: string, scope: Scope): Value | undefined {
+  private compute(node: SyntaxNode, type: string, scope: Scope): Value | undefined {
     switch (type) {
       case 'identifier':
         return this.identifierValue(node.text, scope);
@@ -161,7 +211,7 @@ export class ValueResolver {
   }
 
   /** Values a scope appends to its list `name` (`name.append(Process(...))`, `name.extend([...])`). */
-  private appendedTo(name: string, scope: Scope): Node[] {
+  private appendedTo(name: string, scope: Scope): SyntaxNode[] {
     let byName = this.appendsByScope.get(scope);
     // Calls not read yet are read only when the text shows `name.append(` or `name.extend(` in the body.
     if (!byName && scope.hasUnreadCalls && !this.appendsInText(name, scope)) return [];
@@ -203,8 +253,13 @@ export class ValueResolver {
 
   /** What a binding gives its name. `undefined` when unknown, `null` for values that do not count (`x = None`). */
   bindingValue(binding: Binding, scope: Scope): Value | undefined | null {
-    if (this.bindingMemo.has(binding)) return this.bindingMemo.get(binding);
-    const value = this.computeBindingValue(binding, scope);
+    if (this.bindingMemo.has(binding)) {
+      this.noteNames(this.bindingDependencies.get(binding));
+      return this.bindingMemo.get(binding);
+    }
+    let value: Value | undefined | null;
+    if (this.dependencyFrames) this.bindingDependencies.set(binding, this.namesLookedUpBy(() => (value = this.computeBindingValue(binding, scope))));
+    else value = this.computeBindingValue(binding, scope);
     this.bindingMemo.set(binding, value);
     return value;
   }
@@ -255,7 +310,7 @@ export class ValueResolver {
   }
 
   /** The object and the attribute name of an `a.b` node, read from the tree once per analysis. */
-  attributeParts(node: Node): AttributeParts {
+  attributeParts(node: SyntaxNode): AttributeParts {
     let found = this.attributeMemo.get(node.id);
     if (!found) {
       found = { object: node.childForFieldName('object'), attribute: node.childForFieldName('attribute')?.text };
@@ -264,7 +319,7 @@ export class ValueResolver {
     return found;
   }
 
-  private attributeValue(node: Node, scope: Scope): Value | undefined {
+  private attributeValue(node: SyntaxNode, scope: Scope): Value | undefined {
     const { object, attribute } = this.attributeParts(node);
     if (!object || !attribute) return undefined;
     if (object.type === 'identifier' && object.text === 'self') {
@@ -362,7 +417,7 @@ export class ValueResolver {
    * The values a class's methods assign to `self.<attribute>` (computed once per class and attribute).
    * The text finds the candidates (`self.attribute =`), the tree confirms them.
    */
-  private selfAssignments(classScope: Scope, attribute: string): Node[] {
+  private selfAssignments(classScope: Scope, attribute: string): SyntaxNode[] {
     const key = `${classScope.node.id}.${attribute}`;
     let found = this.selfAssignmentsByAttribute.get(key);
     if (found) return found;
@@ -385,7 +440,7 @@ export class ValueResolver {
     return found;
   }
 
-  private callValue(call: Node, scope: Scope): Value | undefined {
+  private callValue(call: SyntaxNode, scope: Scope): Value | undefined {
     const callee = call.childForFieldName('function');
     if (!callee) return undefined;
     const target = this.valueOf(callee, scope);
@@ -401,7 +456,7 @@ export class ValueResolver {
     }
   }
 
-  private apiCallValue(call: Node, target: Extract<Value, { kind: 'api' }>, scope: Scope): Value | undefined {
+  private apiCallValue(call: SyntaxNode, target: Extract<Value, { kind: 'api' }>, scope: Scope): Value | undefined {
     if (target.api === 'get_context') {
       const args = this.argumentsOf(call);
       const method = argumentAt(args, 0, 'method');
@@ -413,7 +468,7 @@ export class ValueResolver {
   }
 
   /** The start method an instance will use: its own context argument, else its class's context. */
-  private instanceMethod(call: Node, target: Extract<Value, { kind: 'api' }>, scope: Scope): StartMethod {
+  private instanceMethod(call: SyntaxNode, target: Extract<Value, { kind: 'api' }>, scope: Scope): StartMethod {
     const args = this.argumentsOf(call);
     if (target.api === 'ProcessPoolExecutor') {
       const context = argumentAt(args, 1, 'mp_context');
@@ -429,13 +484,13 @@ export class ValueResolver {
     return target.method;
   }
 
-  private contextMethod(expression: Node, scope: Scope): StartMethod {
+  private contextMethod(expression: SyntaxNode, scope: Scope): StartMethod {
     const value = this.valueOf(expression, scope);
     return value?.kind === 'context' ? value.method : 'unknown';
   }
 
   /** A string literal, or a name bound only to one. */
-  stringOf(expression: Node, scope: Scope): string | undefined {
+  stringOf(expression: SyntaxNode, scope: Scope): string | undefined {
     const value = this.valueOf(expression, scope);
     return value?.kind === 'string' ? value.value : undefined;
   }
@@ -446,6 +501,12 @@ const APPEND_AFTER_NAME = /[ \t]*\.[ \t]*(?:append|extend)[ \t]*\(/y;
 
 /** `name.append(` or `name.extend(` at the start of a call. */
 const APPEND_CALL = /([\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*)[ \t]*\.[ \t]*(append|extend)[ \t]*\(/uy;
+
+/** The list a call at `start` appends to or extends (`name.append(` / `name.extend(`), if it is such a call. */
+export function appendTarget(text: string, start: number): string | undefined {
+  APPEND_CALL.lastIndex = start;
+  return APPEND_CALL.exec(text)?.[1];
+}
 
 function apiValue(entry: ApiEntry, name: string, method: StartMethod): Value {
   return { kind: 'api', api: entry.kind, name, method: entry.method ?? method };

@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from './syntaxNode';
 import type { Binding } from './bindings';
 import type { Guard } from './guards';
 import type { WorkerReference } from './processes';
@@ -13,15 +13,15 @@ import type { Value, ValueResolver } from './values';
  */
 export type WorkerTarget =
   /** A function or class defined at import time at module level: the child finds it. */
-  | { kind: 'module-definition'; name: string; definition: Node; scope: Scope }
+  | { kind: 'module-definition'; name: string; definition: SyntaxNode; scope: Scope }
   /** Defined inside the main guard: the child's `__mp_main__` has no such attribute. */
-  | { kind: 'guard-definition'; name: string; definition: Node; scope: Scope; guard: Guard }
+  | { kind: 'guard-definition'; name: string; definition: SyntaxNode; scope: Scope; guard: Guard }
   /** Defined inside a function (a nested function or closure): pickle cannot reach it by name. */
-  | { kind: 'local-definition'; name: string; definition: Node; scope: Scope }
+  | { kind: 'local-definition'; name: string; definition: SyntaxNode; scope: Scope }
   /** A lambda: its `__qualname__` is `<lambda>`. */
-  | { kind: 'lambda'; lambda: Node; name?: string }
+  | { kind: 'lambda'; lambda: SyntaxNode; name?: string }
   /** Replaced by a decorator's wrapper that does not copy `__qualname__` (no functools.wraps). */
-  | { kind: 'unwrapped-decorated'; name: string; definition: Node; scope: Scope; decorator: Node; wrapper: Node }
+  | { kind: 'unwrapped-decorated'; name: string; definition: SyntaxNode; scope: Scope; decorator: SyntaxNode; wrapper: SyntaxNode }
   /** Anything else (imports, parameters, bound methods, unknown decorators): not judged. */
   | { kind: 'other' };
 
@@ -30,7 +30,7 @@ export class WorkerModel {
   constructor(
     private readonly tree: ScopeTree,
     private readonly resolver: ValueResolver,
-    private readonly guardOf: (node: Node) => Guard | undefined,
+    private readonly guardOf: (node: SyntaxNode) => Guard | undefined,
     private readonly text: string,
   ) {}
 
@@ -47,7 +47,7 @@ export class WorkerModel {
     return target;
   }
 
-  private targetOf(expression: Node, scope: Scope, depth: number): WorkerTarget {
+  private targetOf(expression: SyntaxNode, scope: Scope, depth: number): WorkerTarget {
     const node = unparenthesize(expression);
     if (node.type === 'lambda') return { kind: 'lambda', lambda: node };
     if (node.type === 'call' && depth < 3) {
@@ -94,7 +94,7 @@ export class WorkerModel {
    * wrapper does not take the function's `__qualname__` (functools.wraps / update_wrapper). Unknown or
    * imported decorators are not judged.
    */
-  private unwrappedWrapper(decorator: Node): Node | undefined {
+  private unwrappedWrapper(decorator: SyntaxNode): SyntaxNode | undefined {
     const expression = decoratorExpression(decorator);
     if (!expression) return undefined;
     const scope = this.tree.module;
@@ -114,7 +114,7 @@ export class WorkerModel {
   }
 
   /** A returned nested function (or lambda) that does not copy the wrapped function's metadata. */
-  private notWrapped(value: Value | undefined, decoratorFunction: Scope): Node | undefined {
+  private notWrapped(value: Value | undefined, decoratorFunction: Scope): SyntaxNode | undefined {
     if (value?.kind === 'lambda') return value.node;
     if (value?.kind !== 'function' || value.scope.parent !== decoratorFunction) return undefined;
     const wrapper = value.scope;
@@ -129,7 +129,7 @@ export class WorkerModel {
     return wrapper.node;
   }
 
-  private localFunction(expression: Node | null, scope: Scope): Scope | undefined {
+  private localFunction(expression: SyntaxNode | null, scope: Scope): Scope | undefined {
     if (!expression) return undefined;
     const value = this.resolver.valueOf(expression, scope);
     return value?.kind === 'function' ? value.scope : undefined;
@@ -142,8 +142,8 @@ export class WorkerModel {
   }
 
   /** The values of the function's own return statements (not those of nested functions). */
-  private returnedValues(fn: Scope): Array<{ node: Node; value: Value | undefined }> {
-    const result: Array<{ node: Node; value: Value | undefined }> = [];
+  private returnedValues(fn: Scope): Array<{ node: SyntaxNode; value: Value | undefined }> {
+    const result: Array<{ node: SyntaxNode; value: Value | undefined }> = [];
     if (!fn.body) return result;
     for (const statement of fn.body.descendantsOfType('return_statement')) {
       if (!statement || this.resolver.scopeAt(statement) !== fn) continue;
@@ -241,7 +241,7 @@ const PLAIN_CALLEE = /([\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*)[ \t
 export interface GlobalRead {
   name: string;
   /** The identifier read. */
-  node: Node;
+  node: SyntaxNode;
   /** The function it is read in (the worker, or a function the worker calls). */
   reader: Scope;
   bindings: readonly Binding[];
@@ -260,7 +260,7 @@ function nestedScopes(fn: Scope): Scope[] {
 }
 
 /** True when the identifier is read (not an attribute name, keyword name, definition name, parameter or assignment target). */
-function isLoad(identifier: Node): boolean {
+function isLoad(identifier: SyntaxNode): boolean {
   const parent = identifier.parent;
   if (!parent) return false;
   const is = (field: string) => parent.childForFieldName(field)?.id === identifier.id;

@@ -25,7 +25,7 @@
  *   uses (the order of execution changes);
  * - a moved statement binds a name listed in `__all__`.
  */
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../analysis/syntaxNode';
 import type { Analysis } from '../analysis/analyze';
 import { collectScopeBindings } from '../analysis/bindings';
 import type { PythonParser } from '../analysis/parser';
@@ -224,7 +224,7 @@ function describeUnit(unit: StatementUnit, { findings, inertGuards, scopes }: Un
   };
 }
 
-function bindingsOf(statements: readonly Node[]): Set<string> {
+function bindingsOf(statements: readonly SyntaxNode[]): Set<string> {
   const names = new Set<string>();
   collectScopeBindings(statements, (binding) => names.add(binding.name));
   return names;

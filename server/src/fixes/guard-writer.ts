@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../analysis/syntaxNode';
 import { dottedName, syntaxChildren, unparenthesize } from '../analysis/syntax';
 import type { SourceLayout } from './layout';
 import { topLevelGap } from './placement';
@@ -14,13 +14,13 @@ export type Placement = 'in-order' | 'first';
 
 export interface GuardRewrite {
   layout: SourceLayout;
-  root: Node;
+  root: SyntaxNode;
   /** The module's statement units, in order. */
   units: readonly StatementUnit[];
   /** Units that move into the guard. */
   moved: ReadonlySet<StatementUnit>;
   /** The existing module-level `if <main guard>:` to merge into; a new guard is added when absent. */
-  guard?: { unit: StatementUnit; statement: Node; body: Node };
+  guard?: { unit: StatementUnit; statement: SyntaxNode; body: SyntaxNode };
   placement: Placement;
 }
 
@@ -83,7 +83,7 @@ export function guardMustMove(units: readonly StatementUnit[], moved: ReadonlySe
 }
 
 /** `freeze_support()` / `multiprocessing.freeze_support()` as a statement: it must open the guard's body. */
-export function isFreezeSupportCall(statement: Node): boolean {
+export function isFreezeSupportCall(statement: SyntaxNode): boolean {
   if (statement.type !== 'expression_statement') return false;
   const [expression] = syntaxChildren(statement);
   if (!expression || expression.type !== 'call') return false;
@@ -213,13 +213,13 @@ function guardParts(layout: SourceLayout, guard: NonNullable<GuardRewrite['guard
 }
 
 /** `if __name__ == "__main__":` and a line break, quoted the way the file quotes most of its strings. */
-export function guardHeader(root: Node, eol: string): string {
+export function guardHeader(root: SyntaxNode, eol: string): string {
   const quote = preferredQuote(root);
   return `if __name__ == ${quote}__main__${quote}:${eol}`;
 }
 
 /** `'` when the file writes most of its strings with single quotes, else `"`. */
-function preferredQuote(root: Node): string {
+function preferredQuote(root: SyntaxNode): string {
   let single = 0;
   let double = 0;
   for (const start of root.descendantsOfType('string_start')) {

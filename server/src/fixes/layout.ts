@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../analysis/syntaxNode';
 
 /** One physical line: `text.slice(start, end)` is its content, `text.slice(end, next)` its line break. */
 export interface SourceLine {
@@ -25,7 +25,7 @@ export class SourceLayout {
   readonly indentUnit: string;
   private readonly frozenLines: Set<number>;
 
-  constructor(readonly text: string, root: Node) {
+  constructor(readonly text: string, root: SyntaxNode) {
     this.lines = splitLines(text);
     this.eol = detectEol(text);
     this.frozenLines = linesInsideStrings(root);
@@ -123,9 +123,9 @@ function detectEol(text: string): string {
 }
 
 /** Rows whose start lies inside a string literal that spans several lines. */
-function linesInsideStrings(root: Node): Set<number> {
+function linesInsideStrings(root: SyntaxNode): Set<number> {
   const rows = new Set<number>();
-  const visit = (node: Node): void => {
+  const visit = (node: SyntaxNode): void => {
     if (node.startPosition.row === node.endPosition.row) return;
     if (node.type === 'string') {
       for (let row = node.startPosition.row + 1; row <= node.endPosition.row; row++) rows.add(row);
@@ -141,10 +141,10 @@ function linesInsideStrings(root: Node): Set<number> {
  * The indentation step the file uses: for every block, the extra leading whitespace of its first line
  * over its parent statement's line. A tab if the file indents with tabs, else the most common width.
  */
-function detectIndentUnit(root: Node, layout: SourceLayout): string {
+function detectIndentUnit(root: SyntaxNode, layout: SourceLayout): string {
   const widths = new Map<number, number>();
   let tabs = 0;
-  const visit = (node: Node): void => {
+  const visit = (node: SyntaxNode): void => {
     if (node.type === 'block' && node.parent && node.startPosition.row > node.parent.startPosition.row) {
       const outer = layout.indentation(node.parent.startPosition.row);
       const inner = layout.indentation(node.startPosition.row);

@@ -8,7 +8,7 @@
  * `safe` when nothing that runs between the call's old and new places is script code (which could
  * start processes or read the start method); `unsafe` otherwise.
  */
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../analysis/syntaxNode';
 import type { Analysis } from '../analysis/analyze';
 import type { TextEdit } from '../analysis/types';
 import { editsBetween } from './edits';
@@ -59,14 +59,14 @@ export const moveSetStartMethodIntoGuardFix: FixProvider = {
  * The statement makes this call and nothing else: it is the call's expression statement, or an
  * `if`/`try`/`with` whose only expression statement is the call's (so moving it moves nothing more).
  */
-function makesOnlyThisCall(statement: Node, call: Node): boolean {
+function makesOnlyThisCall(statement: SyntaxNode, call: SyntaxNode): boolean {
   if (['function_definition', 'class_definition', 'decorated_definition'].includes(statement.type)) return false;
   const expressionStatements = statement.type === 'expression_statement' ? [statement] : statement.descendantsOfType('expression_statement');
   return expressionStatements.length === 1 && expressionStatements[0]!.id === call.parent?.id;
 }
 
 /** `if __name__ == "__main__":` above the statement, which is indented under it. */
-function wrapInPlace(layout: SourceLayout, root: Node, unit: StatementUnit): TextEdit {
+function wrapInPlace(layout: SourceLayout, root: SyntaxNode, unit: StatementUnit): TextEdit {
   const atEnd = unit.lastLine + 1 >= layout.lineCount;
   let newText = guardHeader(root, layout.eol) + layout.reindent(unit.codeLine, unit.lastLine, 0, layout.indentUnit);
   if (atEnd) newText = newText.slice(0, newText.length - layout.eol.length);
@@ -87,7 +87,7 @@ function scriptCodeBetween(analysis: Analysis, units: readonly StatementUnit[], 
   );
 }
 
-function callText(call: Node): string {
+function callText(call: SyntaxNode): string {
   const callee = call.childForFieldName('function');
   return `${callee?.text ?? 'set_start_method'}(…)`;
 }

@@ -7,7 +7,7 @@
  * would find such a name unbound, or with its import-time value), it was not defined conditionally
  * inside the guard, and no other module-level binding has its name. Otherwise `unsafe`.
  */
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../analysis/syntaxNode';
 import type { ModuleFacts } from '../analysis/facts';
 import { contains } from '../analysis/syntax';
 import type { Range } from '../analysis/types';
@@ -52,7 +52,7 @@ export const moveWorkerToModuleLevelFix: FixProvider = {
   },
 };
 
-function insideFunction(node: Node): boolean {
+function insideFunction(node: SyntaxNode): boolean {
   for (let current = node.parent; current; current = current.parent) {
     if (current.type === 'function_definition' || current.type === 'lambda' || current.type === 'class_definition') return true;
   }
@@ -60,8 +60,8 @@ function insideFunction(node: Node): boolean {
 }
 
 /** The definition reads a module name that some statement under the guard assigns. */
-function readsGuardAssignments(facts: ModuleFacts, definition: Node, guarded: readonly Node[]): boolean {
-  const inGuard = (node: Node) => guarded.some((region) => contains(region, node));
+function readsGuardAssignments(facts: ModuleFacts, definition: SyntaxNode, guarded: readonly SyntaxNode[]): boolean {
+  const inGuard = (node: SyntaxNode) => guarded.some((region) => contains(region, node));
   for (const name of freeNames(definition, facts.scopes)) {
     const bindings = facts.moduleBindings.get(name) ?? [];
     if (bindings.some((binding) => inGuard(binding.statement) && !contains(definition, binding.statement))) return true;
@@ -70,7 +70,7 @@ function readsGuardAssignments(facts: ModuleFacts, definition: Node, guarded: re
 }
 
 /** Another module-level binding of the same name: moving the definition would change which one wins. */
-function nameTakenElsewhere(facts: ModuleFacts, name: string, definition: Node): boolean {
+function nameTakenElsewhere(facts: ModuleFacts, name: string, definition: SyntaxNode): boolean {
   const own = definition.type === 'decorated_definition' ? definition.childForFieldName('definition') : definition;
   return (facts.moduleBindings.get(name) ?? []).some((binding) => binding.statement.id !== own?.id && binding.statement.id !== definition.id);
 }

@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../analysis/syntaxNode';
 import { targetNames } from '../analysis/bindings';
 import type { Scope, ScopeTree } from '../analysis/scopes';
 import { syntaxChildren } from '../analysis/syntax';
@@ -10,7 +10,7 @@ import { syntaxChildren } from '../analysis/syntax';
  * (parameters, locals) are not free; `global`/`nonlocal` names are. `scopes` is the module's scope
  * tree (ModuleFacts.scopes), which knows each nested scope's locals.
  */
-export function freeNames(node: Node, scopes: ScopeTree): Set<string> {
+export function freeNames(node: SyntaxNode, scopes: ScopeTree): Set<string> {
   const reads = new ScopeReads(false);
   new ReadCollector(scopes).collect(node, reads);
   return reads.free(new Set());
@@ -21,9 +21,9 @@ export function freeNames(node: Node, scopes: ScopeTree): Set<string> {
  * `x[k] = …`, `x.a += …`, `del x[k]`, and method calls such as `x.append(…)` or `x.a.update(…)`.
  * Nested function and class bodies are not entered (they do not run with the statement).
  */
-export function mutatedNames(statement: Node): Set<string> {
+export function mutatedNames(statement: SyntaxNode): Set<string> {
   const names = new Set<string>();
-  const visit = (node: Node): void => {
+  const visit = (node: SyntaxNode): void => {
     switch (node.type) {
       case 'function_definition':
       case 'class_definition':
@@ -80,7 +80,7 @@ const COMPREHENSIONS = new Set(['list_comprehension', 'set_comprehension', 'dict
 class ReadCollector {
   constructor(private readonly scopes: ScopeTree) {}
 
-  collect(node: Node, scope: ScopeReads): void {
+  collect(node: SyntaxNode, scope: ScopeReads): void {
     switch (node.type) {
       case 'identifier':
         scope.reads.add(node.text);
@@ -138,20 +138,20 @@ class ReadCollector {
     }
   }
 
-  private collectField(node: Node, field: string, scope: ScopeReads): void {
+  private collectField(node: SyntaxNode, field: string, scope: ScopeReads): void {
     const part = node.childForFieldName(field);
     if (part) this.collect(part, scope);
   }
 
   /** Reads made by an assignment target: the objects of `a.x = …` and `a[i] = …`, not the bound names. */
-  private collectTarget(target: Node, scope: ScopeReads): void {
+  private collectTarget(target: SyntaxNode, scope: ScopeReads): void {
     if (target.type === 'identifier') return;
     if (target.type === 'attribute' || target.type === 'subscript') this.collect(target, scope);
     else for (const child of syntaxChildren(target)) this.collectTarget(child, scope);
   }
 
   /** Defaults and annotations are read where the def runs; the body where the function runs. */
-  private collectFunction(definition: Node, scope: ScopeReads): void {
+  private collectFunction(definition: SyntaxNode, scope: ScopeReads): void {
     const parameters = definition.childForFieldName('parameters');
     if (parameters) {
       for (const parameter of syntaxChildren(parameters)) {
@@ -169,7 +169,7 @@ class ReadCollector {
     scope.addNested(inner.free(own ? localsOf(own) : new Set()));
   }
 
-  private collectClass(definition: Node, scope: ScopeReads): void {
+  private collectClass(definition: SyntaxNode, scope: ScopeReads): void {
     this.collectField(definition, 'superclasses', scope);
     this.collectField(definition, 'type_parameters', scope);
     const body = definition.childForFieldName('body');
@@ -180,7 +180,7 @@ class ReadCollector {
     scope.addNested(inner.free(own ? localsOf(own) : new Set()));
   }
 
-  private collectComprehension(comprehension: Node, scope: ScopeReads): void {
+  private collectComprehension(comprehension: SyntaxNode, scope: ScopeReads): void {
     const inner = new ScopeReads(false);
     const targets = new Set<string>();
     for (const child of syntaxChildren(comprehension)) {
@@ -202,7 +202,7 @@ function localsOf(scope: Scope): Set<string> {
 }
 
 /** The variable changed in place by a target such as `a.x`, `a[i]` or `a.b[i].c`; none for a plain name. */
-function mutationRoots(target: Node): string[] {
+function mutationRoots(target: SyntaxNode): string[] {
   if (target.type === 'attribute' || target.type === 'subscript') {
     const root = rootIdentifier(target);
     return root ? [root] : [];
@@ -212,8 +212,8 @@ function mutationRoots(target: Node): string[] {
 }
 
 /** `a` for `a.b.c`, `a[i].b`, `a.b(…).c`; undefined when the chain does not start at a name. */
-function rootIdentifier(node: Node): string | undefined {
-  let current: Node | null = node;
+function rootIdentifier(node: SyntaxNode): string | undefined {
+  let current: SyntaxNode | null = node;
   while (current) {
     switch (current.type) {
       case 'identifier':

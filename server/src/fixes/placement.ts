@@ -1,14 +1,14 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../analysis/syntaxNode';
 import { syntaxChildren } from '../analysis/syntax';
 import type { Range, TextEdit } from '../analysis/types';
 import type { SourceLayout } from './layout';
 import { statementUnits, type StatementUnit } from './units';
 
 /** The node of one of `types` that spans exactly `range` (a range a rule put in a finding's data). */
-export function nodeAtRange(root: Node, range: Range, types: readonly string[]): Node | undefined {
+export function nodeAtRange(root: SyntaxNode, range: Range, types: readonly string[]): SyntaxNode | undefined {
   const start = { row: range.start.line, column: range.start.character };
   const end = { row: range.end.line, column: range.end.character };
-  for (let node: Node | null = root.descendantForPosition(start, end); node; node = node.parent) {
+  for (let node: SyntaxNode | null = root.descendantForPosition(start, end); node; node = node.parent) {
     const exact =
       node.startPosition.row === start.row &&
       node.startPosition.column === start.column &&
@@ -21,26 +21,26 @@ export function nodeAtRange(root: Node, range: Range, types: readonly string[]):
 }
 
 /** The module-level statement that holds `node`. */
-export function moduleStatementOf(node: Node): Node {
+export function moduleStatementOf(node: SyntaxNode): SyntaxNode {
   let current = node;
   while (current.parent && current.parent.type !== 'module') current = current.parent;
   return current;
 }
 
 /** Statement units of a module (its heading comments stay at the top of the file). */
-export function moduleUnits(layout: SourceLayout, root: Node): StatementUnit[] {
+export function moduleUnits(layout: SourceLayout, root: SyntaxNode): StatementUnit[] {
   return statementUnits(layout, syntaxChildren(root), Infinity);
 }
 
 /** Statement units of a block, whose first statement may take the comments between the header and it. */
-export function blockUnits(layout: SourceLayout, block: Node): StatementUnit[] {
+export function blockUnits(layout: SourceLayout, block: SyntaxNode): StatementUnit[] {
   const owner = block.parent;
   const colon = owner?.children.filter((child) => child?.type === ':' && child.endIndex <= block.startIndex).pop();
   return statementUnits(layout, syntaxChildren(block), colon ? colon.endPosition.row + 1 : block.startPosition.row);
 }
 
 /** The unit of `units` that holds `statement`. */
-export function unitOf(units: readonly StatementUnit[], statement: Node): StatementUnit | undefined {
+export function unitOf(units: readonly StatementUnit[], statement: SyntaxNode): StatementUnit | undefined {
   return units.find((unit) => unit.statements.some((candidate) => candidate.id === statement.id));
 }
 

@@ -9,7 +9,7 @@
  * guard, would find it unbound or with its import-time value) or its parameter defaults read names
  * (a lambda evaluates them where it stands, a module-level def at import).
  */
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../analysis/syntaxNode';
 import type { ModuleFacts } from '../analysis/facts';
 import { syntaxChildren } from '../analysis/syntax';
 import type { Range } from '../analysis/types';
@@ -73,7 +73,7 @@ const BRACKETED = new Set([
  * under the `return` (lines inside multi-line strings untouched) and parenthesised when one of its line
  * breaks is not already inside brackets of its own.
  */
-function returnedExpression(layout: SourceLayout, lambda: Node, body: Node): string {
+function returnedExpression(layout: SourceLayout, lambda: SyntaxNode, body: SyntaxNode): string {
   const [first, ...rest] = body.text.split(/\r\n|\r|\n/);
   if (rest.length === 0) return first;
   const breaks = body.text.match(/\r\n|\r|\n/g)!;
@@ -87,11 +87,11 @@ function returnedExpression(layout: SourceLayout, lambda: Node, body: Node): str
   return lineBreaksEnclosed(layout, body) ? text : `(${text})`;
 }
 
-function lineBreaksEnclosed(layout: SourceLayout, body: Node): boolean {
+function lineBreaksEnclosed(layout: SourceLayout, body: SyntaxNode): boolean {
   for (let row = body.startPosition.row + 1; row <= body.endPosition.row; row++) {
     const offset = layout.lines[row].start;
     let enclosed = false;
-    for (let node: Node | null = body.descendantForIndex(offset); node && !enclosed; node = node.id === body.id ? null : node.parent) {
+    for (let node: SyntaxNode | null = body.descendantForIndex(offset); node && !enclosed; node = node.id === body.id ? null : node.parent) {
       enclosed = BRACKETED.has(node.type) && node.startIndex < offset && offset < node.endIndex;
     }
     if (!enclosed) return false;
@@ -104,14 +104,14 @@ function lineBreaksEnclosed(layout: SourceLayout, body: Node): boolean {
  * passed as (`initializer`, `target`) or the method it is passed to (`map`, `submit`), else the name it
  * is bound to.
  */
-function contextName(lambda: Node, boundName: string | undefined): string {
+function contextName(lambda: SyntaxNode, boundName: string | undefined): string {
   for (let current = lambda.parent; current; current = current.parent) {
     if (current.type === 'function_definition') {
       const name = current.childForFieldName('name')?.text;
       if (name) return identifierPart(name);
     }
   }
-  let argument: Node = lambda;
+  let argument: SyntaxNode = lambda;
   while (argument.parent?.type === 'parenthesized_expression') argument = argument.parent;
   const parent = argument.parent;
   if (parent?.type === 'keyword_argument') return identifierPart(parent.childForFieldName('name')?.text ?? 'lambda');
@@ -128,20 +128,20 @@ function identifierPart(name: string): string {
 }
 
 /** `base`, or `base_2`, `base_3`… : the first name no identifier in the module uses. */
-function uniqueName(root: Node, base: string): string {
+function uniqueName(root: SyntaxNode, base: string): string {
   const taken = new Set(root.descendantsOfType('identifier').map((identifier) => identifier?.text));
   if (!taken.has(base)) return base;
   for (let index = 2; ; index++) if (!taken.has(`${base}_${index}`)) return `${base}_${index}`;
 }
 
-function readsGuardAssignedGlobals(facts: ModuleFacts, lambda: Node): boolean {
+function readsGuardAssignedGlobals(facts: ModuleFacts, lambda: SyntaxNode): boolean {
   for (const name of freeNames(lambda, facts.scopes)) {
     if ((facts.moduleBindings.get(name) ?? []).some((binding) => facts.guardOf(binding.statement) !== undefined)) return true;
   }
   return false;
 }
 
-function defaultsReadNames(lambda: Node): boolean {
+function defaultsReadNames(lambda: SyntaxNode): boolean {
   const parameters = lambda.childForFieldName('parameters');
   if (!parameters) return false;
   return syntaxChildren(parameters).some((parameter) => {

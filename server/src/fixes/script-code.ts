@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../analysis/syntaxNode';
 import type { ModuleFacts } from '../analysis/facts';
 import { syntaxChildren, unparenthesize } from '../analysis/syntax';
 
@@ -26,7 +26,7 @@ const DEFINITIONS = new Set([
   'decorated_definition',
 ]);
 
-export function isDefinition(statement: Node): boolean {
+export function isDefinition(statement: SyntaxNode): boolean {
   return DEFINITIONS.has(statement.type);
 }
 
@@ -36,7 +36,7 @@ export function isDefinition(statement: Node): boolean {
  * assignments (where a `raise` may also appear: `except ImportError: raise SystemExit(…)` belongs to an
  * import).
  */
-export function isInert(statement: Node, inertGuards: ReadonlySet<number>, nested = false): boolean {
+export function isInert(statement: SyntaxNode, inertGuards: ReadonlySet<number>, nested = false): boolean {
   if (isDefinition(statement) || inertGuards.has(statement.id)) return true;
   switch (statement.type) {
     case 'pass_statement':
@@ -57,8 +57,8 @@ export function isInert(statement: Node, inertGuards: ReadonlySet<number>, neste
 }
 
 /** The blocks of a compound statement and of its clauses. */
-function blocksOf(statement: Node): Node[] {
-  const blocks: Node[] = [];
+function blocksOf(statement: SyntaxNode): SyntaxNode[] {
+  const blocks: SyntaxNode[] = [];
   for (const child of syntaxChildren(statement)) {
     if (child.type === 'block') blocks.push(child);
     else if (child.type.endsWith('_clause')) blocks.push(...blocksOf(child));
@@ -72,10 +72,10 @@ function blocksOf(statement: Node): Node[] {
  * `NAME = <literal>` is script code like any other assignment: it stays only if something that stays
  * reads it.
  */
-function isInertAssignment(expression: Node, nested: boolean): boolean {
+function isInertAssignment(expression: SyntaxNode, nested: boolean): boolean {
   if (expression.type !== 'assignment') return false;
   const names: string[] = [];
-  let value: Node | null = expression;
+  let value: SyntaxNode | null = expression;
   while (value?.type === 'assignment') {
     const left = value.childForFieldName('left');
     if (!left || !collectPlainNames(left, names)) return false;
@@ -86,7 +86,7 @@ function isInertAssignment(expression: Node, nested: boolean): boolean {
 }
 
 /** Adds the names a target binds; false when it also assigns into something (`a.x`, `a[i]`). */
-function collectPlainNames(target: Node, names: string[]): boolean {
+function collectPlainNames(target: SyntaxNode, names: string[]): boolean {
   if (target.type === 'identifier') {
     names.push(target.text);
     return true;
@@ -101,7 +101,7 @@ const LITERALS = new Set(['integer', 'float', 'true', 'false', 'none', 'ellipsis
 const CONTAINERS = new Set(['tuple', 'list', 'set', 'dictionary', 'pair', 'expression_list', 'concatenated_string']);
 
 /** A literal, or a tuple/list/set/dict built only of literals: evaluating it has no effect. */
-function isConstant(node: Node): boolean {
+function isConstant(node: SyntaxNode): boolean {
   const expression = unparenthesize(node);
   if (LITERALS.has(expression.type)) return true;
   if (expression.type === 'string') return !syntaxChildren(expression).some((part) => part.type === 'interpolation');

@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../analysis/syntaxNode';
 import type { SourceLayout } from './layout';
 
 /**
@@ -7,7 +7,7 @@ import type { SourceLayout } from './layout';
  * deeper than it. Statements that share a line (`a = 1; b = 2`) form one unit.
  */
 export interface StatementUnit {
-  statements: Node[];
+  statements: SyntaxNode[];
   /** First line, its leading comments included. */
   firstLine: number;
   /** First line of the statement itself. */
@@ -33,7 +33,7 @@ const COMPOUND = new Set([
  * are taken only from `firstCommentLine` on: pass the line after a block's header, or `Infinity` for a
  * module, whose leading comments (shebang, coding cookie, licence) stay at the top of the file.
  */
-export function statementUnits(layout: SourceLayout, statements: readonly Node[], firstCommentLine: number): StatementUnit[] {
+export function statementUnits(layout: SourceLayout, statements: readonly SyntaxNode[], firstCommentLine: number): StatementUnit[] {
   const units: StatementUnit[] = [];
   for (const statement of statements) {
     const previous = units[units.length - 1];
@@ -57,7 +57,7 @@ export function unitAtLine(units: readonly StatementUnit[], line: number): State
 }
 
 /** The last row holding the statement's own text. */
-export function lastRow(statement: Node): number {
+export function lastRow(statement: SyntaxNode): number {
   const end = statement.endPosition;
   return end.column === 0 && end.row > statement.startPosition.row ? end.row - 1 : end.row;
 }
@@ -68,7 +68,7 @@ export function lastRow(statement: Node): number {
  * comments directly below it that close its block or the file (a dedent or the end of the file comes
  * next; a comment followed by a blank line may as well head what follows, so it stays put).
  */
-function trailingCommentsEnd(layout: SourceLayout, statement: Node): number {
+function trailingCommentsEnd(layout: SourceLayout, statement: SyntaxNode): number {
   let last = lastRow(statement);
   const column = layout.indentation(statement.startPosition.row).length;
   if (COMPOUND.has(statement.type)) {

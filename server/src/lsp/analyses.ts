@@ -42,7 +42,7 @@ export class AnalysisCache {
     const cached = this.cache.get(document);
     this.cache.delete(document);
     const analysis =
-      cached && cached.tree === tree && cached.optionsKey === optionsKey ? cached.analysis : analyze({ text: parsed.text, tree }, options);
+      cached && cached.tree === tree && cached.optionsKey === optionsKey ? cached.analysis : analyze({ text: parsed.text, tree: parsed.syntax }, options);
     this.dropStale();
     this.cache.set(document, { tree, optionsKey, analysis });
     for (const oldest of this.cache.keys()) {

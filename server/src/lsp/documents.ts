@@ -92,7 +92,7 @@ export class OpenDocument {
     // Room is made before parsing, so the new tree never lives beside one too many.
     this.trees.use(this);
     if (!this.document) {
-      this.document = new ParsedDocument(this.trees.parser, this.currentText);
+      this.document = new ParsedDocument(this.trees.parser, this.currentText, true);
       this.markCaughtUp();
     } else if (this.behind) {
       this.catchUp(this.document, this.currentText);

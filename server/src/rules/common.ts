@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../analysis/syntaxNode';
 import { nodeRange } from '../analysis/ranges';
 import type { RelatedLocation } from '../analysis/types';
 
@@ -17,7 +17,7 @@ export const BOOTSTRAP_ERROR =
   'RuntimeError: An attempt has been made to start a new process before the current process has finished its bootstrapping phase';
 
 /** Source text for a message: one line, at most `max` characters; calls keep their name and lose their arguments. */
-export function codeText(node: Node, max = 40): string {
+export function codeText(node: SyntaxNode, max = 40): string {
   if (node.type === 'call') {
     const callee = node.childForFieldName('function');
     const args = node.childForFieldName('arguments');
@@ -30,11 +30,11 @@ export function codeText(node: Node, max = 40): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
-export function related(node: Node, message: string): RelatedLocation {
+export function related(node: SyntaxNode, message: string): RelatedLocation {
   return { range: nodeRange(node), message };
 }
 
 /** 1-based line of a node, for messages. */
-export function lineOf(node: Node): number {
+export function lineOf(node: SyntaxNode): number {
   return node.startPosition.row + 1;
 }

@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../analysis/syntaxNode';
 import type { ModuleFacts } from '../analysis/facts';
 import type { RelatedLocation, RuleCode, Severity } from '../analysis/types';
 
@@ -33,7 +33,7 @@ export interface Rule {
 
 /** What a rule reports; analyze() turns it into a Finding (ranges, severity overrides, noqa). */
 export interface RuleFinding {
-  node: Node;
+  node: SyntaxNode;
   message: string;
   /** Only for rules whose severity depends on the case (SPG007); otherwise the configured one applies. */
   severity?: Severity;

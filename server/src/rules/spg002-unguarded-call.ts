@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../analysis/syntaxNode';
 import type { ModuleFacts, Scope, StartChain } from '../analysis/facts';
 import type { RelatedLocation } from '../analysis/types';
 import { nodeRange } from '../analysis/ranges';
@@ -85,13 +85,13 @@ export const unguardedCall: Rule = {
 };
 
 /** A coroutine runs when something runs it: `asyncio.run(main())` reports `asyncio.run(...)`. */
-function runnerOf(call: Node): Node {
+function runnerOf(call: SyntaxNode): SyntaxNode {
   const list = call.parent;
   const outer = list?.type === 'argument_list' ? list.parent : null;
   return outer?.type === 'call' ? outer : call;
 }
 
-function finding(node: Node, callee: Scope, chain: StartChain): RuleFinding {
+function finding(node: SyntaxNode, callee: Scope, chain: StartChain): RuleFinding {
   // An executor's processes start at its first submit/map, but the executor is what readers look for.
   const site = chain.site.kind === 'executor' ? { ...chain.site, call: chain.site.creation } : chain.site;
   const name = callee.qualifiedName;

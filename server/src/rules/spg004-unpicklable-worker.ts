@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../analysis/syntaxNode';
 import type { ModuleFacts, WorkerReference, WorkerTarget } from '../analysis/facts';
 import { nodeRange } from '../analysis/ranges';
 import type { Rule, RuleFinding } from './rule';
@@ -129,7 +129,7 @@ function findingFor(facts: ModuleFacts, reference: WorkerReference, target: Work
 }
 
 /** True when the lambda reads a name local to an enclosing function (it could not move to module level as is). */
-function usesLocalNames(facts: ModuleFacts, lambda: Node): boolean {
+function usesLocalNames(facts: ModuleFacts, lambda: SyntaxNode): boolean {
   const lambdaScope = facts.scopes.byNode.get(lambda.id);
   if (!lambdaScope) return true;
   for (const identifier of lambda.descendantsOfType('identifier')) {

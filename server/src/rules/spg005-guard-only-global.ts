@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../analysis/syntaxNode';
 import { once } from '../analysis/once';
 import type { Binding, GlobalRead, Guard, ModuleFacts, Value } from '../analysis/facts';
 import { nodeRange } from '../analysis/ranges';
@@ -92,8 +92,8 @@ export const guardOnlyGlobal: Rule = {
 type Problem =
   | { reason: 'guard-only'; assignment: Binding }
   | { reason: 'reassigned-in-guard'; assignment: Binding }
-  | { reason: 'modified-in-guard'; modification: Node }
-  | { reason: 'module-level-sync-object'; creation: Node };
+  | { reason: 'modified-in-guard'; modification: SyntaxNode }
+  | { reason: 'module-level-sync-object'; creation: SyntaxNode };
 
 /** The module globals a spawned child does not get as the parent has them, with why. */
 function globalProblems(facts: ModuleFacts): Map<string, Problem> {
@@ -108,7 +108,7 @@ function globalProblems(facts: ModuleFacts): Map<string, Problem> {
   return problems;
 }
 
-function problemOf(facts: ModuleFacts, name: string, bindings: readonly Binding[], modifiedInGuard: () => Map<string, Node>): Problem | undefined {
+function problemOf(facts: ModuleFacts, name: string, bindings: readonly Binding[], modifiedInGuard: () => Map<string, SyntaxNode>): Problem | undefined {
   const atImport: Binding[] = [];
   const guarded: Binding[] = [];
   for (const binding of bindings) {
@@ -177,9 +177,9 @@ function findingFor(worker: string, read: GlobalRead, problem: Problem): RuleFin
 const MUTATING_METHODS = new Set(['append', 'extend', 'insert', 'update', 'setdefault', 'add', 'pop', 'popitem', 'remove', 'discard', 'clear', 'sort', 'reverse']);
 
 /** Module globals changed in place inside a correct guard (`X[k] = v`, `X.a = v`, `X += …`, `X.append(…)`), first change by name. */
-function namesModifiedInGuards(facts: ModuleFacts): Map<string, Node> {
-  const result = new Map<string, Node>();
-  const note = (object: Node | null, site: Node) => {
+function namesModifiedInGuards(facts: ModuleFacts): Map<string, SyntaxNode> {
+  const result = new Map<string, SyntaxNode>();
+  const note = (object: SyntaxNode | null, site: SyntaxNode) => {
     if (object?.type === 'identifier' && !result.has(object.text) && facts.values.scopeAt(site) === facts.scopes.module) result.set(object.text, site);
   };
   for (const guard of facts.guards) {

@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../analysis/syntaxNode';
 import type { ModuleFacts } from '../analysis/facts';
 import { syntaxChildren } from '../analysis/syntax';
 import type { Rule, RuleFinding } from './rule';
@@ -81,8 +81,8 @@ export const startMethodAtImport: Rule = {
 const CATCHES_RUNTIME_ERROR = new Set(['RuntimeError', 'Exception', 'BaseException']);
 
 /** True when a try/except or `with suppress(...)` around the call swallows RuntimeError. */
-function runtimeErrorIsCaught(facts: ModuleFacts, call: Node): boolean {
-  for (let child: Node = call, current = call.parent; current; child = current, current = current.parent) {
+function runtimeErrorIsCaught(facts: ModuleFacts, call: SyntaxNode): boolean {
+  for (let child: SyntaxNode = call, current = call.parent; current; child = current, current = current.parent) {
     if (current.type === 'function_definition' || current.type === 'lambda') return false;
     if (current.type === 'try_statement' && current.childForFieldName('body')?.id === child.id) {
       if (syntaxChildren(current).some((clause) => clause.type === 'except_clause' && exceptCatches(facts, clause))) return true;
@@ -92,14 +92,14 @@ function runtimeErrorIsCaught(facts: ModuleFacts, call: Node): boolean {
   return false;
 }
 
-function exceptCatches(facts: ModuleFacts, clause: Node): boolean {
+function exceptCatches(facts: ModuleFacts, clause: SyntaxNode): boolean {
   const value = clause.childForFieldName('value');
   if (!value) return syntaxChildren(clause).every((child) => child.type === 'block');
   const caught = value.type === 'as_pattern' ? syntaxChildren(value)[0] : value;
   return caught !== undefined && namesCaughtException(facts, caught);
 }
 
-function namesCaughtException(facts: ModuleFacts, expression: Node): boolean {
+function namesCaughtException(facts: ModuleFacts, expression: SyntaxNode): boolean {
   if (expression.type === 'tuple' || expression.type === 'parenthesized_expression') {
     return syntaxChildren(expression).some((element) => namesCaughtException(facts, element));
   }
@@ -107,7 +107,7 @@ function namesCaughtException(facts: ModuleFacts, expression: Node): boolean {
   return name !== undefined && name.startsWith('builtins.') && CATCHES_RUNTIME_ERROR.has(name.slice('builtins.'.length));
 }
 
-function withSuppresses(facts: ModuleFacts, statement: Node): boolean {
+function withSuppresses(facts: ModuleFacts, statement: SyntaxNode): boolean {
   for (const clause of syntaxChildren(statement)) {
     if (clause.type !== 'with_clause') continue;
     for (const item of syntaxChildren(clause)) {

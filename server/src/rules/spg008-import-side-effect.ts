@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode } from '../analysis/syntaxNode';
 import { IMPORT_SIDE_EFFECTS } from '../analysis/api';
 import { collectScopeBindings } from '../analysis/bindings';
 import type { ModuleFacts, Scope } from '../analysis/facts';
@@ -70,7 +70,7 @@ export const importSideEffect: Rule = {
       }
     }
     if (effects.size === 0) return [];
-    const candidates: Array<{ call: Node; effect: string; binds: Set<string> }> = [];
+    const candidates: Array<{ call: SyntaxNode; effect: string; binds: Set<string> }> = [];
     for (const scope of importTimeScopes) {
       for (const call of scope.calls) {
         const effect = effects.get(call.id);
@@ -95,7 +95,7 @@ export const importSideEffect: Rule = {
 };
 
 /** The block of a guard that is also true in children re-runs as a whole: SPG007 reports that guard. */
-function insideBrokenGuard(facts: ModuleFacts, node: Node): boolean {
+function insideBrokenGuard(facts: ModuleFacts, node: SyntaxNode): boolean {
   return facts.guards.some(
     (guard) =>
       (guard.verdict === 'always' || guard.verdict === 'also-in-children') &&
@@ -103,27 +103,27 @@ function insideBrokenGuard(facts: ModuleFacts, node: Node): boolean {
   );
 }
 
-function sideEffectOf(facts: ModuleFacts, call: Node, scope: Scope): string | undefined {
+function sideEffectOf(facts: ModuleFacts, call: SyntaxNode, scope: Scope): string | undefined {
   const callee = call.childForFieldName('function');
   const name = callee ? facts.values.qualifiedName(callee, scope) : undefined;
   return name ? IMPORT_SIDE_EFFECTS[name] : undefined;
 }
 
 /** `print(open(p).read())`: report the print, not the open inside it. */
-function insideReportedCall(call: Node, effects: ReadonlyMap<number, string>): boolean {
+function insideReportedCall(call: SyntaxNode, effects: ReadonlyMap<number, string>): boolean {
   for (let current = call.parent; current && current.type !== 'block' && current.type !== 'module'; current = current.parent) {
     if (current.type === 'call' && effects.has(current.id)) return true;
   }
   return false;
 }
 
-function statementOf(node: Node): Node {
+function statementOf(node: SyntaxNode): SyntaxNode {
   let current = node;
   while (current.parent && current.parent.type !== 'block' && current.parent.type !== 'module') current = current.parent;
   return current;
 }
 
-function namesBound(statement: Node): Set<string> {
+function namesBound(statement: SyntaxNode): Set<string> {
   const names = new Set<string>();
   collectScopeBindings([statement], (binding) => names.add(binding.name));
   return names;

@@ -1,0 +1,51 @@
+import { topLevelStatement, type DefinitionContext, type DetachedEvents } from './processes';
+import type { StatementScan } from './scan';
+import type { SyntaxNode } from './syntaxNode';
+
+/**
+ * What analyses of one document being edited keep for the next one, by node: the language server keeps
+ * one per SyntaxMirror, whose unchanged statements keep their nodes from edit to edit, so a keystroke
+ * reads again only the statement it changed. Results are the same with or without a memo.
+ */
+export class AnalysisMemo {
+  /** Process events found in the scopes of each top-level definition, with the context they were found in. */
+  readonly definitionEvents = new WeakMap<SyntaxNode, { context: DefinitionContext; events: DetachedEvents }>();
+  /** What the tree scan found in each top-level statement without errors (scan.ts). */
+  readonly statementScans = new WeakMap<SyntaxNode, StatementScan>();
+
+  /**
+   * A module-level statement as module-level context (see DefinitionContext): by its node when it has no
+   * errors (the mirror gives a statement read again, even with the same text, a new node; that only
+   * costs a recount), else by its type, text and the shape of its subtree, which its text alone does not fix.
+   */
+  statementKey(statement: SyntaxNode, text: string): string {
+    if (!statement.hasError) return `#${statement.id}`;
+    return `${statement.type} ${JSON.stringify(text.slice(statement.startIndex, statement.endIndex))} ${shape(statement)}`;
+  }
+
+  /**
+   * Whether `node` belongs to the tree of `root`: its top-level statement is one of root's children
+   * (a statement read again has new nodes; cached events must not name the old ones).
+   */
+  holds(root: SyntaxNode, node: SyntaxNode): boolean {
+    return topLevelStatement(node).parent === root;
+  }
+}
+
+/** Types, fields (a MirrorNode knows its own), missing marks, spans (relative) and child counts of a subtree's nodes, in document order. */
+function shape(node: SyntaxNode): string {
+  const base = node.startIndex;
+  const parts: string[] = [];
+  const stack: SyntaxNode[] = [node];
+  while (stack.length > 0) {
+    const current = stack.pop()!;
+    const field = (current as { fieldName?: string | null }).fieldName ?? '';
+    parts.push(`${field}:${current.type}${current.isMissing ? '!' : ''} ${current.startIndex - base} ${current.endIndex - base} ${current.childCount}`);
+    const children = current.children;
+    for (let index = children.length - 1; index >= 0; index--) {
+      const child = children[index];
+      if (child) stack.push(child);
+    }
+  }
+  return parts.join(',');
+}

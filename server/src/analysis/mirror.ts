@@ -1,0 +1,432 @@
+import type { Node, Point, Tree } from 'web-tree-sitter';
+import { lineIndexAt } from './document';
+import { normalizeLoneCarriageReturns } from './parser';
+import { AnalysisMemo } from './memo';
+import type { SyntaxNode, SyntaxTree } from './syntaxNode';
+
+/**
+ * Where a top-level node of the module starts now. The nodes under it keep their offsets and rows
+ * relative to it, so text typed above a statement moves the statement's whole subtree by two assignments.
+ */
+interface Anchor {
+  index: number;
+  row: number;
+}
+
+/** One edit of the text, in offsets: [start, oldEnd) of the old text became [start, newEnd) of the new one. */
+export interface EditSpan {
+  start: number;
+  oldEnd: number;
+  newEnd: number;
+}
+
+/**
+ * The one span that `first`, then `second`, changed: from the earlier start to the later end (text
+ * between two edits counts as changed, which only costs rereading it).
+ */
+export function mergeEdits(first: EditSpan, second: EditSpan): EditSpan {
+  const end = Math.max(first.newEnd, second.oldEnd);
+  return {
+    start: Math.min(first.start, second.start),
+    oldEnd: end - (first.newEnd - first.oldEnd),
+    newEnd: end + (second.newEnd - second.oldEnd),
+  };
+}
+
+let lastId = 0;
+
+/**
+ * A node of a SyntaxMirror: what web-tree-sitter's Node reports, read once from the tree and kept as
+ * plain JavaScript data. Every read of a real Node is a call into the wasm module that also allocates a
+ * new Node object; the analysis reads tens of thousands of them per run, and a mirror node costs a
+ * property access instead.
+ */
+export class MirrorNode implements SyntaxNode {
+  readonly id = ++lastId;
+  parent: MirrorNode | null = null;
+  readonly children: MirrorNode[] = [];
+  /** This node's position among its parent's children. */
+  indexInParent = 0;
+  /**
+   * The tree's own node, kept for the nodes of statements with errors (and a root with errors): those are
+   * read again at every sync, so it always belongs to the current tree. Queries whose answer in an
+   * error subtree depends on the parser's hidden nodes, which a mirror does not copy, are asked of it.
+   */
+  real: Node | undefined;
+  private namedList: MirrorNode[] | undefined;
+
+  constructor(
+    private readonly mirror: SyntaxMirror,
+    readonly anchor: Anchor,
+    readonly type: string,
+    readonly isNamed: boolean,
+    readonly isMissing: boolean,
+    readonly hasError: boolean,
+    /** The field this node fills in its parent (`function`, `arguments`, …), if any. */
+    readonly fieldName: string | null,
+    private readonly relativeStart: number,
+    private readonly relativeEnd: number,
+    private readonly relativeStartRow: number,
+    readonly startColumn: number,
+    private readonly relativeEndRow: number,
+    readonly endColumn: number,
+  ) {}
+
+  get startIndex(): number {
+    return this.anchor.index + this.relativeStart;
+  }
+
+  get endIndex(): number {
+    return this.anchor.index + this.relativeEnd;
+  }
+
+  get startRow(): number {
+    return this.anchor.row + this.relativeStartRow;
+  }
+
+  get endRow(): number {
+    return this.anchor.row + this.relativeEndRow;
+  }
+
+  get startPosition(): Point {
+    return { row: this.startRow, column: this.startColumn };
+  }
+
+  get endPosition(): Point {
+    return { row: this.endRow, column: this.endColumn };
+  }
+
+  get text(): string {
+    return this.mirror.text.slice(this.startIndex, this.endIndex);
+  }
+
+  get namedChildren(): MirrorNode[] {
+    return (this.namedList ??= this.children.filter((child) => child.isNamed));
+  }
+
+  get childCount(): number {
+    return this.children.length;
+  }
+
+  get namedChildCount(): number {
+    return this.namedChildren.length;
+  }
+
+  get nextNamedSibling(): MirrorNode | null {
+    const parent = this.parent;
+    if (!parent) return null;
+    const real = this.realNode;
+    if (real) return parent.childFor(real.nextNamedSibling);
+    return laterNamedNode(parent.children, this.indexInParent + 1, this.startIndex, this.endIndex);
+  }
+
+  /** The tree's own node where queries must ask it: in a statement with errors, or at module level under a root with errors. */
+  private get realNode(): Node | undefined {
+    if (this.real) return this.real;
+    const parent = this.parent;
+    return parent?.real && !parent.parent ? (parent.real.child(this.indexInParent) ?? undefined) : undefined;
+  }
+
+  /** The child of this node that `real`, a node of the tree, is a copy of. */
+  private childFor(real: Node | null): MirrorNode | null {
+    if (!real) return null;
+    const start = real.startIndex;
+    for (const child of this.children) {
+      if (child.real ? child.real.id === real.id : child.startIndex === start && child.endIndex === real.endIndex && child.type === real.type) return child;
+    }
+    return null;
+  }
+
+  child(index: number): MirrorNode | null {
+    return this.children[index] ?? null;
+  }
+
+  namedChild(index: number): MirrorNode | null {
+    return this.namedChildren[index] ?? null;
+  }
+
+  childForFieldName(fieldName: string): MirrorNode | null {
+    // An ERROR node has no production, so no field map of its own (its children still report fields).
+    if (this.type === 'ERROR') return null;
+    for (const child of this.children) if (child.fieldName === fieldName) return child;
+    return null;
+  }
+
+  childrenForFieldName(fieldName: string): MirrorNode[] {
+    return this.children.filter((child) => child.fieldName === fieldName);
+  }
+
+  /**
+   * As ts_node_descendants_of_type: document order, this node included; nodes ending at or before
+   * `startPosition` are skipped with their subtrees, the walk stops at the first node starting at or
+   * after `endPosition` (a zero end means no end).
+   */
+  descendantsOfType(types: string | string[], startPosition: Point = ZERO_POINT, endPosition: Point = ZERO_POINT): MirrorNode[] {
+    const wanted = typeSet(types);
+    const bounded = endPosition.row !== 0 || endPosition.column !== 0;
+    // ERROR nodes lie only under nodes with errors: a search for them skips every other subtree.
+    const errorsOnly = wanted.size === 1 && wanted.has('ERROR');
+    const found: MirrorNode[] = [];
+    // An explicit stack: nesting 2,000 brackets deep must not exhaust the call stack.
+    const stack: MirrorNode[] = [this];
+    while (stack.length > 0) {
+      const node = stack.pop()!;
+      if (pointAtOrBefore(node.endRow, node.endColumn, startPosition)) continue;
+      if (bounded && pointAtOrBefore(endPosition.row, endPosition.column, { row: node.startRow, column: node.startColumn })) break;
+      if (wanted.has(node.type)) found.push(node);
+      if (errorsOnly && !node.hasError) continue;
+      for (let index = node.children.length - 1; index >= 0; index--) stack.push(node.children[index]);
+    }
+    return found;
+  }
+
+  /** As ts_node_descendant_for_byte_range: the smallest node (named or not) spanning [start, end]. */
+  descendantForIndex(start: number, end: number = start): MirrorNode | null {
+    if (start > end) return null;
+    let node: MirrorNode = this;
+    descend: for (;;) {
+      for (const child of node.children) {
+        const childEnd = child.endIndex;
+        if (childEnd < end) continue;
+        const childStart = child.startIndex;
+        if (childStart === childEnd ? childEnd < start : childEnd <= start) continue;
+        if (start < childStart) return node;
+        node = child;
+        continue descend;
+      }
+      return node;
+    }
+  }
+
+  /** As ts_node_descendant_for_point_range: descendantForIndex with rows and columns. */
+  descendantForPosition(start: Point, end: Point = start): MirrorNode | null {
+    if (comparePoints(start.row, start.column, end) > 0) return null;
+    let node: MirrorNode = this;
+    descend: for (;;) {
+      for (const child of node.children) {
+        const endRow = child.endRow;
+        const endColumn = child.endColumn;
+        if (comparePoints(endRow, endColumn, end) < 0) continue;
+        const empty = child.startRow === endRow && child.startColumn === endColumn;
+        const afterStart = comparePoints(endRow, endColumn, start);
+        if (empty ? afterStart < 0 : afterStart <= 0) continue;
+        if (comparePoints(child.startRow, child.startColumn, start) > 0) return node;
+        node = child;
+        continue descend;
+      }
+      return node;
+    }
+  }
+
+  /** As ts_node_first_named_child_for_byte: the first named child ending after `index`. */
+  firstNamedChildForIndex(index: number): MirrorNode | null {
+    if (this.real) return this.childFor(this.real.firstNamedChildForIndex(index));
+    for (const child of this.children) {
+      if (child.endIndex <= index) continue;
+      if (child.isNamed) return child;
+      if (child.children.length > 0) {
+        const found = child.firstNamedChildForIndex(index);
+        if (found) return found;
+      }
+    }
+    return null;
+  }
+}
+
+/**
+ * As ts_node__next_sibling: the first named node among `nodes` (from `from` on) that ends after `end`
+ * and starts after `start` (at it, for an empty node), looking into anonymous nodes with children. So an
+ * empty sibling where the node ends (an empty block at the end of the file) is no next sibling.
+ */
+function laterNamedNode(nodes: readonly MirrorNode[], from: number, start: number, end: number): MirrorNode | null {
+  const empty = start === end;
+  for (let index = from; index < nodes.length; index++) {
+    const node = nodes[index];
+    if (node.endIndex <= end) continue;
+    const nodeStart = node.startIndex;
+    if (empty ? nodeStart < start : nodeStart <= start) continue;
+    if (node.isNamed) return node;
+    const found = node.children.length > 0 ? laterNamedNode(node.children, 0, start, end) : null;
+    if (found) return found;
+  }
+  return null;
+}
+
+const ZERO_POINT: Point = { row: 0, column: 0 };
+
+/** The analysis asks for the same few lists of types over and over: each list's set is made once. */
+const typeSets = new WeakMap<string[], ReadonlySet<string>>();
+
+function typeSet(types: string | string[]): ReadonlySet<string> {
+  if (typeof types === 'string') return new Set([types]);
+  let set = typeSets.get(types);
+  if (!set) typeSets.set(types, (set = new Set(types)));
+  return set;
+}
+
+function comparePoints(row: number, column: number, other: Point): number {
+  return row - other.row || column - other.column;
+}
+
+function pointAtOrBefore(row: number, column: number, other: Point): boolean {
+  return row < other.row || (row === other.row && column <= other.column);
+}
+
+/**
+ * A copy of a syntax tree in MirrorNodes that follows the document's tree from edit to edit. After an
+ * incremental reparse only the top-level statements the edit touched (or the parser rebuilt) are read
+ * from the tree again; every other statement keeps its nodes, moved by its anchor. Reuse is sound
+ * because a top-level statement without errors whose text and type are unchanged, and which starts on
+ * a line at the same column, has the same subtree: the parser enters it in the same state (module level,
+ * nothing open) and its tokens and its end are the same. Statements with errors are always read again.
+ */
+export class SyntaxMirror implements SyntaxTree {
+  /** The text of the tree mirrored (lone carriage returns as the parser saw them: as line feeds). */
+  text = '';
+  readonly memo = new AnalysisMemo();
+  private root: MirrorNode | undefined;
+  /** Named-ness of each node type id, read from the tree the first time the id is seen. */
+  private readonly namedByTypeId = new Map<number, boolean>();
+
+  get rootNode(): MirrorNode {
+    if (!this.root) throw new Error('the syntax mirror has not been synced with a tree');
+    return this.root;
+  }
+
+  /**
+   * Makes the mirror a copy of `tree`, the tree of `text`. `edit`: the span of the previously mirrored
+   * text that changed to make `text` (undefined when unknown: the whole tree is read). Returns false,
+   * leaving the mirror as it was, when the statements to read again hold more than `readLimit` code
+   * units: reading a node costs several wasm calls, and a large broken region (an unclosed bracket that
+   * swallows the rest of the file) is better analysed on the tree until it closes.
+   */
+  sync(tree: Tree, text: string, lineStarts: readonly number[], edit: EditSpan | undefined, readLimit = Infinity): boolean {
+    const previous = this.root && edit ? topLevelByStart(this.root) : undefined;
+    const realRoot = tree.rootNode;
+    // A text that is one ERROR node (no module) gives its children fields the mirror does not copy; nothing to gain there.
+    if (realRoot.type !== 'module') return false;
+    const children = realRoot.children;
+    const reused: (MirrorNode | undefined)[] = [];
+    let toRead = 0;
+    for (const child of children) {
+      const start = child!.startIndex;
+      const end = child!.endIndex;
+      const kept = previous && reusable(previous, edit!, child!, start, end, start - lineStarts[lineIndexAt(lineStarts, start)]);
+      reused.push(kept);
+      if (!kept) toRead += end - start;
+    }
+    if (toRead > readLimit) return false;
+    this.text = normalizeLoneCarriageReturns(text);
+    const rootEnd = realRoot.endIndex;
+    const rootHasError = realRoot.hasError;
+    const root = new MirrorNode(this, { index: 0, row: 0 }, realRoot.type, true, false, rootHasError, null, realRoot.startIndex, rootEnd, realRoot.startPosition.row, realRoot.startPosition.column, ...rowAndColumn(lineStarts, rootEnd));
+    if (rootHasError) root.real = realRoot;
+    for (let index = 0; index < children.length; index++) {
+      const child = children[index]!;
+      const start = child.startIndex;
+      const row = lineIndexAt(lineStarts, start);
+      let mirrored = reused[index];
+      if (mirrored) {
+        mirrored.anchor.index = start;
+        mirrored.anchor.row = row;
+      } else {
+        mirrored = this.read(child, { index: start, row }, lineStarts);
+      }
+      mirrored.parent = root;
+      mirrored.indexInParent = index;
+      root.children.push(mirrored);
+    }
+    this.root = root;
+    return true;
+  }
+
+  /** Reads a top-level node and its subtree from the tree, with a cursor (one wasm call per property). */
+  private read(top: Node, anchor: Anchor, lineStarts: readonly number[]): MirrorNode {
+    const language = top.tree.language;
+    const withErrors = top.hasError;
+    const cursor = top.walk();
+    try {
+      let real: Node | undefined;
+      const make = (parent: MirrorNode | null): MirrorNode => {
+        const typeId = cursor.nodeTypeId;
+        let named = this.namedByTypeId.get(typeId);
+        if (named === undefined) this.namedByTypeId.set(typeId, (named = cursor.nodeIsNamed));
+        const start = cursor.startIndex;
+        const end = cursor.endIndex;
+        const [startRow, startColumn] = rowAndColumn(lineStarts, start);
+        const [endRow, endColumn] = rowAndColumn(lineStarts, end);
+        const node = new MirrorNode(
+          this,
+          anchor,
+          language.types[typeId] || 'ERROR',
+          named,
+          withErrors && cursor.nodeIsMissing,
+          withErrors && (real = cursor.currentNode).hasError,
+          parent ? (language.fields[cursor.currentFieldId] ?? null) : null,
+          start - anchor.index,
+          end - anchor.index,
+          startRow - anchor.row,
+          startColumn,
+          endRow - anchor.row,
+          endColumn,
+        );
+        node.real = real;
+        real = undefined;
+        if (parent) {
+          node.parent = parent;
+          node.indexInParent = parent.children.length;
+          parent.children.push(node);
+        }
+        return node;
+      };
+      const top = make(null);
+      let parent = top;
+      // Depth first with the cursor; `parent` follows it down and up.
+      if (!cursor.gotoFirstChild()) return top;
+      for (;;) {
+        const node = make(parent);
+        if (cursor.gotoFirstChild()) {
+          parent = node;
+          continue;
+        }
+        while (!cursor.gotoNextSibling()) {
+          if (!cursor.gotoParent() || parent === top) return top;
+          parent = parent.parent!;
+        }
+      }
+    } finally {
+      cursor.delete();
+    }
+  }
+}
+
+function topLevelByStart(root: MirrorNode): Map<number, MirrorNode> {
+  const byStart = new Map<number, MirrorNode>();
+  for (const child of root.children) byStart.set(child.startIndex, child);
+  return byStart;
+}
+
+/**
+ * The mirrored top-level node of the previous text that `child` (at [start, end) of the new text) is a
+ * copy of, if there is one: the same span carried back through the edit, untouched by it, with the
+ * same type, start column and no error in either.
+ */
+function reusable(previous: ReadonlyMap<number, MirrorNode>, edit: EditSpan, child: Node, start: number, end: number, column: number): MirrorNode | undefined {
+  let oldStart = start;
+  let oldEnd = end;
+  if (end > edit.start) {
+    if (start < edit.newEnd) return undefined;
+    const delta = edit.newEnd - edit.oldEnd;
+    oldStart -= delta;
+    oldEnd -= delta;
+  }
+  const candidate = previous.get(oldStart);
+  if (!candidate || candidate.endIndex !== oldEnd || candidate.hasError || candidate.startColumn !== column) return undefined;
+  if (candidate.type !== child.type || child.hasError) return undefined;
+  return candidate;
+}
+
+function rowAndColumn(lineStarts: readonly number[], offset: number): [number, number] {
+  const row = lineIndexAt(lineStarts, offset);
+  return [row, offset - lineStarts[row]];
+}
