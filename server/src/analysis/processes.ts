@@ -131,13 +131,15 @@ export function collectProcessEvents(tree: ScopeTree, resolver: ValueResolver, t
 export interface DefinitionContext {
   wildcardImports: string;
   callables: [string, boolean][];
-  names: string[];
-  moduleKey: string;
+  /** Each name looked up, with its part of the module as it was. */
+  names: [string, string][];
 }
 
 class ModuleContext {
   private readonly wildcardImports: string;
   private appends: Map<string, SyntaxNode[]> | undefined;
+  /** Each name's part of the module, as asked for (many definitions look up the same names). */
+  private readonly parts = new Map<string, string>();
 
   constructor(
     private readonly tree: ScopeTree,
@@ -148,27 +150,27 @@ class ModuleContext {
   }
 
   of(names: ReadonlySet<string>, callables: ReadonlyMap<string, boolean>): DefinitionContext {
-    const sorted = [...names].sort();
-    return { wildcardImports: this.wildcardImports, callables: [...callables], names: sorted, moduleKey: this.keyOf(sorted) };
+    return { wildcardImports: this.wildcardImports, callables: [...callables], names: [...names].map((name) => [name, this.partOf(name)]) };
   }
 
   holds(context: DefinitionContext, filter: CalleeFilter): boolean {
     return (
       context.wildcardImports === this.wildcardImports &&
       context.callables.every(([name, callable]) => filter.isCallable(name) === callable) &&
-      context.moduleKey === this.keyOf(context.names)
+      context.names.every(([name, part]) => this.partOf(name) === part)
     );
   }
 
-  private keyOf(names: readonly string[]): string {
-    const module = this.tree.module;
-    const parts: string[] = [];
-    for (const name of names) {
-      const statements = (module.bindings.get(name) ?? []).map((binding) => binding.statement);
+  /** The module-level statements that bind `name` or append to it, as keys (see AnalysisMemo.statementKey). */
+  private partOf(name: string): string {
+    let part = this.parts.get(name);
+    if (part === undefined) {
+      const statements = (this.tree.module.bindings.get(name) ?? []).map((binding) => binding.statement);
       statements.push(...(this.appendStatements().get(name) ?? []));
-      parts.push(`${name}=${statements.map((statement) => this.memo.statementKey(topLevelStatement(statement), this.text)).join(' ')}`);
+      part = statements.map((statement) => this.memo.statementKey(topLevelStatement(statement), this.text)).join(' ');
+      this.parts.set(name, part);
     }
-    return parts.join('\n');
+    return part;
   }
 
   /** Module-level calls `name.append(…)` / `name.extend(…)` by name (they add to a module-level list's value). */
@@ -198,7 +200,12 @@ export interface DetachedEvents {
   outside: SyntaxNode[];
 }
 
-type Detached<Event extends { scope: Scope }> = Omit<Event, 'scope'> & { scope: undefined; scopeNode: SyntaxNode };
+/**
+ * An event kept for later analyses, with the node of its scope: each analysis builds its own Scope
+ * objects, and a reused event gets its analysis's scope (the event object itself is reused: an analysis
+ * is never read once a newer one of its document exists).
+ */
+type Detached<Event extends { scope: Scope }> = Event & { scopeNode: SyntaxNode };
 
 function isNode(value: unknown): value is SyntaxNode {
   return typeof value === 'object' && value !== null && 'startIndex' in value && 'type' in value;
@@ -230,7 +237,7 @@ function detachScopes(events: ProcessEvents, from: readonly number[], definition
   const detach = <Event extends { scope: Scope }>(list: Event[], start: number): Detached<Event>[] =>
     list.slice(start).map((event) => {
       noteOutside(event);
-      return { ...event, scope: undefined, scopeNode: event.scope.node };
+      return Object.assign(event, { scopeNode: event.scope.node });
     });
   const forkOnlyUses = events.forkOnlyUses.slice(from[4]);
   forkOnlyUses.forEach(noteOutside);
@@ -254,7 +261,10 @@ function appendCached(events: ProcessEvents, cached: DetachedEvents, tree: Scope
   const lists = [cached.startSites, cached.workerReferences, cached.threadStarts, cached.startMethodCalls];
   if (lists.some((list) => list.some((event) => !tree.byNode.has(event.scopeNode.id)))) return false;
   const attach = <Event extends { scope: Scope }>(list: readonly Detached<Event>[], into: Event[]) => {
-    for (const event of list) into.push({ ...event, scope: tree.byNode.get(event.scopeNode.id)! } as unknown as Event);
+    for (const event of list) {
+      event.scope = tree.byNode.get(event.scopeNode.id)!;
+      into.push(event);
+    }
   };
   attach(cached.startSites, events.startSites);
   attach(cached.workerReferences, events.workerReferences);

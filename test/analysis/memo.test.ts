@@ -1,0 +1,181 @@
+import * as assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { analyze, type Analysis } from '../../server/src/analysis/analyze';
+import { ParsedDocument } from '../../server/src/analysis/document';
+import type { AnalysisMemo } from '../../server/src/analysis/memo';
+import { SyntaxMirror } from '../../server/src/analysis/mirror';
+import type { Range } from '../../server/src/analysis/types';
+import { sharedParser } from '../helpers/parser';
+import { propertyParameters } from '../helpers/property-runs';
+import { editSpan, programTextArb, randomEditArb } from '../helpers/python-programs';
+import { realisticProgram } from '../helpers/realistic-python';
+
+/**
+ * AnalysisMemo keeps scan results and process events from one analysis of an edited document to the
+ * next. It must never change a result: an analysis of the document's mirror (with its memo) gives the
+ * findings and the process events an analysis of the same tree without any memo gives.
+ */
+
+/** The process events as plain data: kinds, methods, roles, the spans of their nodes and the scope each runs in. */
+function eventsOf(analysis: Analysis): unknown {
+  const span = (node: { startIndex: number; endIndex: number }) => `${node.startIndex}-${node.endIndex}`;
+  const { startSites, workerReferences, threadStarts, startMethodCalls, forkOnlyUses } = analysis.facts.events;
+  return {
+    startSites: startSites.map((site) => [site.kind, site.method, span(site.call), span(site.creation), site.scope.qualifiedName]),
+    workerReferences: workerReferences.map((reference) => [reference.role, reference.method, span(reference.argument), span(reference.call), reference.scope.qualifiedName]),
+    threadStarts: threadStarts.map((start) => [span(start.call), span(start.target), start.scope.qualifiedName]),
+    startMethodCalls: startMethodCalls.map((call) => [call.method, call.force, span(call.call), call.scope.qualifiedName]),
+    forkOnlyUses: forkOnlyUses.map((use) => [use.reason, span(use.call)]),
+  };
+}
+
+/** Analyses the document's mirror (memo and all) and its tree (no memo), and asserts they agree. */
+function assertMemoChangesNothing(document: ParsedDocument, label: string): void {
+  const text = document.text;
+  const withMemo = analyze({ text, tree: document.syntax });
+  const withoutMemo = analyze({ text, tree: document.tree });
+  assert.deepEqual(withMemo.findings, withoutMemo.findings, `${label}: findings`);
+  assert.deepEqual(eventsOf(withMemo), eventsOf(withoutMemo), `${label}: process events`);
+}
+
+function rangeOf(document: ParsedDocument, start: number, end: number): Range {
+  return { start: document.positionAt(start), end: document.positionAt(end) };
+}
+
+/** Replaces the first occurrence of `before` in the document by `after`. */
+function replace(document: ParsedDocument, before: string, after: string): void {
+  const start = document.text.indexOf(before);
+  assert.ok(start >= 0, `"${before}" is in the text`);
+  document.applyEdit(rangeOf(document, start, start + before.length), after);
+}
+
+/** How many top-level definitions the next analysis reads process events for again (the memo's misses). */
+function eventReads(memo: AnalysisMemo, run: () => void): number {
+  const definitions = memo.definitionEvents;
+  const set = definitions.set.bind(definitions);
+  let reads = 0;
+  definitions.set = (key, value) => {
+    reads++;
+    return set(key, value);
+  };
+  try {
+    run();
+  } finally {
+    definitions.set = set;
+  }
+  return reads;
+}
+
+describe('AnalysisMemo', () => {
+  it('changes no finding and no process event after any sequence of edits', async () => {
+    const parser = await sharedParser();
+    fc.assert(
+      fc.property(programTextArb, fc.array(fc.record({ edit: randomEditArb, analyse: fc.boolean() }), { minLength: 1, maxLength: 20 }), (text, steps) => {
+        const document = new ParsedDocument(parser, text, true);
+        try {
+          // A first edit makes the mirror; its analysis fills the memo.
+          document.applyEdit(rangeOf(document, text.length, text.length), '\n');
+          assertMemoChangesNothing(document, 'first analysis');
+          steps.forEach(({ edit, analyse }, index) => {
+            const { start, end } = editSpan(document.text, edit);
+            document.applyEdit(rangeOf(document, start, end), edit.insert);
+            if (analyse || index === steps.length - 1) assertMemoChangesNothing(document, `after edit ${index + 1}`);
+          });
+        } finally {
+          document.dispose();
+        }
+      }),
+      propertyParameters(80),
+    );
+  });
+
+  it('reads again only the definition a keystroke changes, and gives the findings of the tree', async () => {
+    const parser = await sharedParser();
+    const text = realisticProgram(300);
+    const document = new ParsedDocument(parser, text, true);
+    try {
+      document.applyEdit(rangeOf(document, text.length, text.length), '\n');
+      const mirror = document.syntax;
+      assert.ok(mirror instanceof SyntaxMirror);
+      const definitions = (text.match(/^(def|class) /gm) ?? []).length;
+      assert.ok(eventReads(mirror.memo, () => assertMemoChangesNothing(document, 'first analysis')) >= definitions, 'the first analysis reads every definition');
+      // Type a statement into the body of a function in the middle, a character at a time.
+      const anchor = document.text.indexOf('def transform_2(record):\n') + 'def transform_2(record):\n'.length;
+      const typed = '    scaled = record.total() * SCALE\n';
+      for (let index = 0; index < typed.length; index++) {
+        const at = anchor + index;
+        document.applyEdit(rangeOf(document, at, at), typed[index]);
+        const reads = eventReads(mirror.memo, () => assertMemoChangesNothing(document, `after typing ${JSON.stringify(typed.slice(0, index + 1))}`));
+        assert.ok(reads <= 3, `a keystroke read ${reads} definitions again`);
+      }
+    } finally {
+      document.dispose();
+    }
+  });
+
+  it('reads a definition again when a module-level statement its values looked up changes', async () => {
+    const parser = await sharedParser();
+    const text = [
+      'import multiprocessing as mp',
+      'P = mp.Pool',
+      'jobs = []',
+      '',
+      'def square(x):',
+      '    return x * x',
+      '',
+      'def run():',
+      '    with P(2) as pool:',
+      '        return pool.map(square, range(4))',
+      '',
+      'def start():',
+      '    for job in jobs:',
+      '        job.start()',
+      '',
+      'def unrelated():',
+      '    return sorted([3, 1, 2])',
+      '',
+      'jobs.append(mp.Process(target=square, args=(1,)))',
+      'run()',
+      '',
+    ].join('\n');
+    const document = new ParsedDocument(parser, text, true);
+    try {
+      document.applyEdit(rangeOf(document, text.length, text.length), '\n');
+      const mirror = document.syntax;
+      assert.ok(mirror instanceof SyntaxMirror);
+      assertMemoChangesNothing(document, 'first analysis');
+      const startsIn = (name: string) => analyze({ text: document.text, tree: document.syntax }).facts.events.startSites.filter((site) => site.scope.name === name).length;
+      assert.equal(startsIn('run'), 1, 'run starts a pool');
+      assert.equal(startsIn('start'), 1, 'start starts the processes appended at module level');
+
+      // The alias `run` looked up now names no pool: run's events are read again and lose the start.
+      replace(document, 'P = mp.Pool', 'P = mp.Queue');
+      assert.ok(eventReads(mirror.memo, () => assertMemoChangesNothing(document, 'alias changed')) >= 1);
+      assert.equal(startsIn('run'), 0);
+
+      // The module-level append `start` depends on: without it, the list holds no processes.
+      replace(document, 'jobs.append(mp.Process(target=square, args=(1,)))', 'jobs.append(len(jobs))');
+      assertMemoChangesNothing(document, 'append changed');
+      assert.equal(startsIn('start'), 0);
+
+      // The import every value goes through: threading's Pool is no process pool.
+      replace(document, 'P = mp.Queue', 'P = mp.Pool');
+      assertMemoChangesNothing(document, 'alias restored');
+      assert.equal(startsIn('run'), 1);
+      replace(document, 'import multiprocessing as mp', 'import threading as mp');
+      assertMemoChangesNothing(document, 'import changed');
+      assert.equal(startsIn('run'), 0);
+
+      // A half-typed module-level statement that no definition looks up leaves the others' events as they were.
+      replace(document, 'import threading as mp', 'import multiprocessing as mp');
+      assertMemoChangesNothing(document, 'import restored');
+      const end = document.text.length;
+      document.applyEdit(rangeOf(document, end, end), 'with mp.Pool(');
+      const reads = eventReads(mirror.memo, () => assertMemoChangesNothing(document, 'half-typed statement at the end'));
+      assert.equal(reads, 0, 'no definition looked up what the half-typed statement binds');
+    } finally {
+      document.dispose();
+    }
+  });
+});
