@@ -5,6 +5,7 @@ import type {
   TextDocumentContentChangeEvent,
 } from 'vscode-languageserver';
 import { computeLineStarts, offsetAt, ParsedDocument } from '../analysis/document';
+import { mergeEdits, type EditSpan } from '../analysis/mirror';
 import type { PythonParser } from '../analysis/parser';
 
 /**
@@ -72,6 +73,11 @@ export class OpenDocument {
   private behind = false;
   /** Line starts of `currentText` while it is ahead of the parsed document (otherwise the parsed document's serve). */
   private pendingLineStarts: number[] | undefined;
+  /**
+   * The span of the parsed text that the changes since it replaced, when known (ranged changes); a
+   * keystroke then costs no comparison of the whole text. Undefined after a full-text change.
+   */
+  private changedSinceParse: EditSpan | undefined;
 
   constructor(
     readonly uri: string,
@@ -115,7 +121,10 @@ export class OpenDocument {
     let start = offsetAt(text, lineStarts, change.range.start);
     let end = offsetAt(text, lineStarts, change.range.end);
     if (end < start) [start, end] = [end, start];
+    const span = { start, oldEnd: end, newEnd: start + change.text.length };
+    const known = !this.behind ? span : this.changedSinceParse && mergeEdits(this.changedSinceParse, span);
     this.setText(text.slice(0, start) + change.text + text.slice(end));
+    this.changedSinceParse = known;
   }
 
   /** Frees the tree's wasm memory and keeps the text; the next read of `parsed` parses it again. */
@@ -134,19 +143,22 @@ export class OpenDocument {
     this.currentText = text;
     this.behind = true;
     this.pendingLineStarts = undefined;
+    this.changedSinceParse = undefined;
   }
 
   private markCaughtUp(): void {
     this.behind = false;
     this.pendingLineStarts = undefined;
+    this.changedSinceParse = undefined;
   }
 
-  /** Applies the difference between the parsed text and `text` as one edit (what lies between their common ends). */
+  /** Applies the difference between the parsed text and `text` as one edit: the span the changes replaced when known, else what lies between their common ends. */
   private catchUp(document: ParsedDocument, text: string): void {
+    const known = this.changedSinceParse;
     this.markCaughtUp();
     const before = document.text;
-    if (before === text) return;
-    const { start, end } = changedSpan(before, text);
+    if (!known && before === text) return;
+    const { start, end } = known ? { start: known.start, end: known.oldEnd } : changedSpan(before, text);
     document.applyEdit(
       { start: document.positionAt(start), end: document.positionAt(end) },
       text.slice(start, text.length - (before.length - end)),
