@@ -75,7 +75,7 @@ export function buildModuleFacts(root: SyntaxNode, text: string, memo?: Analysis
   // read when their calls are asked for, see scan.ts). A file that can neither start processes nor hold
   // a guard is scanned only if someone asks for its scopes.
   const wanted = [...SCOPE_TYPES, ...(mayStartProcesses ? SCOPED_TYPES : []), ...(mayHaveGuards ? GUARD_TYPES : [])];
-  const scanWith = (read: TreeScan) => ({ ...read, scopes: buildScopes(root, text, read.nodes, read.types, read.deferredBodies, mayStartProcesses, read.classBodies) });
+  const scanWith = (read: TreeScan) => ({ ...read, scopes: buildScopes(root, text, read.nodes, read.types, read.deferredBodies, mayStartProcesses, read.classBodies, memo) });
   let scanned: ReturnType<typeof scanWith> | undefined;
   const scan = () => (scanned ??= scanWith(scanTree(root, text, wanted, { memo })));
   const scopes = () => scan().scopes;

@@ -1,4 +1,5 @@
 import { topLevelStatement, type DefinitionContext, type DetachedEvents } from './processes';
+import type { Binding } from './bindings';
 import type { StatementScan } from './scan';
 import type { SyntaxNode } from './syntaxNode';
 
@@ -10,6 +11,8 @@ import type { SyntaxNode } from './syntaxNode';
 export class AnalysisMemo {
   /** Process events found in the scopes of each top-level definition, with the context they were found in. */
   readonly definitionEvents = new WeakMap<SyntaxNode, { context: DefinitionContext; events: DetachedEvents }>();
+  /** The bindings `Scope.bindingsOf` found in each definition without errors, by name (scopes.ts). */
+  readonly scopeBindings = new WeakMap<SyntaxNode, Map<string, Binding[]>>();
   /** What the tree scan found in each top-level statement without errors (scan.ts). */
   readonly statementScans = new WeakMap<SyntaxNode, StatementScan>();
 

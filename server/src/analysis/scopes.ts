@@ -1,5 +1,6 @@
 import type { SyntaxNode } from './syntaxNode';
 import { collectScopeBindings, importedNames, targetNames, type Binding } from './bindings';
+import type { AnalysisMemo } from './memo';
 import { callsIn } from './scan';
 import { statementsOf, syntaxChildren } from './syntax';
 
@@ -23,7 +24,8 @@ export class Scope {
   /** Where the defining node ends (the body's end, or the header's when the body is missing). */
   readonly end: number;
   private bindingMap: Map<string, Binding[]> | undefined;
-  private readonly bindingsByName = new Map<string, Binding[]>();
+  /** Bindings by name, as `bindingsOf` finds them (shared across analyses for a definition without errors, see `keepBindingsIn`). */
+  private bindingsByName = new Map<string, Binding[]>();
   private statementList: SyntaxNode[] | undefined;
   private parameterMap: Map<string, SyntaxNode> | undefined;
   /** Walrus targets, found by the scan before the statements are read. */
@@ -104,6 +106,15 @@ export class Scope {
     found = collected;
     this.bindingsByName.set(name, found);
     return found;
+  }
+
+  /**
+   * Keeps what `bindingsOf` finds in `kept`, and reads what earlier analyses put there: for a definition
+   * without errors, whose node a SyntaxMirror keeps only while its text is unchanged, the bindings of a
+   * name depend on nothing else (AnalysisMemo).
+   */
+  keepBindingsIn(kept: Map<string, Binding[]>): void {
+    if (this.errorFree && this.kind !== 'module') this.bindingsByName = kept;
   }
 
   /** Calls whose code belongs to this scope (not to a nested function, class or lambda), in document order. */
@@ -274,6 +285,7 @@ export function buildScopes(
   deferredBodies: ReadonlyMap<number, SyntaxNode> = new Map(),
   wantsCalls = true,
   classBodies: ReadonlyMap<number, SyntaxNode> = new Map(),
+  memo?: AnalysisMemo,
 ): ScopeTree {
   const tree = new ScopeTree(new Scope('module', root, root, undefined, '<module>', text));
   const stack: Scope[] = [tree.module];
@@ -320,6 +332,11 @@ export function buildScopes(
         const knownBody = deferred ?? classBodies.get(node.id);
         const name = kind === 'lambda' ? '<lambda>' : (knownBody && definitionName(text, node.startIndex)) ?? node.childForFieldName('name')?.text ?? '';
         const scope = new Scope(kind, node, knownBody ?? node.childForFieldName('body'), parent, name, text, knownBody?.endIndex);
+        if (memo && knownBody) {
+          let kept = memo.scopeBindings.get(node);
+          if (!kept) memo.scopeBindings.set(node, (kept = new Map()));
+          scope.keepBindingsIn(kept);
+        }
         if (deferred && wantsCalls) scope.deferCalls(() => callsIn(deferred));
         if (decorated && kind !== 'lambda' && decorated.startIndex < node.startIndex && node.startIndex < decorated.endIndex) scope.decorated = decorated;
         if (kind !== 'lambda') decorated = undefined;
