@@ -31,6 +31,7 @@ import {
 import { ConfigurationService, filePath } from './lsp/configuration';
 import { toDiagnostic } from './lsp/diagnostics';
 import { DocumentStore } from './lsp/documents';
+import { IdleCollector } from './lsp/idleCollector';
 import { hoverAt } from './lsp/hover';
 import { Logger } from './lsp/logger';
 import { DiagnosticsScheduler } from './lsp/scheduler';
@@ -68,6 +69,7 @@ interface Session {
 let session: Session | undefined;
 let shuttingDown = false;
 const settleTimers = new SettleTimers(settleDocument);
+const idleCollector = new IdleCollector();
 
 function requireSession(): Session {
   if (!session) throw new Error('request before initialize');
@@ -247,6 +249,8 @@ async function publishDiagnostics(uri: string): Promise<void> {
     logger.debug(`${documentName(uri)} v${version}: ${findings.length} finding(s) in ${(performance.now() - started).toFixed(1)} ms`);
   }
   await connection.sendDiagnostics({ uri, version, diagnostics });
+  // While a document is typed in, its next analysis should not pay for this one's garbage.
+  if (document.isEdited) idleCollector.schedule(() => requireSession().scheduler.busy);
 }
 
 /** The document with the analysis of its current version, or undefined when it changed while settings loaded. */

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { Point, Tree } from 'web-tree-sitter';
 import { analyze } from '../../server/src/analysis/analyze';
-import { ParsedDocument, computeLineStarts } from '../../server/src/analysis/document';
+import { ParsedDocument, computeLineStarts, MIRRORED_LENGTH_LIMIT } from '../../server/src/analysis/document';
 import { MirrorNode, SyntaxMirror } from '../../server/src/analysis/mirror';
 import type { PythonParser } from '../../server/src/analysis/parser';
 import type { SyntaxNode } from '../../server/src/analysis/syntaxNode';
@@ -490,8 +490,8 @@ describe('ParsedDocument.syntax', () => {
   it('is the tree for a text over the size limit', async () => {
     const parser = await sharedParser();
     const line = 'value = compute(1, 2)\n';
-    const text = line.repeat(Math.ceil(1_000_001 / line.length));
-    assert.ok(text.length > 1_000_000);
+    const text = line.repeat(Math.ceil((MIRRORED_LENGTH_LIMIT + 1) / line.length));
+    assert.ok(text.length > MIRRORED_LENGTH_LIMIT);
     const document = new ParsedDocument(parser, text, true);
     try {
       document.applyEdit({ start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, '#');

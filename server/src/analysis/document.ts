@@ -160,8 +160,11 @@ export class ParsedDocument {
   }
 }
 
-/** Texts above this many code units (about 30,000 lines) are analysed on the tree: a mirror would cost too much memory. */
-const MIRRORED_LENGTH_LIMIT = 1_000_000;
+/**
+ * Texts above this many code units (about 10,000 lines) are analysed on the tree: the first copy of a
+ * larger file would hold up its first keystroke for more than half a second, and cost memory.
+ */
+export const MIRRORED_LENGTH_LIMIT = 300_000;
 /** A sync may always read this many code units of statements again (about 600 lines), and a quarter of the text. */
 const MIRROR_READ_MIN = 20_000;
 
@@ -222,23 +225,28 @@ function scanLineStarts(text: string, from: number, to: number, starts: number[]
 
 /**
  * The line starts of `text`, which is the text `lineStarts` belonged to with [start, end) replaced by
- * `insertedLength` code units. Only the lines around the edit are scanned again: a keystroke in a large
- * file must not cost a scan of the whole text. Equal to computeLineStarts(text) (a property test checks).
+ * `insertedLength` code units, updated in place (and returned). Only the lines around the edit are
+ * scanned again: a keystroke in a large file must not cost a scan of the whole text, nor a new array.
+ * Equal to computeLineStarts(text) (a property test checks).
  */
-export function updateLineStarts(lineStarts: readonly number[], text: string, start: number, end: number, insertedLength: number): number[] {
+export function updateLineStarts(lineStarts: number[], text: string, start: number, end: number, insertedLength: number): number[] {
   const delta = insertedLength - (end - start);
   // Rescan from the start of the line before the edit: a \r just before `start` may pair with an inserted \n.
   const line = Math.max(0, lineIndexAt(lineStarts, start) - 1);
   // Up to two units past the inserted text: an inserted \r may pair with a \n that follows it.
   const scanEnd = Math.min(text.length, start + insertedLength + 2);
-  const updated = scanLineStarts(text, lineStarts[line], scanEnd, lineStarts.slice(0, line + 1));
-  const scanned = updated[updated.length - 1];
-  // Later line breaks are untouched: their starts move by the length difference.
-  for (let index = line + 1; index < lineStarts.length; index++) {
-    const moved = lineStarts[index] + delta;
-    if (lineStarts[index] > end && moved > scanned && moved > scanEnd) updated.push(moved);
-  }
-  return updated;
+  const scanned = scanLineStarts(text, lineStarts[line], scanEnd, []);
+  const lastScanned = scanned.length > 0 ? scanned[scanned.length - 1] : lineStarts[line];
+  // Later line breaks are untouched: their starts move by the length difference. They are the entries
+  // from the first one after the edit that lands past the rescanned part (the tests only grow along the array).
+  let kept = line + 1;
+  while (kept < lineStarts.length && !(lineStarts[kept] > end && lineStarts[kept] + delta > lastScanned && lineStarts[kept] + delta > scanEnd)) kept++;
+  for (let index = kept; index < lineStarts.length; index++) lineStarts[index] += delta;
+  const replaced = kept - (line + 1);
+  // Typing within a line replaces as many line starts as it removes: no splice (which copies the array).
+  if (replaced === scanned.length) for (let index = 0; index < replaced; index++) lineStarts[line + 1 + index] = scanned[index];
+  else lineStarts.splice(line + 1, replaced, ...scanned);
+  return lineStarts;
 }
 
 /** The index of the line holding `offset` (the last line start at or before it). */

@@ -305,28 +305,44 @@ export class SyntaxMirror implements SyntaxTree {
     const realRoot = tree.rootNode;
     // A text that is one ERROR node (no module) gives its children fields the mirror does not copy; nothing to gain there.
     if (realRoot.type !== 'module') return false;
-    const children = realRoot.children;
-    const reused: (MirrorNode | undefined)[] = [];
+    const rootHasError = realRoot.hasError;
+    const types = tree.language.types;
+    // The module's children with a cursor: no Node object for the statements that are kept.
+    const starts: number[] = [];
+    const kept: (MirrorNode | Node)[] = [];
     let toRead = 0;
-    for (const child of children) {
-      const start = child!.startIndex;
-      const end = child!.endIndex;
-      const kept = previous && reusable(previous, edit!, child!, start, end, start - lineStarts[lineIndexAt(lineStarts, start)]);
-      reused.push(kept);
-      if (!kept) toRead += end - start;
+    const cursor = realRoot.walk();
+    try {
+      for (let more = cursor.gotoFirstChild(); more; more = cursor.gotoNextSibling()) {
+        const start = cursor.startIndex;
+        const end = cursor.endIndex;
+        const type = types[cursor.nodeTypeId] || 'ERROR';
+        // Under a root without errors no statement has any.
+        const current = rootHasError ? cursor.currentNode : undefined;
+        const candidate = previous && !current?.hasError ? reusable(previous, edit!, type, start, end, start - lineStarts[lineIndexAt(lineStarts, start)]) : undefined;
+        starts.push(start);
+        if (candidate) {
+          kept.push(candidate);
+        } else {
+          kept.push(current ?? cursor.currentNode);
+          toRead += end - start;
+        }
+      }
+    } finally {
+      cursor.delete();
     }
     if (toRead > readLimit) return false;
     this.text = normalizeLoneCarriageReturns(text);
     const rootEnd = realRoot.endIndex;
-    const rootHasError = realRoot.hasError;
     const root = new MirrorNode(this, { index: 0, row: 0 }, realRoot.type, true, false, rootHasError, null, realRoot.startIndex, rootEnd, realRoot.startPosition.row, realRoot.startPosition.column, ...rowAndColumn(lineStarts, rootEnd));
     if (rootHasError) root.real = realRoot;
-    for (let index = 0; index < children.length; index++) {
-      const child = children[index]!;
-      const start = child.startIndex;
+    for (let index = 0; index < kept.length; index++) {
+      const start = starts[index];
       const row = lineIndexAt(lineStarts, start);
-      let mirrored = reused[index];
-      if (mirrored) {
+      const child = kept[index];
+      let mirrored: MirrorNode;
+      if (child instanceof MirrorNode) {
+        mirrored = child;
         mirrored.anchor.index = start;
         mirrored.anchor.row = row;
       } else {
@@ -407,11 +423,11 @@ function topLevelByStart(root: MirrorNode): Map<number, MirrorNode> {
 }
 
 /**
- * The mirrored top-level node of the previous text that `child` (at [start, end) of the new text) is a
- * copy of, if there is one: the same span carried back through the edit, untouched by it, with the
- * same type, start column and no error in either.
+ * The mirrored top-level node of the previous text that the new tree's statement of `type` at [start,
+ * end) (which has no error) is a copy of, if there is one: the same span carried back through the
+ * edit, untouched by it, with the same type and start column, and no error.
  */
-function reusable(previous: ReadonlyMap<number, MirrorNode>, edit: EditSpan, child: Node, start: number, end: number, column: number): MirrorNode | undefined {
+function reusable(previous: ReadonlyMap<number, MirrorNode>, edit: EditSpan, type: string, start: number, end: number, column: number): MirrorNode | undefined {
   let oldStart = start;
   let oldEnd = end;
   if (end > edit.start) {
@@ -422,8 +438,7 @@ function reusable(previous: ReadonlyMap<number, MirrorNode>, edit: EditSpan, chi
   }
   const candidate = previous.get(oldStart);
   if (!candidate || candidate.endIndex !== oldEnd || candidate.hasError || candidate.startColumn !== column) return undefined;
-  if (candidate.type !== child.type || child.hasError) return undefined;
-  return candidate;
+  return candidate.type === type ? candidate : undefined;
 }
 
 function rowAndColumn(lineStarts: readonly number[], offset: number): [number, number] {

@@ -107,7 +107,7 @@ export function collectProcessEvents(tree: ScopeTree, resolver: ValueResolver, t
     const cached = reusable ? memo.definitionEvents.get(top.node) : undefined;
     if (!(cached && context.holds(cached.context, filter) && appendCached(events, cached.events, tree, memo))) {
       const before = eventCounts(events);
-      let names = new Set<string>();
+      let names: ReadonlySet<string> = new Set<string>();
       const checked = filter.checksBy(() => {
         names = resolver.namesLookedUpBy(() => {
           for (let index = first; index < next; index++) visit(scopes[index]);

@@ -11,9 +11,13 @@ export type ScopeKind = 'module' | 'class' | 'function' | 'lambda';
  * collected from its statements the first time they are asked for (nested function and class bodies are
  * scopes of their own): most scopes of a file are never looked into.
  */
+/** Shared by the many scopes that declare nothing (a keystroke builds every scope anew: fewer objects, less collection). */
+const NO_NAMES: ReadonlySet<string> = new Set();
+const NO_BINDINGS: readonly Binding[] = [];
+
 export class Scope {
-  readonly globals = new Set<string>();
-  readonly nonlocals = new Set<string>();
+  private globalNames: Set<string> | undefined;
+  private nonlocalNames: Set<string> | undefined;
   private callList: SyntaxNode[] = [];
   /** Reads the calls of a body the scan left out (see scan.ts), the first time they are asked for. */
   private unreadCalls: (() => SyntaxNode[]) | undefined;
@@ -25,11 +29,11 @@ export class Scope {
   readonly end: number;
   private bindingMap: Map<string, Binding[]> | undefined;
   /** Bindings by name, as `bindingsOf` finds them (shared across analyses for a definition without errors, see `keepBindingsIn`). */
-  private bindingsByName = new Map<string, Binding[]>();
+  private bindingsByName: Map<string, Binding[]> | undefined;
   private statementList: SyntaxNode[] | undefined;
   private parameterMap: Map<string, SyntaxNode> | undefined;
   /** Walrus targets, found by the scan before the statements are read. */
-  private readonly extraBindings: Binding[] = [];
+  private extraBindings: readonly Binding[] = NO_BINDINGS;
   /** The definition holds no syntax error (known when the caller gave its end). */
   private readonly errorFree: boolean;
 
@@ -85,6 +89,7 @@ export class Scope {
    */
   bindingsOf(name: string): readonly Binding[] {
     if (this.bindingMap || this.kind === 'module') return this.bindings.get(name) ?? [];
+    this.bindingsByName ??= new Map();
     let found = this.bindingsByName.get(name);
     if (found) return found;
     const collected: Binding[] = [];
@@ -155,6 +160,21 @@ export class Scope {
     return this.parameterMap;
   }
 
+  /** Names declared `global` in this scope. */
+  get globals(): ReadonlySet<string> {
+    return this.globalNames ?? NO_NAMES;
+  }
+
+  /** Names declared `nonlocal` in this scope. */
+  get nonlocals(): ReadonlySet<string> {
+    return this.nonlocalNames ?? NO_NAMES;
+  }
+
+  declare(statement: 'global_statement' | 'nonlocal_statement', name: string): void {
+    if (statement === 'global_statement') (this.globalNames ??= new Set()).add(name);
+    else (this.nonlocalNames ??= new Set()).add(name);
+  }
+
   /** Modules imported with `from module import *` in this scope (module scope only). */
   readonly wildcardImports: string[] = [];
 
@@ -168,7 +188,7 @@ export class Scope {
       if (list) list.push(binding);
       else this.bindingMap.set(binding.name, [binding]);
     } else {
-      this.extraBindings.push(binding);
+      this.extraBindings = [...this.extraBindings, binding];
     }
   }
 
@@ -309,7 +329,7 @@ export function buildScopes(
       case 'global_statement':
       case 'nonlocal_statement': {
         const scope = innermost(node.startIndex);
-        for (const name of syntaxChildren(node)) if (name.type === 'identifier') (type === 'global_statement' ? scope.globals : scope.nonlocals).add(name.text);
+        for (const name of syntaxChildren(node)) if (name.type === 'identifier') scope.declare(type, name.text);
         break;
       }
       case 'named_expression': {
@@ -353,11 +373,40 @@ export function buildScopes(
 }
 
 /** `def name(`, `async def name(`, `class name:` / `(` / `[` at `start`: the name; undefined when the text is anything else. */
-const DEFINITION_NAME = /(?:async[ \t]+)?(?:def|class)[ \t]+([A-Za-z_][A-Za-z0-9_]*)[ \t]*[(:[]/y;
-
+/**
+ * As /(?:async[ \t]+)?(?:def|class)[ \t]+([A-Za-z_][A-Za-z0-9_]*)[ \t]*[(:[]/y, read by hand: it runs for
+ * every definition at every keystroke, and a match array each time is garbage to collect.
+ */
 function definitionName(text: string, start: number): string | undefined {
-  DEFINITION_NAME.lastIndex = start;
-  return DEFINITION_NAME.exec(text)?.[1];
+  let index = start;
+  if (text.startsWith('async', index) && isBlank(text.charCodeAt(index + 5))) {
+    index += 5;
+    while (isBlank(text.charCodeAt(index))) index++;
+  }
+  if (text.startsWith('def', index)) index += 3;
+  else if (text.startsWith('class', index)) index += 5;
+  else return undefined;
+  if (!isBlank(text.charCodeAt(index))) return undefined;
+  while (isBlank(text.charCodeAt(index))) index++;
+  const nameStart = index;
+  if (!isIdentifierStart(text.charCodeAt(index))) return undefined;
+  while (isIdentifierStart(text.charCodeAt(index)) || isDigit(text.charCodeAt(index))) index++;
+  const nameEnd = index;
+  while (isBlank(text.charCodeAt(index))) index++;
+  const next = text.charCodeAt(index);
+  return next === 40 /* ( */ || next === 58 /* : */ || next === 91 /* [ */ ? text.slice(nameStart, nameEnd) : undefined;
+}
+
+function isBlank(code: number): boolean {
+  return code === 32 || code === 9;
+}
+
+function isIdentifierStart(code: number): boolean {
+  return code === 95 || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
 }
 
 function collectParameters(parameters: SyntaxNode | null, into: Map<string, SyntaxNode>): void {

@@ -30,6 +30,13 @@ export interface AttributeParts {
   attribute: string | undefined;
 }
 
+/** The module-level names one value being computed looked up (a set only once there is one). */
+interface DependencyFrame {
+  names: Set<string> | undefined;
+}
+
+const NO_NAMES: ReadonlySet<string> = new Set();
+
 const INSTANCE_KINDS = new Set<ApiKind>(['Process', 'Pool', 'Manager', 'ManagerClass', 'ProcessPoolExecutor', 'SyncPrimitive', 'Thread', 'Parallel']);
 
 /**
@@ -49,9 +56,9 @@ export class ValueResolver {
    * Module-level names looked up, when tracked (see `namesLookedUpBy`): one frame per value being
    * computed, and the names each memoised value looked up, which count again whenever it is reused.
    */
-  private dependencyFrames: Set<string>[] | undefined;
-  private readonly valueDependencies = new Map<number, Set<string>>();
-  private readonly bindingDependencies = new Map<Binding, Set<string>>();
+  private dependencyFrames: DependencyFrame[] | undefined;
+  private readonly valueDependencies = new Map<number, ReadonlySet<string>>();
+  private readonly bindingDependencies = new Map<Binding, ReadonlySet<string>>();
 
   constructor(
     private readonly tree: ScopeTree,
@@ -92,24 +99,25 @@ export class ValueResolver {
   }
 
   /** Runs `work` and returns the module-level names it looked up, memoised values included (tracking must be on). */
-  namesLookedUpBy(work: () => void): Set<string> {
+  namesLookedUpBy(work: () => void): ReadonlySet<string> {
     const frames = this.dependencyFrames;
     if (!frames) throw new Error('dependencies are not tracked');
-    const frame = new Set<string>();
+    const frame: DependencyFrame = { names: undefined };
     frames.push(frame);
     try {
       work();
     } finally {
       frames.pop();
     }
-    this.noteNames(frame);
-    return frame;
+    this.noteNames(frame.names);
+    return frame.names ?? NO_NAMES;
   }
 
-  private noteNames(names: Iterable<string> | undefined): void {
+  private noteNames(names: ReadonlySet<string> | readonly string[] | undefined): void {
     const frames = this.dependencyFrames;
     if (!frames || frames.length === 0 || !names) return;
-    for (const name of names) for (const frame of frames) frame.add(name);
+    // Most values look up no module-level name: a frame's set is made at its first.
+    for (const name of names) for (const frame of frames) (frame.names ??= new Set()).add(name);
   }
 
   /** `expressionType`: the expression's type when the caller has read it already. */

@@ -78,6 +78,7 @@ export class OpenDocument {
    * keystroke then costs no comparison of the whole text. Undefined after a full-text change.
    */
   private changedSinceParse: EditSpan | undefined;
+  private edited = false;
 
   constructor(
     readonly uri: string,
@@ -91,6 +92,11 @@ export class OpenDocument {
 
   get text(): string {
     return this.currentText;
+  }
+
+  /** The client has changed the document since opening it (someone is typing in it). */
+  get isEdited(): boolean {
+    return this.edited;
   }
 
   /** The parsed document, brought up to date with every change received (parsed again if it was released). */
@@ -112,6 +118,7 @@ export class OpenDocument {
   }
 
   applyChange(change: TextDocumentContentChangeEvent): void {
+    this.edited = true;
     if (!('range' in change)) {
       this.setText(change.text);
       return;

@@ -24,6 +24,11 @@ export class DiagnosticsScheduler {
     private readonly onError: (uri: string, error: unknown) => void,
   ) {}
 
+  /** Work is queued or running. */
+  get busy(): boolean {
+    return this.queued || this.pending.size > 0 || this.running.size > 0;
+  }
+
   schedule(uri: string): void {
     this.pending.add(uri);
     this.scheduledSinceTurn = true;
