@@ -1,6 +1,6 @@
 import { topLevelStatement, type DefinitionContext, type DetachedEvents } from './processes';
-import type { Binding } from './bindings';
 import type { StatementScan } from './scan';
+import type { DefinitionScopeMemo, StatementBindings } from './scopes';
 import type { SyntaxNode } from './syntaxNode';
 
 /**
@@ -11,8 +11,10 @@ import type { SyntaxNode } from './syntaxNode';
 export class AnalysisMemo {
   /** Process events found in the scopes of each top-level definition, with the context they were found in. */
   readonly definitionEvents = new WeakMap<SyntaxNode, { context: DefinitionContext; events: DetachedEvents }>();
-  /** The bindings `Scope.bindingsOf` found in each definition without errors, by name (scopes.ts). */
-  readonly scopeBindings = new WeakMap<SyntaxNode, Map<string, Binding[]>>();
+  /** The bindings `Scope.bindingsOf` found in each definition without errors, by name, and its parameters (scopes.ts). */
+  readonly scopeBindings = new WeakMap<SyntaxNode, DefinitionScopeMemo>();
+  /** What each module-level statement without errors binds (scopes.ts). */
+  readonly statementBindings = new WeakMap<SyntaxNode, StatementBindings>();
   /** What the tree scan found in each top-level statement without errors (scan.ts). */
   readonly statementScans = new WeakMap<SyntaxNode, StatementScan>();
 

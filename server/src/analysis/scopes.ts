@@ -28,10 +28,12 @@ export class Scope {
   /** Where the defining node ends (the body's end, or the header's when the body is missing). */
   readonly end: number;
   private bindingMap: Map<string, Binding[]> | undefined;
-  /** Bindings by name, as `bindingsOf` finds them (shared across analyses for a definition without errors, see `keepBindingsIn`). */
+  /** Bindings by name, as `bindingsOf` finds them (kept across analyses for a definition without errors, see `keepBindingsIn`). */
   private bindingsByName: Map<string, Binding[]> | undefined;
   private statementList: SyntaxNode[] | undefined;
   private parameterMap: Map<string, SyntaxNode> | undefined;
+  private scopeMemo: DefinitionScopeMemo | undefined;
+  private statementBindings: WeakMap<SyntaxNode, StatementBindings> | undefined;
   /** Walrus targets, found by the scan before the statements are read. */
   private extraBindings: readonly Binding[] = NO_BINDINGS;
   /** The definition holds no syntax error (known when the caller gave its end). */
@@ -76,7 +78,16 @@ export class Scope {
         if (list) list.push(binding);
         else map.set(binding.name, [binding]);
       };
-      if (this.kind !== 'lambda') collectScopeBindings(this.statements, add, undefined, this.hooks);
+      const kept = this.statementBindings;
+      if (kept) {
+        for (const statement of this.statements) {
+          const found = statementBindings(statement, kept);
+          for (const binding of found.bindings) add(binding);
+          this.wildcardImports.push(...found.wildcardImports);
+        }
+      } else if (this.kind !== 'lambda') {
+        collectScopeBindings(this.statements, add, undefined, this.hooks);
+      }
       for (const binding of this.extraBindings) add(binding);
       this.bindingMap = map;
     }
@@ -114,12 +125,19 @@ export class Scope {
   }
 
   /**
-   * Keeps what `bindingsOf` finds in `kept`, and reads what earlier analyses put there: for a definition
-   * without errors, whose node a SyntaxMirror keeps only while its text is unchanged, the bindings of a
-   * name depend on nothing else (AnalysisMemo).
+   * Keeps what `bindingsOf` finds, and the parameters, in `kept`, and reads what earlier analyses put
+   * there: for a definition without errors, whose node a SyntaxMirror keeps only while its text is
+   * unchanged, they depend on nothing else (AnalysisMemo).
    */
-  keepBindingsIn(kept: Map<string, Binding[]>): void {
-    if (this.errorFree && this.kind !== 'module') this.bindingsByName = kept;
+  keepBindingsIn(kept: DefinitionScopeMemo): void {
+    if (!this.errorFree || this.kind === 'module') return;
+    this.bindingsByName = kept.bindingsByName;
+    this.scopeMemo = kept;
+  }
+
+  /** The module's bindings, statement by statement, kept in `kept` across analyses (AnalysisMemo.statementBindings). */
+  keepStatementBindingsIn(kept: WeakMap<SyntaxNode, StatementBindings>): void {
+    if (this.kind === 'module') this.statementBindings = kept;
   }
 
   /** Calls whose code belongs to this scope (not to a nested function, class or lambda), in document order. */
@@ -154,8 +172,11 @@ export class Scope {
   /** Parameter names of a function or lambda, with their identifiers. */
   get params(): Map<string, SyntaxNode> {
     if (!this.parameterMap) {
+      const kept = this.scopeMemo?.parameters;
+      if (kept) return (this.parameterMap = kept);
       this.parameterMap = new Map();
       if (this.kind === 'function' || this.kind === 'lambda') collectParameters(this.node.childForFieldName('parameters'), this.parameterMap);
+      if (this.scopeMemo) this.scopeMemo.parameters = this.parameterMap;
     }
     return this.parameterMap;
   }
@@ -220,6 +241,32 @@ export class Scope {
     if (this.globals.has(name) || this.nonlocals.has(name)) return false;
     return this.params.has(name) || this.bindingsOf(name).length > 0;
   }
+}
+
+/** What a definition's scope found, kept across analyses by its node (AnalysisMemo.scopeBindings). */
+export interface DefinitionScopeMemo {
+  bindingsByName: Map<string, Binding[]>;
+  parameters: Map<string, SyntaxNode> | undefined;
+}
+
+/** What one module-level statement binds (and the modules it imports `*` from). */
+export interface StatementBindings {
+  bindings: Binding[];
+  wildcardImports: string[];
+}
+
+/**
+ * The bindings of a module-level statement, from `kept` when an earlier analysis read the same node: a
+ * statement without errors binds what its own subtree says (a SyntaxMirror keeps the node only while
+ * its text is unchanged). A statement with errors is read every time.
+ */
+function statementBindings(statement: SyntaxNode, kept: WeakMap<SyntaxNode, StatementBindings>): StatementBindings {
+  const cached = statement.hasError ? undefined : kept.get(statement);
+  if (cached) return cached;
+  const found: StatementBindings = { bindings: [], wildcardImports: [] };
+  collectScopeBindings([statement], (binding) => found.bindings.push(binding), undefined, { wildcard: (module) => found.wildcardImports.push(module) });
+  if (!statement.hasError) kept.set(statement, found);
+  return found;
 }
 
 /** Where a name used in some scope is bound, following Python's rules (class bodies are skipped from nested scopes). */
@@ -308,6 +355,7 @@ export function buildScopes(
   memo?: AnalysisMemo,
 ): ScopeTree {
   const tree = new ScopeTree(new Scope('module', root, root, undefined, '<module>', text));
+  if (memo) tree.module.keepStatementBindingsIn(memo.statementBindings);
   const stack: Scope[] = [tree.module];
   const innermost = (offset: number): Scope => {
     while (stack.length > 1 && stack[stack.length - 1].end <= offset) stack.pop();
@@ -354,7 +402,7 @@ export function buildScopes(
         const scope = new Scope(kind, node, knownBody ?? node.childForFieldName('body'), parent, name, text, knownBody?.endIndex);
         if (memo && knownBody) {
           let kept = memo.scopeBindings.get(node);
-          if (!kept) memo.scopeBindings.set(node, (kept = new Map()));
+          if (!kept) memo.scopeBindings.set(node, (kept = { bindingsByName: new Map(), parameters: undefined }));
           scope.keepBindingsIn(kept);
         }
         if (deferred && wantsCalls) scope.deferCalls(() => callsIn(deferred));
