@@ -49,6 +49,30 @@ function keystrokes(document: ParsedDocument, line: number, count: number): { ke
   return { keys, texts };
 }
 
+/** A fast typist's pause between keystrokes (about 25 characters a second). */
+const TYPING_PAUSE_MS = 40;
+
+/** Opens `text` in a new server and types `keys`, each after its diagnostics and `pauseMs`; latencies after the warm-up. */
+async function typeInServer(text: string, keys: readonly Keystroke[], pauseMs: number): Promise<{ latencies: number[]; findings: number }> {
+  const client = await LspTestClient.start({ timeoutMs: 120_000 });
+  const uri = documentUri('keystroke-bench.py');
+  client.open(uri, text, 0);
+  await client.diagnosticsFor(uri, 0);
+  const latencies: number[] = [];
+  for (let index = 0; index < keys.length; index++) {
+    const version = index + 1;
+    if (pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));
+    const sentAt = performance.now();
+    client.change(uri, version, [{ range: keys[index].range, text: keys[index].text }]);
+    const published = await client.diagnosticsFor(uri, version);
+    if (index >= WARM_UP_EDITS) latencies.push(published.receivedAt - sentAt);
+    if (version % 100 === 0) console.log(`server (pause ${pauseMs} ms): ${version} keystrokes, last ${milliseconds(published.receivedAt - sentAt)}`);
+  }
+  const findings = client.latestDiagnostics(uri)?.diagnostics.length ?? 0;
+  await client.stop();
+  return { latencies, findings };
+}
+
 export async function run(): Promise<Section[]> {
   const text = realisticProgram(LINES);
   const parser = await PythonParser.create();
@@ -62,22 +86,10 @@ export async function run(): Promise<Section[]> {
   planner.dispose();
   console.log(`file: ${text.split('\n').length} lines, ${text.length} characters; typing at line ${line + 2}`);
 
-  // Server: each keystroke waits for its diagnostics before the next one is sent.
-  const client = await LspTestClient.start({ timeoutMs: 120_000 });
-  const uri = documentUri('keystroke-bench.py');
-  client.open(uri, text, 0);
-  await client.diagnosticsFor(uri, 0);
-  const latencies: number[] = [];
-  for (let index = 0; index < keys.length; index++) {
-    const version = index + 1;
-    const sentAt = performance.now();
-    client.change(uri, version, [{ range: keys[index].range, text: keys[index].text }]);
-    const published = await client.diagnosticsFor(uri, version);
-    if (index >= WARM_UP_EDITS) latencies.push(published.receivedAt - sentAt);
-    if (version % 100 === 0) console.log(`server: ${version} keystrokes, last ${milliseconds(published.receivedAt - sentAt)}`);
-  }
-  const findings = client.latestDiagnostics(uri)?.diagnostics.length ?? 0;
-  await client.stop();
+  // Server: each keystroke waits for its diagnostics before the next one is sent, at once (the
+  // hardest case: no pause for the server's idle work), then again after a pause like a fast typist's.
+  const { latencies, findings } = await typeInServer(text, keys, 0);
+  const { latencies: pausedLatencies } = await typeInServer(text, keys, TYPING_PAUSE_MS);
 
   // In process: the incremental parse of each keystroke alone.
   const incremental: number[] = [];
@@ -114,7 +126,8 @@ export async function run(): Promise<Section[]> {
       `(${findings} at the end).`,
     '',
     table(['measure', 'samples', 'p50', 'p95'], [
-      row('server: didChange -> publishDiagnostics', latencies),
+      row('server: didChange -> publishDiagnostics, keystrokes back to back', latencies),
+      row(`server: didChange -> publishDiagnostics, ${TYPING_PAUSE_MS} ms between keystrokes`, pausedLatencies),
       row('in process: incremental parse', incremental),
       row('baseline: analysis alone', analysisOnly),
       row('baseline: full parse', fullParse),
@@ -124,7 +137,8 @@ export async function run(): Promise<Section[]> {
     `- Ratio baseline (full parse + analysis) / server latency: p50 ${(baselineP50 / serverP50).toFixed(2)}x, ` +
       `p95 ${(percentile(fullParseAndAnalysis, 95) / serverP95).toFixed(2)}x.`,
     `- Ratio full parse / incremental parse: p50 ${(median(fullParse) / median(incremental)).toFixed(1)}x.`,
-    `- Target server p95 <= ${TARGET_P95_MS} ms: ${verdict(serverP95, TARGET_P95_MS)} (${milliseconds(serverP95)}).`,
+    `- Target server p95 <= ${TARGET_P95_MS} ms: ${verdict(serverP95, TARGET_P95_MS)} back to back (${milliseconds(serverP95)}), ` +
+      `${verdict(percentile(pausedLatencies, 95), TARGET_P95_MS)} with ${TYPING_PAUSE_MS} ms pauses (${milliseconds(percentile(pausedLatencies, 95))}).`,
     loadNote(),
   ].join('\n');
   return [{ title: 'Editor: keystroke latency', markdown }];

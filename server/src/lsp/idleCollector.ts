@@ -7,27 +7,31 @@ type GarbageCollect = (options?: { type?: 'minor' | 'major' }) => void;
  * Collects the young generation while the server waits for the next keystroke. Each keystroke's
  * analysis allocates a megabyte or two that is garbage by the next one; left to itself, V8 collects it
  * in the middle of some later keystroke's analysis (every tenth or so, for about 10 ms on two cores),
- * and those keystrokes are the slow tail of the latency. A collection right after diagnostics are
- * published costs about a millisecond that nobody waits for, and the next analysis starts with an
- * empty young generation. Where the engine offers no such collection, nothing happens.
+ * and those keystrokes are the slow tail of the latency. A collection in the pause after diagnostics
+ * are published costs one or two milliseconds that nobody waits for, and the next analysis starts with
+ * an empty young generation. It waits IDLE_MS first: a keystroke that follows at once (a paste, key
+ * repeat) is served before it. Where the engine offers no such collection, nothing happens.
  */
 export class IdleCollector {
+  static readonly IDLE_MS = 8;
   private readonly collect: GarbageCollect | undefined = exposedCollector();
-  private scheduled = false;
+  private timer: NodeJS.Timeout | undefined;
 
-  /** Collects once the messages already received are handled, unless `busy()` says more work is queued by then. */
+  /** Collects after IDLE_MS without a new `schedule`, unless `busy()` says work is queued by then. */
   schedule(busy: () => boolean): void {
-    if (!this.collect || this.scheduled) return;
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
+    if (!this.collect) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
       if (busy()) return;
       try {
         this.collect?.({ type: 'minor' });
       } catch {
         // An engine without minor collections on request: keep V8's own schedule.
       }
-    });
+    }, IdleCollector.IDLE_MS);
+    // A pending collection never keeps the process alive.
+    this.timer.unref();
   }
 }
 
