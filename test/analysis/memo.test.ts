@@ -5,8 +5,7 @@ import { analyze, type Analysis } from '../../server/src/analysis/analyze';
 import { ParsedDocument } from '../../server/src/analysis/document';
 import type { AnalysisMemo } from '../../server/src/analysis/memo';
 import { SyntaxMirror } from '../../server/src/analysis/mirror';
-import type { Range } from '../../server/src/analysis/types';
-import { sharedParser } from '../helpers/parser';
+import { rangeOf, sharedParser } from '../helpers/parser';
 import { propertyParameters } from '../helpers/property-runs';
 import { editSpan, programTextArb, randomEditArb } from '../helpers/python-programs';
 import { realisticProgram } from '../helpers/realistic-python';
@@ -37,10 +36,6 @@ function assertMemoChangesNothing(document: ParsedDocument, label: string): void
   const withoutMemo = analyze({ text, tree: document.tree });
   assert.deepEqual(withMemo.findings, withoutMemo.findings, `${label}: findings`);
   assert.deepEqual(eventsOf(withMemo), eventsOf(withoutMemo), `${label}: process events`);
-}
-
-function rangeOf(document: ParsedDocument, start: number, end: number): Range {
-  return { start: document.positionAt(start), end: document.positionAt(end) };
 }
 
 /** Replaces the first occurrence of `before` in the document by `after`. */

@@ -9,9 +9,8 @@ import { ParsedDocument, computeLineStarts, MIRRORED_LENGTH_LIMIT } from '../../
 import { MirrorNode, SyntaxMirror } from '../../server/src/analysis/mirror';
 import type { PythonParser } from '../../server/src/analysis/parser';
 import type { SyntaxNode } from '../../server/src/analysis/syntaxNode';
-import type { Range } from '../../server/src/analysis/types';
 import { hostileDocuments } from '../robustness/hostile-documents';
-import { sharedParser } from '../helpers/parser';
+import { rangeOf, sharedParser } from '../helpers/parser';
 import { FIXTURES } from '../helpers/paths';
 import { propertyParameters } from '../helpers/property-runs';
 import { editSpan, programTextArb, randomEditArb } from '../helpers/python-programs';
@@ -315,10 +314,6 @@ function assertSyntaxExact(document: ParsedDocument, fields: readonly string[], 
   assert.ok(syntax instanceof SyntaxMirror, 'an edited document analyses a mirror');
   assertSameStructure(fresh.rootNode, syntax.rootNode, fields, `${label} (against a fresh mirror)`);
   if (againstTree) assertSameStructure(document.tree.rootNode, syntax.rootNode, fields, `${label} (against the tree)`);
-}
-
-function rangeOf(document: ParsedDocument, start: number, end: number): Range {
-  return { start: document.positionAt(start), end: document.positionAt(end) };
 }
 
 describe('SyntaxMirror follows incremental edits', () => {

@@ -1,8 +1,15 @@
+import type { ParsedDocument } from '../../server/src/analysis/document';
 import { PythonParser } from '../../server/src/analysis/parser';
+import type { Range } from '../../server/src/analysis/types';
 
 let shared: Promise<PythonParser> | undefined;
 
 /** One real tree-sitter parser per test process. */
 export function sharedParser(): Promise<PythonParser> {
   return (shared ??= PythonParser.create());
+}
+
+/** The LSP range of offsets [start, end) of a parsed document. */
+export function rangeOf(document: ParsedDocument, start: number, end: number): Range {
+  return { start: document.positionAt(start), end: document.positionAt(end) };
 }
