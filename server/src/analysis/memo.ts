@@ -1,6 +1,7 @@
-import { topLevelStatement, type DefinitionContext, type DetachedEvents } from './processes';
+import type { DefinitionContext, DetachedEvents } from './processes';
 import type { StatementScan } from './scan';
 import type { DefinitionScopeMemo, StatementBindings } from './scopes';
+import { topLevelStatement } from './syntax';
 import type { SyntaxNode } from './syntaxNode';
 
 /**

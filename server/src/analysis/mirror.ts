@@ -220,7 +220,8 @@ export class MirrorNode implements SyntaxNode {
 
   /** As ts_node_first_named_child_for_byte: the first named child ending after `index`. */
   firstNamedChildForIndex(index: number): MirrorNode | null {
-    if (this.real) return this.childFor(this.real.firstNamedChildForIndex(index));
+    const real = this.realNode;
+    if (real) return this.childFor(real.firstNamedChildForIndex(index));
     for (const child of this.children) {
       if (child.endIndex <= index) continue;
       if (child.isNamed) return child;
@@ -309,6 +310,7 @@ export class SyntaxMirror implements SyntaxTree {
     const types = tree.language.types;
     // The module's children with a cursor: no Node object for the statements that are kept.
     const starts: number[] = [];
+    const rows: number[] = [];
     const kept: (MirrorNode | Node)[] = [];
     let toRead = 0;
     const cursor = realRoot.walk();
@@ -319,8 +321,10 @@ export class SyntaxMirror implements SyntaxTree {
         const type = types[cursor.nodeTypeId] || 'ERROR';
         // Under a root without errors no statement has any.
         const current = rootHasError ? cursor.currentNode : undefined;
-        const candidate = previous && !current?.hasError ? reusable(previous, edit!, type, start, end, start - lineStarts[lineIndexAt(lineStarts, start)]) : undefined;
+        const row = lineIndexAt(lineStarts, start);
+        const candidate = previous && !current?.hasError ? reusable(previous, edit!, type, start, end, start - lineStarts[row]) : undefined;
         starts.push(start);
+        rows.push(row);
         if (candidate) {
           kept.push(candidate);
         } else {
@@ -338,7 +342,7 @@ export class SyntaxMirror implements SyntaxTree {
     if (rootHasError) root.real = realRoot;
     for (let index = 0; index < kept.length; index++) {
       const start = starts[index];
-      const row = lineIndexAt(lineStarts, start);
+      const row = rows[index];
       const child = kept[index];
       let mirrored: MirrorNode;
       if (child instanceof MirrorNode) {

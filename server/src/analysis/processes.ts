@@ -2,7 +2,7 @@ import type { SyntaxNode } from './syntaxNode';
 import { EXECUTOR_WORKER_METHODS, POOL_WORKER_METHODS, type StartMethod } from './api';
 import type { AnalysisMemo } from './memo';
 import type { Scope, ScopeTree } from './scopes';
-import { argumentAt, unparenthesize, type CallArguments } from './syntax';
+import { argumentAt, topLevelStatement, unparenthesize, type CallArguments } from './syntax';
 import { appendTarget, type Value, type ValueResolver } from './values';
 
 export type StartKind = 'pool' | 'process' | 'manager' | 'executor' | 'joblib';
@@ -214,13 +214,6 @@ function isNode(value: unknown): value is SyntaxNode {
 function topLevelScope(scope: Scope): Scope {
   let top = scope;
   while (top.parent && top.parent.kind !== 'module') top = top.parent;
-  return top;
-}
-
-/** The module-level statement that holds `node` (the node itself at module level). */
-export function topLevelStatement(node: SyntaxNode): SyntaxNode {
-  let top = node;
-  for (let parent = top.parent; parent?.parent; parent = parent.parent) top = parent;
   return top;
 }
 

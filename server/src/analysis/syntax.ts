@@ -105,6 +105,13 @@ export function statementsOf(block: SyntaxNode | null): SyntaxNode[] {
   return block ? syntaxChildren(block) : [];
 }
 
+/** The module-level statement that holds `node` (the node itself at module level). */
+export function topLevelStatement(node: SyntaxNode): SyntaxNode {
+  let top = node;
+  for (let parent = top.parent; parent?.parent; parent = parent.parent) top = parent;
+  return top;
+}
+
 /** True when `node` is `ancestor` or lies inside it (nodes of one tree nest, so their ranges tell). */
 export function contains(ancestor: SyntaxNode, node: SyntaxNode): boolean {
   return ancestor.startIndex <= node.startIndex && node.endIndex <= ancestor.endIndex;
