@@ -26,6 +26,11 @@ export class ParsedDocument {
   private mirroredTree: Tree | undefined;
   /** The span changed since that sync, if any. */
   private editSinceSync: EditSpan | undefined;
+  /**
+   * `editSinceSync` also holds every range whose syntax changed (tree-sitter's changed ranges): the
+   * statements outside it are the same in both trees. Not so after `settle` replaced the tree.
+   */
+  private editCoversChanges = true;
 
   constructor(
     private readonly parser: PythonParser,
@@ -50,9 +55,10 @@ export class ParsedDocument {
       const edit = this.mirroredTree ? (this.editSinceSync ?? { start: 0, oldEnd: 0, newEnd: 0 }) : undefined;
       // A first copy is always made; later ones only while the part to read again is small.
       const readLimit = this.mirroredTree ? Math.max(MIRROR_READ_MIN, this._text.length / 4) : Infinity;
-      if (!mirror.sync(this._tree, this._text, this.lineStarts, edit, readLimit)) return this._tree;
+      if (!mirror.sync(this._tree, this._text, this.lineStarts, edit, readLimit, this.editCoversChanges)) return this._tree;
       this.mirroredTree = this._tree;
       this.editSinceSync = undefined;
+      this.editCoversChanges = true;
     }
     return mirror;
   }
@@ -85,14 +91,15 @@ export class ParsedDocument {
       newEndPosition: this.pointAt(newEndIndex),
     };
     this._tree.edit(edit);
-    this.noteEdit({ startIndex: start, oldEndIndex: end, newEndIndex });
     const next = this.parser.parse(this._text, this._tree);
+    this.noteEdit({ startIndex: start, oldEndIndex: end, newEndIndex }, next);
     this._tree.delete();
     this._tree = next;
     this._settled = !next.rootNode.hasError;
   }
 
-  private noteEdit(edit: { startIndex: number; oldEndIndex: number; newEndIndex: number }): void {
+  /** Notes the edit that made `next` from the (edited) current tree, for the mirror's next sync. */
+  private noteEdit(edit: { startIndex: number; oldEndIndex: number; newEndIndex: number }, next: Tree): void {
     if (!this.mirrorsEdits) return;
     if (this._text.length > MIRRORED_LENGTH_LIMIT) {
       this.mirror = undefined;
@@ -105,6 +112,15 @@ export class ParsedDocument {
       return;
     }
     const span = { start: edit.startIndex, oldEnd: edit.oldEndIndex, newEnd: edit.newEndIndex };
+    // The parser may have changed the syntax beyond the edit (error recovery, a string or bracket left
+    // open): widen the span to every range it reports changed.
+    for (const range of next.getChangedRanges(this._tree)) {
+      if (range.startIndex < span.start) span.start = range.startIndex;
+      if (range.endIndex > span.newEnd) {
+        span.oldEnd += range.endIndex - span.newEnd;
+        span.newEnd = range.endIndex;
+      }
+    }
     this.editSinceSync = this.editSinceSync ? mergeEdits(this.editSinceSync, span) : span;
   }
 
@@ -127,6 +143,7 @@ export class ParsedDocument {
     }
     this._tree.delete();
     this._tree = fresh;
+    this.editCoversChanges = false;
     return true;
   }
 

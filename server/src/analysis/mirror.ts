@@ -301,11 +301,15 @@ export class SyntaxMirror implements SyntaxTree {
    * units: reading a node costs several wasm calls, and a large broken region (an unclosed bracket that
    * swallows the rest of the file) is better analysed on the tree until it closes.
    */
-  sync(tree: Tree, text: string, lineStarts: readonly number[], edit: EditSpan | undefined, readLimit = Infinity): boolean {
-    const previous = this.root && edit ? topLevelByStart(this.root) : undefined;
+  sync(tree: Tree, text: string, lineStarts: readonly number[], edit: EditSpan | undefined, readLimit = Infinity, editCoversChanges = false): boolean {
     const realRoot = tree.rootNode;
     // A text that is one ERROR node (no module) gives its children fields the mirror does not copy; nothing to gain there.
     if (realRoot.type !== 'module') return false;
+    if (edit && editCoversChanges && this.root) {
+      const synced = this.syncAround(realRoot, text, lineStarts, edit, readLimit);
+      if (synced !== undefined) return synced;
+    }
+    const previous = this.root && edit ? topLevelByStart(this.root) : undefined;
     const rootHasError = realRoot.hasError;
     const types = tree.language.types;
     // The module's children with a cursor: no Node object for the statements that are kept.
@@ -337,9 +341,7 @@ export class SyntaxMirror implements SyntaxTree {
     }
     if (toRead > readLimit) return false;
     this.text = normalizeLoneCarriageReturns(text);
-    const rootEnd = realRoot.endIndex;
-    const root = new MirrorNode(this, { index: 0, row: 0 }, realRoot.type, true, false, rootHasError, null, realRoot.startIndex, rootEnd, realRoot.startPosition.row, realRoot.startPosition.column, ...rowAndColumn(lineStarts, rootEnd));
-    if (rootHasError) root.real = realRoot;
+    const root = this.makeRoot(realRoot, lineStarts);
     for (let index = 0; index < kept.length; index++) {
       const start = starts[index];
       const row = rows[index];
@@ -358,6 +360,110 @@ export class SyntaxMirror implements SyntaxTree {
     }
     this.root = root;
     return true;
+  }
+
+  /**
+   * Sync when every change of the tree lies within `changed` (the text edit widened by the parser's
+   * changed ranges, see ParsedDocument): the top-level statements outside it are the previous ones, moved,
+   * and only the statements in it (and statements with errors, whose `real` nodes belong to the old
+   * tree) are looked up and read, so a keystroke costs no walk over every statement of the module.
+   * Undefined, with nothing changed, when the new tree does not line up with the kept statements (the
+   * caller then compares every statement); false when more than `readLimit` code units are to be read.
+   */
+  private syncAround(realRoot: Node, text: string, lineStarts: readonly number[], changed: EditSpan, readLimit: number): boolean | undefined {
+    const old = this.root!.children;
+    const delta = changed.newEnd - changed.oldEnd;
+    // Kept: no error, and wholly before or after the changed span (as `reusable` judges).
+    const keptAt: number[] = [];
+    const moves = (node: MirrorNode) => node.endIndex > changed.start;
+    for (let index = 0; index < old.length; index++) {
+      const node = old[index];
+      if (!node.hasError && (node.endIndex <= changed.start || node.startIndex >= changed.oldEnd)) keptAt.push(index);
+    }
+    const newStart = (index: number) => old[index].startIndex + (moves(old[index]) ? delta : 0);
+    const newEnd = (index: number) => old[index].endIndex + (moves(old[index]) ? delta : 0);
+    // The statements of the new tree between two kept ones (or before the first, after the last) where
+    // something may differ: old statements were dropped there, or the changed span reaches into the gap.
+    const readBetween: { after: number; before: number }[] = [];
+    for (let gap = 0; gap <= keptAt.length; gap++) {
+      const after = gap > 0 ? keptAt[gap - 1] : -1;
+      const before = gap < keptAt.length ? keptAt[gap] : old.length;
+      const from = after >= 0 ? newEnd(after) : 0;
+      const to = before < old.length ? newStart(before) : Infinity;
+      const droppedStatements = before - after > 1;
+      const touched = changed.start <= to && changed.newEnd >= from;
+      if (droppedStatements || touched) readBetween.push({ after, before });
+    }
+    const read: { node: Node; start: number; gap: number }[] = [];
+    let toRead = 0;
+    const cursor = realRoot.walk();
+    try {
+      for (let gap = 0; gap < readBetween.length; gap++) {
+        const { after, before } = readBetween[gap];
+        const from = after >= 0 ? newEnd(after) : 0;
+        const to = before < old.length ? newStart(before) : Infinity;
+        cursor.reset(realRoot);
+        let more = after >= 0 ? cursor.gotoFirstChildForIndex(from) : cursor.gotoFirstChild();
+        for (; more; more = cursor.gotoNextSibling()) {
+          const start = cursor.startIndex;
+          if (start >= to) break;
+          if (start < from || cursor.endIndex > to) return undefined;
+          read.push({ node: cursor.currentNode, start, gap });
+          toRead += cursor.endIndex - start;
+        }
+        // The kept statement after the gap must be where the new tree has it.
+        if (to !== Infinity) {
+          const next = old[before];
+          if (!more || cursor.startIndex !== to || cursor.endIndex !== newEnd(before) || (realRoot.tree.language.types[cursor.nodeTypeId] || 'ERROR') !== next.type) return undefined;
+        }
+      }
+    } finally {
+      cursor.delete();
+    }
+    if (toRead > readLimit) return false;
+    // Every statement of the new tree is a kept or a read one.
+    if (keptAt.length + read.length !== realRoot.childCount) return undefined;
+    this.text = normalizeLoneCarriageReturns(text);
+    // Statements after the span move by the length difference and by the lines it added or removed.
+    const moved = keptAt.filter((index) => moves(old[index]));
+    if (moved.length > 0) {
+      const first = old[moved[0]];
+      const rowDelta = lineIndexAt(lineStarts, first.startIndex + delta) - first.anchor.row;
+      for (const index of moved) {
+        old[index].anchor.index += delta;
+        old[index].anchor.row += rowDelta;
+      }
+    }
+    const root = this.makeRoot(realRoot, lineStarts);
+    const keep = new Set(keptAt);
+    let nextRead = 0;
+    const append = (node: MirrorNode) => {
+      node.parent = root;
+      node.indexInParent = root.children.length;
+      root.children.push(node);
+    };
+    const appendReadBefore = (oldIndex: number) => {
+      while (nextRead < read.length && readBetween[read[nextRead].gap].before <= oldIndex) {
+        const { node, start } = read[nextRead++];
+        append(this.read(node, { index: start, row: lineIndexAt(lineStarts, start) }, lineStarts));
+      }
+    };
+    for (let index = 0; index < old.length; index++) {
+      if (!keep.has(index)) continue;
+      appendReadBefore(index);
+      append(old[index]);
+    }
+    appendReadBefore(old.length);
+    this.root = root;
+    return true;
+  }
+
+  private makeRoot(realRoot: Node, lineStarts: readonly number[]): MirrorNode {
+    const rootHasError = realRoot.hasError;
+    const rootEnd = realRoot.endIndex;
+    const root = new MirrorNode(this, { index: 0, row: 0 }, realRoot.type, true, false, rootHasError, null, realRoot.startIndex, rootEnd, realRoot.startPosition.row, realRoot.startPosition.column, ...rowAndColumn(lineStarts, rootEnd));
+    if (rootHasError) root.real = realRoot;
+    return root;
   }
 
   /** Reads a top-level node and its subtree from the tree, with a cursor (one wasm call per property). */
