@@ -75,7 +75,9 @@ export function buildModuleFacts(root: SyntaxNode, text: string, memo?: Analysis
   // read when their calls are asked for, see scan.ts). A file that can neither start processes nor hold
   // a guard is scanned only if someone asks for its scopes.
   const wanted = [...SCOPE_TYPES, ...(mayStartProcesses ? SCOPED_TYPES : []), ...(mayHaveGuards ? GUARD_TYPES : [])];
-  const scanWith = (read: TreeScan) => ({ ...read, scopes: buildScopes(root, text, read.nodes, read.types, read.deferredBodies, mayStartProcesses, read.classBodies, memo) });
+  // A whole scan (below) defers no body: its scopes are not the ones kept for a memo's scan.
+  const kept = memo ? { memo, wanted: wanted.join(' ') } : undefined;
+  const scanWith = (read: TreeScan, keep = kept) => ({ ...read, scopes: buildScopes(root, text, read.nodes, read.types, read.deferredBodies, mayStartProcesses, read.classBodies, keep) });
   let scanned: ReturnType<typeof scanWith> | undefined;
   const scan = () => (scanned ??= scanWith(scanTree(root, text, wanted, { memo })));
   const scopes = () => scan().scopes;
@@ -85,7 +87,7 @@ export function buildModuleFacts(root: SyntaxNode, text: string, memo?: Analysis
     let variables = findGuardVariables(scopes().module.bindings);
     // A guard variable read in a deferred body may make a guard there: read the whole tree instead.
     if (variables.size > 0 && [...scan().deferredBodies.values()].some((body) => [...variables.keys()].some((name) => wordOccurrences(text, name, body.startIndex, body.endIndex).length > 0))) {
-      scanned = scanWith(scanTree(root, text, wanted, { whole: true }));
+      scanned = scanWith(scanTree(root, text, wanted, { whole: true }), undefined);
       variables = findGuardVariables(scopes().module.bindings);
     }
     const { nodes, types } = scan();

@@ -1,6 +1,6 @@
 import type { DefinitionContext, DetachedEvents } from './processes';
 import type { StatementScan } from './scan';
-import type { DefinitionScopeMemo, StatementBindings } from './scopes';
+import type { DefinitionScopeMemo, DefinitionScopes, StatementBindings } from './scopes';
 import { topLevelStatement } from './syntax';
 import type { SyntaxNode } from './syntaxNode';
 
@@ -12,6 +12,8 @@ import type { SyntaxNode } from './syntaxNode';
 export class AnalysisMemo {
   /** Process events found in the scopes of each top-level definition, with the context they were found in. */
   readonly definitionEvents = new WeakMap<SyntaxNode, { context: DefinitionContext; events: DetachedEvents }>();
+  /** The scopes of each top-level definition without errors (scopes.ts, buildScopes). */
+  readonly definitionScopes = new WeakMap<SyntaxNode, DefinitionScopes>();
   /** The bindings `Scope.bindingsOf` found in each definition without errors, by name, and its parameters (scopes.ts). */
   readonly scopeBindings = new WeakMap<SyntaxNode, DefinitionScopeMemo>();
   /** What each module-level statement without errors binds (scopes.ts). */

@@ -373,12 +373,14 @@ export class SyntaxMirror implements SyntaxTree {
   private syncAround(realRoot: Node, text: string, lineStarts: readonly number[], changed: EditSpan, readLimit: number): boolean | undefined {
     const old = this.root!.children;
     const delta = changed.newEnd - changed.oldEnd;
-    // Kept: no error, and wholly before or after the changed span (as `reusable` judges).
+    // Kept: no error, not empty (an empty node at the span's end is in no changed range, yet may go), and
+    // wholly before or after the changed span (as `reusable` judges).
     const keptAt: number[] = [];
     const moves = (node: MirrorNode) => node.endIndex > changed.start;
     for (let index = 0; index < old.length; index++) {
       const node = old[index];
-      if (!node.hasError && (node.endIndex <= changed.start || node.startIndex >= changed.oldEnd)) keptAt.push(index);
+      if (node.hasError || node.type === 'ERROR' || node.startIndex === node.endIndex) continue;
+      if (node.endIndex <= changed.start || node.startIndex >= changed.oldEnd) keptAt.push(index);
     }
     const newStart = (index: number) => old[index].startIndex + (moves(old[index]) ? delta : 0);
     const newEnd = (index: number) => old[index].endIndex + (moves(old[index]) ? delta : 0);
@@ -396,39 +398,48 @@ export class SyntaxMirror implements SyntaxTree {
     }
     const read: { node: Node; start: number; gap: number }[] = [];
     let toRead = 0;
-    const cursor = realRoot.walk();
-    try {
-      for (let gap = 0; gap < readBetween.length; gap++) {
-        const { after, before } = readBetween[gap];
-        const from = after >= 0 ? newEnd(after) : 0;
-        const to = before < old.length ? newStart(before) : Infinity;
-        cursor.reset(realRoot);
-        let more = after >= 0 ? cursor.gotoFirstChildForIndex(from) : cursor.gotoFirstChild();
-        for (; more; more = cursor.gotoNextSibling()) {
-          const start = cursor.startIndex;
-          if (start >= to) break;
-          if (start < from || cursor.endIndex > to) return undefined;
-          read.push({ node: cursor.currentNode, start, gap });
-          toRead += cursor.endIndex - start;
-        }
-        // The kept statement after the gap must be where the new tree has it.
-        if (to !== Infinity) {
-          const next = old[before];
-          if (!more || cursor.startIndex !== to || cursor.endIndex !== newEnd(before) || (realRoot.tree.language.types[cursor.nodeTypeId] || 'ERROR') !== next.type) return undefined;
-        }
+    const types = realRoot.tree.language.types;
+    // Children by index (Node.nextSibling skips an empty sibling where a node ends, and
+    // TreeCursor.gotoFirstChildForIndex finds nothing in web-tree-sitter 0.25). Each kept statement before
+    // a gap holds one index; the gap's statements follow it.
+    let keptBefore = 0;
+    for (let gap = 0; gap < readBetween.length; gap++) {
+      const { after, before } = readBetween[gap];
+      const from = after >= 0 ? newEnd(after) : 0;
+      const to = before < old.length ? newStart(before) : Infinity;
+      while (keptBefore < keptAt.length && keptAt[keptBefore] <= after) keptBefore++;
+      let index = keptBefore + read.length;
+      if (after >= 0) {
+        const previous = realRoot.child(index - 1);
+        if (!previous || previous.startIndex !== newStart(after) || previous.endIndex !== from) return undefined;
       }
-    } finally {
-      cursor.delete();
+      let child = realRoot.child(index);
+      for (; child; child = realRoot.child(++index)) {
+        const start = child.startIndex;
+        if (start >= to) break;
+        const end = child.endIndex;
+        if (start < from || end > to) return undefined;
+        read.push({ node: child, start, gap });
+        toRead += end - start;
+      }
+      // The kept statement after the gap must be where the new tree has it.
+      if (to !== Infinity) {
+        const next = old[before];
+        if (!child || child.startIndex !== to || child.endIndex !== newEnd(before) || (types[child.typeId] || 'ERROR') !== next.type) return undefined;
+      }
     }
     if (toRead > readLimit) return false;
     // Every statement of the new tree is a kept or a read one.
     if (keptAt.length + read.length !== realRoot.childCount) return undefined;
-    this.text = normalizeLoneCarriageReturns(text);
     // Statements after the span move by the length difference and by the lines it added or removed.
     const moved = keptAt.filter((index) => moves(old[index]));
-    if (moved.length > 0) {
-      const first = old[moved[0]];
-      const rowDelta = lineIndexAt(lineStarts, first.startIndex + delta) - first.anchor.row;
+    const firstMoved = moved.length > 0 ? old[moved[0]] : undefined;
+    const firstMovedRow = firstMoved ? lineIndexAt(lineStarts, firstMoved.startIndex + delta) : -1;
+    // A statement on the line where the span ends may start at another column: compare every statement.
+    if (firstMoved && firstMovedRow === lineIndexAt(lineStarts, changed.newEnd)) return undefined;
+    this.text = normalizeLoneCarriageReturns(text);
+    if (firstMoved) {
+      const rowDelta = firstMovedRow - firstMoved.anchor.row;
       for (const index of moved) {
         old[index].anchor.index += delta;
         old[index].anchor.row += rowDelta;

@@ -22,11 +22,11 @@ export class Scope {
   /** Reads the calls of a body the scan left out (see scan.ts), the first time they are asked for. */
   private unreadCalls: (() => SyntaxNode[]) | undefined;
   readonly children: Scope[] = [];
-  /** Offsets of the code that runs in this scope: the body (the whole file for the module). */
-  readonly bodyStart: number;
-  readonly bodyEnd: number;
+  /** Offsets of the code that runs in this scope: the body (the whole file for the module). Moved by `moveBy`. */
+  bodyStart: number;
+  bodyEnd: number;
   /** Where the defining node ends (the body's end, or the header's when the body is missing). */
-  readonly end: number;
+  end: number;
   private bindingMap: Map<string, Binding[]> | undefined;
   /** Bindings by name, as `bindingsOf` finds them (kept across analyses for a definition without errors, see `keepBindingsIn`). */
   private bindingsByName: Map<string, Binding[]> | undefined;
@@ -39,6 +39,10 @@ export class Scope {
   /** The definition holds no syntax error (known when the caller gave its end). */
   private readonly errorFree: boolean;
 
+  get isErrorFree(): boolean {
+    return this.errorFree;
+  }
+
   /** The decorated_definition of a decorated function or class. */
   decorated: SyntaxNode | undefined;
 
@@ -48,22 +52,45 @@ export class Scope {
     readonly node: SyntaxNode,
     /** The block (or lambda body) whose code runs in this scope. */
     readonly body: SyntaxNode | null,
-    readonly parent: Scope | undefined,
+    /** The enclosing scope (a kept top-level definition's scope gets each analysis's module scope, see `adopt`). */
+    private parentScope: Scope | undefined,
     /** Function or class name; `<lambda>`, `<module>`. */
     readonly name: string,
-    /** The module's source text. */
-    private readonly source: string,
+    /** The module's source text (a kept scope gets each analysis's, see `adopt`). */
+    private source: string,
     /**
      * Where the node and its body end, when the caller knows they end together (a definition without
      * errors ends with its body): each end read is a call into the wasm module.
      */
     knownEnd?: number,
   ) {
-    parent?.children.push(this);
+    parentScope?.children.push(this);
     this.errorFree = knownEnd !== undefined;
     this.end = knownEnd ?? node.endIndex;
     this.bodyStart = kind === 'module' ? 0 : body ? body.startIndex : this.end;
     this.bodyEnd = kind === 'module' ? this.end : knownEnd ?? (body ? body.endIndex : this.end);
+  }
+
+  get parent(): Scope | undefined {
+    return this.parentScope;
+  }
+
+  /**
+   * Makes this scope, kept from an earlier analysis of the same unchanged definition, part of a new
+   * analysis: it and the scopes nested in it (`subtree`) read `source`, move by `delta` code units, and
+   * it becomes a child of `parent`. Everything else a scope holds comes from its definition's own subtree.
+   */
+  adopt(parent: Scope, subtree: readonly Scope[], source: string, delta: number): void {
+    this.parentScope = parent;
+    parent.children.push(this);
+    for (const scope of subtree) {
+      scope.source = source;
+      if (delta !== 0) {
+        scope.bodyStart += delta;
+        scope.bodyEnd += delta;
+        scope.end += delta;
+      }
+    }
   }
 
   /**
@@ -243,6 +270,18 @@ export class Scope {
   }
 }
 
+/**
+ * The scopes of a top-level definition without errors, kept across analyses by its node
+ * (AnalysisMemo.definitionScopes): the definition's scope first, then those nested in it, in document
+ * order; the imports in it; where the definition started; and the scan's node types they were built for.
+ */
+export interface DefinitionScopes {
+  scopes: Scope[];
+  imports: [string, string][];
+  start: number;
+  wanted: string;
+}
+
 /** What a definition's scope found, kept across analyses by its node (AnalysisMemo.scopeBindings). */
 export interface DefinitionScopeMemo {
   bindingsByName: Map<string, Binding[]>;
@@ -343,6 +382,11 @@ export const SCOPED_TYPES = ['call', 'global_statement', 'nonlocal_statement', '
 /**
  * Builds the scope tree from the scan's nodes (document order): scopes for definitions and lambdas, and
  * calls, global/nonlocal declarations and walrus targets filed under the scope they run in.
+ *
+ * With `kept` (a document being edited), the scopes of each top-level definition without errors are
+ * kept in the memo and taken again while its node is unchanged (a SyntaxMirror keeps it only while its
+ * text is): its body's scan nodes are skipped, its scopes are moved to where it now starts. `kept.wanted`
+ * names the scan's node types, which decide what the scopes hold.
  */
 export function buildScopes(
   root: SyntaxNode,
@@ -352,8 +396,9 @@ export function buildScopes(
   deferredBodies: ReadonlyMap<number, SyntaxNode> = new Map(),
   wantsCalls = true,
   classBodies: ReadonlyMap<number, SyntaxNode> = new Map(),
-  memo?: AnalysisMemo,
+  kept?: { memo: AnalysisMemo; wanted: string },
 ): ScopeTree {
+  const memo = kept?.memo;
   const tree = new ScopeTree(new Scope('module', root, root, undefined, '<module>', text));
   if (memo) tree.module.keepStatementBindingsIn(memo.statementBindings);
   const stack: Scope[] = [tree.module];
@@ -362,11 +407,25 @@ export function buildScopes(
     for (let i = stack.length - 1; i > 0; i--) if (stack[i].holds(offset)) return stack[i];
     return tree.module;
   };
+  // Imports by offset, so that a kept definition's share can be told (see DefinitionScopes).
+  const imports: { at: number; local: string; qualified: string }[] = [];
+  // Where the top-level definitions built now (not kept ones) are in tree.scopes.
+  const built: number[] = [];
+  // The body of a kept definition, whose scan nodes its kept scopes already hold.
+  let skipFrom = 0;
+  let skipTo = 0;
   // A decorated_definition comes just before its definition in the scan (its decorators' calls between).
   let decorated: SyntaxNode | undefined;
   for (let i = 0; i < scanned.length; i++) {
     const node = scanned[i];
     const type = types[i];
+    if (skipTo > 0) {
+      const at = node.startIndex;
+      if (skipFrom <= at && at < skipTo) {
+        i = firstStartingAt(scanned, skipTo, i) - 1;
+        continue;
+      }
+    }
     switch (type) {
       case 'decorated_definition':
         decorated = node;
@@ -388,12 +447,34 @@ export function buildScopes(
       }
       case 'import_statement':
       case 'import_from_statement':
-        for (const { local, qualified } of importedNames(node)) tree.importedNames.set(local.text, qualified);
+        for (const { local, qualified } of importedNames(node)) {
+          tree.importedNames.set(local.text, qualified);
+          if (memo) imports.push({ at: node.startIndex, local: local.text, qualified });
+        }
         break;
       case 'function_definition':
       case 'class_definition':
       case 'lambda': {
         const parent = innermost(node.startIndex);
+        const isDecorated = decorated !== undefined && type !== 'lambda' && decorated.startIndex < node.startIndex && node.startIndex < decorated.endIndex;
+        if (type !== 'lambda') decorated = undefined;
+        const reused = memo && parent === tree.module ? memo.definitionScopes.get(node) : undefined;
+        if (reused && reused.wanted === kept!.wanted) {
+          const top = reused.scopes[0];
+          top.adopt(tree.module, reused.scopes, text, node.startIndex - reused.start);
+          reused.start = node.startIndex;
+          for (const scope of reused.scopes) {
+            tree.scopes.push(scope);
+            tree.byNode.set(scope.node.id, scope);
+          }
+          for (const [local, qualified] of reused.imports) {
+            tree.importedNames.set(local, qualified);
+            imports.push({ at: top.bodyStart, local, qualified });
+          }
+          skipFrom = top.bodyStart;
+          skipTo = top.bodyEnd;
+          break;
+        }
         const kind = type === 'lambda' ? 'lambda' : type === 'class_definition' ? 'class' : 'function';
         const deferred = deferredBodies.get(node.id);
         // A body the scan read belongs to a definition without errors: its name can be read from the text.
@@ -401,23 +482,61 @@ export function buildScopes(
         const name = kind === 'lambda' ? '<lambda>' : (knownBody && definitionName(text, node.startIndex)) ?? node.childForFieldName('name')?.text ?? '';
         const scope = new Scope(kind, node, knownBody ?? node.childForFieldName('body'), parent, name, text, knownBody?.endIndex);
         if (memo && knownBody) {
-          let kept = memo.scopeBindings.get(node);
-          if (!kept) memo.scopeBindings.set(node, (kept = { bindingsByName: new Map(), parameters: undefined }));
-          scope.keepBindingsIn(kept);
+          let bindings = memo.scopeBindings.get(node);
+          if (!bindings) memo.scopeBindings.set(node, (bindings = { bindingsByName: new Map(), parameters: undefined }));
+          scope.keepBindingsIn(bindings);
         }
         if (deferred && wantsCalls) scope.deferCalls(() => callsIn(deferred));
-        if (decorated && kind !== 'lambda' && decorated.startIndex < node.startIndex && node.startIndex < decorated.endIndex) scope.decorated = decorated;
-        if (kind !== 'lambda') decorated = undefined;
+        if (isDecorated) scope.decorated = decorated;
         tree.scopes.push(scope);
         tree.byNode.set(node.id, scope);
         stack.push(scope);
+        if (memo && parent === tree.module && kind !== 'lambda') built.push(tree.scopes.length - 1);
         break;
       }
       default:
         break;
     }
   }
+  if (memo) keepDefinitionScopes(tree, built, imports, memo, kept!.wanted);
   return tree;
+}
+
+/**
+ * Keeps the scopes of the top-level definitions without errors built now (at `built` in tree.scopes;
+ * see buildScopes) whose scopes follow them without a gap in document order (a lambda in a default
+ * value lies between a definition's scope and the ones in its body: such a definition is not kept).
+ */
+function keepDefinitionScopes(tree: ScopeTree, built: readonly number[], imports: readonly { at: number; local: string; qualified: string }[], memo: AnalysisMemo, wanted: string): void {
+  const scopes = tree.scopes;
+  const within = (scope: Scope, top: Scope): boolean => {
+    for (let parent = scope.parent; parent; parent = parent.parent) if (parent === top) return true;
+    return false;
+  };
+  let nextImport = 0;
+  for (const first of built) {
+    const top = scopes[first];
+    if (!top.isErrorFree || top.node.hasError) continue;
+    let next = first + 1;
+    while (next < scopes.length && scopes[next].bodyStart < top.end && within(scopes[next], top)) next++;
+    if (next < scopes.length && scopes[next].bodyStart < top.end) continue;
+    while (nextImport < imports.length && imports[nextImport].at < top.bodyStart) nextImport++;
+    const own: [string, string][] = [];
+    for (let index = nextImport; index < imports.length && imports[index].at < top.bodyEnd; index++) own.push([imports[index].local, imports[index].qualified]);
+    memo.definitionScopes.set(top.node, { scopes: scopes.slice(first, next), imports: own, start: top.node.startIndex, wanted });
+  }
+}
+
+/** The index of the first of `nodes` (in document order) at or after `from` that starts at or after `offset`. */
+function firstStartingAt(nodes: readonly SyntaxNode[], offset: number, from: number): number {
+  let low = from;
+  let high = nodes.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (nodes[mid].startIndex < offset) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }
 
 /** `def name(`, `async def name(`, `class name:` / `(` / `[` at `start`: the name; undefined when the text is anything else. */
