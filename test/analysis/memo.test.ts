@@ -109,6 +109,29 @@ describe('AnalysisMemo', () => {
     }
   });
 
+  it('keeps the scopes of every definition a keystroke leaves unchanged, moved to where it now is', async () => {
+    const parser = await sharedParser();
+    const text = realisticProgram(300);
+    const document = new ParsedDocument(parser, text, true);
+    try {
+      document.applyEdit(rangeOf(document, text.length, text.length), '\n');
+      const before = analyze({ text: document.text, tree: document.syntax }).facts.scopes.scopes;
+      const edited = document.text.indexOf('def transform_1(record):\n') + 'def transform_1(record):\n'.length;
+      document.applyEdit(rangeOf(document, edited, edited), '    scaled = record.total()\n');
+      const after = analyze({ text: document.text, tree: document.syntax }).facts.scopes.scopes;
+      const kept = new Set(before);
+      const fresh = after.filter((scope) => !kept.has(scope));
+      assert.deepEqual(fresh.map((scope) => scope.qualifiedName), ['transform_1'], 'only the edited definition has new scopes');
+      const later = after.find((scope) => scope.qualifiedName === 'run_batch_2');
+      assert.ok(later && kept.has(later));
+      const definition = document.tree.rootNode.descendantForIndex(document.text.indexOf('def run_batch_2('))?.parent;
+      assert.equal(later.bodyStart, definition?.childForFieldName('body')?.startIndex, 'a kept scope moved with its definition');
+      assertMemoChangesNothing(document, 'after the edit');
+    } finally {
+      document.dispose();
+    }
+  });
+
   it('reads a definition again when a module-level statement its values looked up changes', async () => {
     const parser = await sharedParser();
     const text = [

@@ -482,6 +482,31 @@ describe('ParsedDocument.syntax', () => {
     }
   });
 
+  it('follows an edit whose effect reaches past it (a string left open, an empty error node) and one that moves a statement within its line', async () => {
+    const parser = await sharedParser();
+    const document = new ParsedDocument(parser, TEXT + '\nvalue = compute(1)\n\n\ndef later():\n    return value\n', true);
+    const fields = fieldNames(document.tree);
+    try {
+      document.applyEdit({ start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, '\n');
+      assertSyntaxExact(document, fields, 'first sync');
+      // Typed one character at a time: `"""` opens a string that swallows the statements after it, until it is closed.
+      const inBody = document.text.indexOf('return 1');
+      for (const [index, character] of [...'x = """', ...'"""'].entries()) {
+        const at = inBody + index;
+        document.applyEdit(rangeOf(document, at, at), character);
+        assertSyntaxExact(document, fields, `after typing ${index + 1} characters of a string`);
+      }
+      // A space before a module-level statement moves it within its line (and breaks the indentation).
+      const statement = document.text.indexOf('value = compute(1)');
+      document.applyEdit(rangeOf(document, statement, statement), ' ');
+      assertSyntaxExact(document, fields, 'after indenting a module-level statement');
+      document.applyEdit(rangeOf(document, statement, statement + 1), '');
+      assertSyntaxExact(document, fields, 'after removing the indentation again');
+    } finally {
+      document.dispose();
+    }
+  });
+
   it('is the tree for a text over the size limit', async () => {
     const parser = await sharedParser();
     const line = 'value = compute(1, 2)\n';

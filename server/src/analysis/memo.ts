@@ -11,7 +11,7 @@ import type { SyntaxNode } from './syntaxNode';
  */
 export class AnalysisMemo {
   /** Process events found in the scopes of each top-level definition, with the context they were found in. */
-  readonly definitionEvents = new WeakMap<SyntaxNode, { context: DefinitionContext; events: DetachedEvents }>();
+  readonly definitionEvents = new WeakMap<SyntaxNode, { context: DefinitionContext; events: DetachedEvents; checkedIn: number }>();
   /** The scopes of each top-level definition without errors (scopes.ts, buildScopes). */
   readonly definitionScopes = new WeakMap<SyntaxNode, DefinitionScopes>();
   /** The bindings `Scope.bindingsOf` found in each definition without errors, by name, and its parameters (scopes.ts). */
@@ -20,6 +20,33 @@ export class AnalysisMemo {
   readonly statementBindings = new WeakMap<SyntaxNode, StatementBindings>();
   /** What the tree scan found in each top-level statement without errors (scan.ts). */
   readonly statementScans = new WeakMap<SyntaxNode, StatementScan>();
+
+  /** The names each top-level statement binds or appends to at module level (see `statementChanges`). */
+  readonly statementNames = new WeakMap<SyntaxNode, ReadonlySet<string>>();
+  /** What the previous analysis saw of the module beyond its statements: wildcard imports and the names that may be callable. */
+  moduleSignature: string | undefined;
+  private generation = 0;
+  /** The generation in which each top-level statement was last seen. */
+  private readonly seenIn = new WeakMap<SyntaxNode, number>();
+  private previousStatements: readonly SyntaxNode[] | undefined;
+
+  /**
+   * Starts an analysis of a module whose top-level statements are `statements` and returns its
+   * generation, with the statements new since the previous analysis with this memo (a statement read
+   * again is new) and those gone; no changes for the first analysis.
+   */
+  statementChanges(statements: readonly SyntaxNode[]): { generation: number; changes?: { added: SyntaxNode[]; removed: SyntaxNode[] } } {
+    const generation = ++this.generation;
+    const previous = this.previousStatements;
+    const added: SyntaxNode[] = [];
+    for (const statement of statements) {
+      if (this.seenIn.get(statement) !== generation - 1) added.push(statement);
+      this.seenIn.set(statement, generation);
+    }
+    this.previousStatements = statements;
+    if (!previous) return { generation };
+    return { generation, changes: { added, removed: previous.filter((statement) => this.seenIn.get(statement) !== generation) } };
+  }
 
   /**
    * A module-level statement as module-level context (see DefinitionContext): by its node when it has no

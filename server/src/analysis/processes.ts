@@ -97,6 +97,7 @@ export function collectProcessEvents(tree: ScopeTree, resolver: ValueResolver, t
     return events;
   }
   const context = new ModuleContext(tree, text, memo);
+  const affected = context.namesChangedSincePreviousAnalysis(filter);
   const scopes = tree.scopes;
   for (let first = 0; first < scopes.length; ) {
     // The scopes of one top-level definition follow it (document order): [first, next).
@@ -105,7 +106,11 @@ export function collectProcessEvents(tree: ScopeTree, resolver: ValueResolver, t
     while (next < scopes.length && topLevelScope(scopes[next]) === top) next++;
     const reusable = top.parent === tree.module && !top.node.hasError;
     const cached = reusable ? memo.definitionEvents.get(top.node) : undefined;
-    if (!(cached && context.holds(cached.context, filter) && appendCached(events, cached.events, tree, memo))) {
+    // Checked against the previous analysis, and nothing it looked up changed since: it holds.
+    const unchanged = cached && affected && cached.checkedIn === affected.generation - 1 && !cached.context.names.some(([name]) => affected.names.has(name));
+    if (cached && (unchanged || context.holds(cached.context, filter)) && appendCached(events, cached.events, tree, memo)) {
+      cached.checkedIn = context.generation;
+    } else {
       const before = eventCounts(events);
       let names: ReadonlySet<string> = new Set<string>();
       const checked = filter.checksBy(() => {
@@ -113,7 +118,7 @@ export function collectProcessEvents(tree: ScopeTree, resolver: ValueResolver, t
           for (let index = first; index < next; index++) visit(scopes[index]);
         });
       });
-      if (reusable) memo.definitionEvents.set(top.node, { context: context.of(names, checked), events: detachScopes(events, before, top.node) });
+      if (reusable) memo.definitionEvents.set(top.node, { context: context.of(names, checked), events: detachScopes(events, before, top.node), checkedIn: context.generation });
     }
     first = next;
   }
@@ -140,6 +145,9 @@ class ModuleContext {
   private appends: Map<string, SyntaxNode[]> | undefined;
   /** Each name's part of the module, as asked for (many definitions look up the same names). */
   private readonly parts = new Map<string, string>();
+  /** This analysis's generation (AnalysisMemo.statementChanges). */
+  readonly generation: number;
+  private readonly changes: { added: SyntaxNode[]; removed: SyntaxNode[] } | undefined;
 
   constructor(
     private readonly tree: ScopeTree,
@@ -147,6 +155,47 @@ class ModuleContext {
     private readonly memo: AnalysisMemo,
   ) {
     this.wildcardImports = tree.module.wildcardImports.join(' ');
+    const { generation, changes } = memo.statementChanges(tree.module.node.children.filter((child): child is SyntaxNode => child !== null));
+    this.generation = generation;
+    this.changes = changes;
+  }
+
+  /**
+   * The names whose part of the module may differ from the previous analysis's: those that the
+   * statements added or removed since then bind or append to. Undefined when that cannot be told (the
+   * first analysis, a statement whose names were never noted, other wildcard imports or callable names):
+   * then every context is checked in full.
+   */
+  namesChangedSincePreviousAnalysis(filter: CalleeFilter): { generation: number; names: ReadonlySet<string> } | undefined {
+    const signature = `${this.wildcardImports}|${filter.callableNames()}`;
+    const sameModule = this.memo.moduleSignature === signature;
+    this.memo.moduleSignature = signature;
+    const changes = this.changes;
+    const added = changes ? changes.added : this.tree.module.node.children.filter((child): child is SyntaxNode => child !== null);
+    // Every statement's names are noted when it is first seen, for the analysis that sees it go.
+    const names = new Set<string>();
+    const appends = this.appendStatements();
+    const appendedIn = new Map<SyntaxNode, string[]>();
+    for (const [name, calls] of appends) {
+      for (const call of calls) {
+        const statement = topLevelStatement(call);
+        const list = appendedIn.get(statement);
+        if (list) list.push(name);
+        else appendedIn.set(statement, [name]);
+      }
+    }
+    for (const statement of added) {
+      const own = new Set([...this.tree.module.namesBoundIn(statement), ...(appendedIn.get(statement) ?? [])]);
+      this.memo.statementNames.set(statement, own);
+      for (const name of own) names.add(name);
+    }
+    if (!changes || !sameModule) return undefined;
+    for (const statement of changes.removed) {
+      const own = this.memo.statementNames.get(statement);
+      if (!own) return undefined;
+      for (const name of own) names.add(name);
+    }
+    return { generation: this.generation, names };
   }
 
   of(names: ReadonlySet<string>, callables: ReadonlyMap<string, boolean>): DefinitionContext {
@@ -252,10 +301,11 @@ function appendCached(events: ProcessEvents, cached: DetachedEvents, tree: Scope
   const root = tree.module.node;
   if (cached.outside.some((node) => !memo.holds(root, node))) return false;
   const lists = [cached.startSites, cached.workerReferences, cached.threadStarts, cached.startMethodCalls];
-  if (lists.some((list) => list.some((event) => !tree.byNode.has(event.scopeNode.id)))) return false;
+  // An event whose scope was kept (see buildScopes) has it already.
+  if (lists.some((list) => list.some((event) => event.scope.tree !== tree && !tree.byNode.has(event.scopeNode.id)))) return false;
   const attach = <Event extends { scope: Scope }>(list: readonly Detached<Event>[], into: Event[]) => {
     for (const event of list) {
-      event.scope = tree.byNode.get(event.scopeNode.id)!;
+      if (event.scope.tree !== tree) event.scope = tree.byNode.get(event.scopeNode.id)!;
       into.push(event);
     }
   };
@@ -307,6 +357,11 @@ class CalleeFilter {
 
   /** The plain names asked about while `checksBy` runs, with the answers. */
   private checked: Map<string, boolean> | undefined;
+
+  /** The names that may refer to an API object, sorted and joined (what every answer of `isCallable` depends on). */
+  callableNames(): string {
+    return [...this.callables].sort().join(' ');
+  }
 
   /** Whether a plain name may refer to an API object. */
   isCallable(name: string): boolean {

@@ -45,6 +45,8 @@ export class Scope {
 
   /** The decorated_definition of a decorated function or class. */
   decorated: SyntaxNode | undefined;
+  /** The scope tree of the analysis that holds this scope now (a kept scope moves to each new one). */
+  tree: ScopeTree | undefined;
 
   constructor(
     readonly kind: ScopeKind,
@@ -165,6 +167,19 @@ export class Scope {
   /** The module's bindings, statement by statement, kept in `kept` across analyses (AnalysisMemo.statementBindings). */
   keepStatementBindingsIn(kept: WeakMap<SyntaxNode, StatementBindings>): void {
     if (this.kind === 'module') this.statementBindings = kept;
+  }
+
+  /**
+   * The names a module-level statement binds in this (module) scope: its own bindings and the walrus
+   * targets in it. The same as the names of `bindings` whose statement lies in it.
+   */
+  namesBoundIn(statement: SyntaxNode): string[] {
+    const names = this.statementBindings ? statementBindings(statement, this.statementBindings).bindings.map((binding) => binding.name) : [];
+    if (!this.statementBindings) collectScopeBindings([statement], (binding) => names.push(binding.name), undefined, this.hooks);
+    const start = statement.startIndex;
+    const end = statement.endIndex;
+    for (const binding of this.extraBindings) if (start <= binding.target.startIndex && binding.target.startIndex < end) names.push(binding.name);
+    return names;
   }
 
   /** Calls whose code belongs to this scope (not to a nested function, class or lambda), in document order. */
@@ -343,7 +358,16 @@ export class ScopeTree {
   /** Every name bound by an import statement anywhere in the file, with what it imports (when the scan includes imports). */
   readonly importedNames = new Map<string, string>();
 
-  constructor(readonly module: Scope) {}
+  constructor(readonly module: Scope) {
+    module.tree = this;
+  }
+
+  /** Adds a function, class or lambda scope (document order). */
+  add(scope: Scope): void {
+    scope.tree = this;
+    this.scopes.push(scope);
+    this.byNode.set(scope.node.id, scope);
+  }
 
   /** The innermost scope whose body holds `offset` (the module when none does). */
   scopeAt(offset: number): Scope {
@@ -463,10 +487,7 @@ export function buildScopes(
           const top = reused.scopes[0];
           top.adopt(tree.module, reused.scopes, text, node.startIndex - reused.start);
           reused.start = node.startIndex;
-          for (const scope of reused.scopes) {
-            tree.scopes.push(scope);
-            tree.byNode.set(scope.node.id, scope);
-          }
+          for (const scope of reused.scopes) tree.add(scope);
           for (const [local, qualified] of reused.imports) {
             tree.importedNames.set(local, qualified);
             imports.push({ at: top.bodyStart, local, qualified });
@@ -488,8 +509,7 @@ export function buildScopes(
         }
         if (deferred && wantsCalls) scope.deferCalls(() => callsIn(deferred));
         if (isDecorated) scope.decorated = decorated;
-        tree.scopes.push(scope);
-        tree.byNode.set(node.id, scope);
+        tree.add(scope);
         stack.push(scope);
         if (memo && parent === tree.module && kind !== 'lambda') built.push(tree.scopes.length - 1);
         break;

@@ -109,13 +109,17 @@ function globalProblems(facts: ModuleFacts): Map<string, Problem> {
 }
 
 function problemOf(facts: ModuleFacts, name: string, bindings: readonly Binding[], modifiedInGuard: () => Map<string, SyntaxNode>): Problem | undefined {
-  const atImport: Binding[] = [];
+  const unguarded: Binding[] = [];
   const guarded: Binding[] = [];
   for (const binding of bindings) {
     const guard: Guard | undefined = facts.guardOf(binding.statement);
     if (guard?.verdict === 'correct') guarded.push(binding);
-    else if (!guard && facts.isImportTime(binding.statement)) atImport.push(binding);
+    else if (!guard) unguarded.push(binding);
   }
+  // Without a guarded binding only assignments can make a problem: the others (most names: functions,
+  // classes, imports) need not be placed.
+  if (guarded.length === 0 && !unguarded.some((binding) => binding.kind === 'assignment')) return undefined;
+  const atImport = unguarded.filter((binding) => facts.isImportTime(binding.statement));
   if (guarded.length > 0) return atImport.length === 0 ? { reason: 'guard-only', assignment: guarded[0] } : { reason: 'reassigned-in-guard', assignment: guarded[0] };
   // Objects of other modules (os.environ, sys.path) reach children their own way: only this module's variables count.
   const modification = atImport.some((binding) => binding.kind === 'assignment') ? modifiedInGuard().get(name) : undefined;
