@@ -23,8 +23,9 @@ export class AnalysisMemo {
 
   /** The names each top-level statement binds or appends to at module level (see `statementChanges`). */
   readonly statementNames = new WeakMap<SyntaxNode, ReadonlySet<string>>();
-  /** What the previous analysis saw of the module beyond its statements: wildcard imports and the names that may be callable. */
-  moduleSignature: string | undefined;
+  /** What the previous analysis saw of the module beyond its statements: its wildcard imports, and the names that may be callable. */
+  previousWildcardImports: string | undefined;
+  previousCallables: ReadonlySet<string> | undefined;
   private generation = 0;
   /** The generation in which each top-level statement was last seen. */
   private readonly seenIn = new WeakMap<SyntaxNode, number>();

@@ -107,7 +107,12 @@ export function collectProcessEvents(tree: ScopeTree, resolver: ValueResolver, t
     const reusable = top.parent === tree.module && !top.node.hasError;
     const cached = reusable ? memo.definitionEvents.get(top.node) : undefined;
     // Checked against the previous analysis, and nothing it looked up changed since: it holds.
-    const unchanged = cached && affected && cached.checkedIn === affected.generation - 1 && !cached.context.names.some(([name]) => affected.names.has(name));
+    const unchanged =
+      cached &&
+      affected &&
+      cached.checkedIn === affected.generation - 1 &&
+      !cached.context.names.some(([name]) => affected.names.has(name)) &&
+      !cached.context.callables.some(([name]) => affected.callables.has(name));
     if (cached && (unchanged || context.holds(cached.context, filter)) && appendCached(events, cached.events, tree, memo)) {
       cached.checkedIn = context.generation;
     } else {
@@ -161,15 +166,17 @@ class ModuleContext {
   }
 
   /**
-   * The names whose part of the module may differ from the previous analysis's: those that the
-   * statements added or removed since then bind or append to. Undefined when that cannot be told (the
-   * first analysis, a statement whose names were never noted, other wildcard imports or callable names):
-   * then every context is checked in full.
+   * The names whose part of the module may differ from the previous analysis's (those that the
+   * statements added or removed since then bind or append to), and the names the callee filter now
+   * judges otherwise. Undefined when that cannot be told (the first analysis, a statement whose names
+   * were never noted, other wildcard imports): then every context is checked in full.
    */
-  namesChangedSincePreviousAnalysis(filter: CalleeFilter): { generation: number; names: ReadonlySet<string> } | undefined {
-    const signature = `${this.wildcardImports}|${filter.callableNames()}`;
-    const sameModule = this.memo.moduleSignature === signature;
-    this.memo.moduleSignature = signature;
+  namesChangedSincePreviousAnalysis(filter: CalleeFilter): { generation: number; names: ReadonlySet<string>; callables: ReadonlySet<string> } | undefined {
+    const sameWildcards = this.memo.previousWildcardImports === this.wildcardImports;
+    this.memo.previousWildcardImports = this.wildcardImports;
+    const callables = filter.callableNames();
+    const previousCallables = this.memo.previousCallables;
+    this.memo.previousCallables = callables;
     const changes = this.changes;
     const added = changes ? changes.added : this.tree.module.node.children.filter((child): child is SyntaxNode => child !== null);
     // Every statement's names are noted when it is first seen, for the analysis that sees it go.
@@ -189,13 +196,16 @@ class ModuleContext {
       this.memo.statementNames.set(statement, own);
       for (const name of own) names.add(name);
     }
-    if (!changes || !sameModule) return undefined;
+    if (!changes || !sameWildcards || !previousCallables) return undefined;
     for (const statement of changes.removed) {
       const own = this.memo.statementNames.get(statement);
       if (!own) return undefined;
       for (const name of own) names.add(name);
     }
-    return { generation: this.generation, names };
+    const changedCallables = new Set<string>();
+    for (const name of callables) if (!previousCallables.has(name)) changedCallables.add(name);
+    for (const name of previousCallables) if (!callables.has(name)) changedCallables.add(name);
+    return { generation: this.generation, names, callables: changedCallables };
   }
 
   of(names: ReadonlySet<string>, callables: ReadonlyMap<string, boolean>): DefinitionContext {
@@ -358,9 +368,9 @@ class CalleeFilter {
   /** The plain names asked about while `checksBy` runs, with the answers. */
   private checked: Map<string, boolean> | undefined;
 
-  /** The names that may refer to an API object, sorted and joined (what every answer of `isCallable` depends on). */
-  callableNames(): string {
-    return [...this.callables].sort().join(' ');
+  /** The names that may refer to an API object (what every answer of `isCallable` depends on). */
+  callableNames(): ReadonlySet<string> {
+    return this.callables;
   }
 
   /** Whether a plain name may refer to an API object. */
