@@ -446,7 +446,6 @@ export class SyntaxMirror implements SyntaxTree {
       }
     }
     const root = this.makeRoot(realRoot, lineStarts);
-    const keep = new Set(keptAt);
     let nextRead = 0;
     const append = (node: MirrorNode) => {
       node.parent = root;
@@ -459,8 +458,7 @@ export class SyntaxMirror implements SyntaxTree {
         append(this.read(node, { index: start, row: lineIndexAt(lineStarts, start) }, lineStarts));
       }
     };
-    for (let index = 0; index < old.length; index++) {
-      if (!keep.has(index)) continue;
+    for (const index of keptAt) {
       appendReadBefore(index);
       append(old[index]);
     }

@@ -480,7 +480,7 @@ export function buildScopes(
       case 'class_definition':
       case 'lambda': {
         const parent = innermost(node.startIndex);
-        const isDecorated = decorated !== undefined && type !== 'lambda' && decorated.startIndex < node.startIndex && node.startIndex < decorated.endIndex;
+        const decoratedBy = decorated && type !== 'lambda' && decorated.startIndex < node.startIndex && node.startIndex < decorated.endIndex ? decorated : undefined;
         if (type !== 'lambda') decorated = undefined;
         const reused = memo && parent === tree.module ? memo.definitionScopes.get(node) : undefined;
         if (reused && reused.wanted === kept!.wanted) {
@@ -508,7 +508,7 @@ export function buildScopes(
           scope.keepBindingsIn(bindings);
         }
         if (deferred && wantsCalls) scope.deferCalls(() => callsIn(deferred));
-        if (isDecorated) scope.decorated = decorated;
+        if (decoratedBy) scope.decorated = decoratedBy;
         tree.add(scope);
         stack.push(scope);
         if (memo && parent === tree.module && kind !== 'lambda') built.push(tree.scopes.length - 1);
