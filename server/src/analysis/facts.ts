@@ -77,9 +77,9 @@ export function buildModuleFacts(root: SyntaxNode, text: string, memo?: Analysis
   const wanted = [...SCOPE_TYPES, ...(mayStartProcesses ? SCOPED_TYPES : []), ...(mayHaveGuards ? GUARD_TYPES : [])];
   // A whole scan (below) defers no body: its scopes are not the ones kept for a memo's scan.
   const kept = memo ? { memo, wanted: wanted.join(' ') } : undefined;
-  const scanWith = (read: TreeScan, keep = kept) => ({ ...read, scopes: buildScopes(root, text, read.nodes, read.types, read.deferredBodies, mayStartProcesses, read.classBodies, keep) });
+  const scanWith = (read: TreeScan, keep: typeof kept) => ({ ...read, scopes: buildScopes(root, text, read.nodes, read.types, read.deferredBodies, mayStartProcesses, read.classBodies, keep) });
   let scanned: ReturnType<typeof scanWith> | undefined;
-  const scan = () => (scanned ??= scanWith(scanTree(root, text, wanted, { memo })));
+  const scan = () => (scanned ??= scanWith(scanTree(root, text, wanted, { memo }), kept));
   const scopes = () => scan().scopes;
 
   let guards: Guard[] = [];

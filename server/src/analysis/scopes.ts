@@ -22,7 +22,7 @@ export class Scope {
   /** Reads the calls of a body the scan left out (see scan.ts), the first time they are asked for. */
   private unreadCalls: (() => SyntaxNode[]) | undefined;
   readonly children: Scope[] = [];
-  /** Offsets of the code that runs in this scope: the body (the whole file for the module). Moved by `moveBy`. */
+  /** Offsets of the code that runs in this scope: the body (the whole file for the module); `adopt` moves them. */
   bodyStart: number;
   bodyEnd: number;
   /** Where the defining node ends (the body's end, or the header's when the body is missing). */
