@@ -21,7 +21,7 @@ export class AnalysisMemo {
   /** What the tree scan found in each top-level statement without errors (scan.ts). */
   readonly statementScans = new WeakMap<SyntaxNode, StatementScan>();
 
-  /** The names each top-level statement binds or appends to at module level (see `statementChanges`). */
+  /** The names each top-level statement binds or appends to at module level, noted when an analysis first sees it (processes.ts). */
   readonly statementNames = new WeakMap<SyntaxNode, ReadonlySet<string>>();
   /** What the previous analysis saw of the module beyond its statements: its wildcard imports, and the names that may be callable. */
   previousWildcardImports: string | undefined;

@@ -153,6 +153,8 @@ class ModuleContext {
   /** This analysis's generation (AnalysisMemo.statementChanges). */
   readonly generation: number;
   private readonly changes: { added: SyntaxNode[]; removed: SyntaxNode[] } | undefined;
+  /** The module's top-level statements. */
+  private readonly statements: SyntaxNode[];
 
   constructor(
     private readonly tree: ScopeTree,
@@ -160,7 +162,8 @@ class ModuleContext {
     private readonly memo: AnalysisMemo,
   ) {
     this.wildcardImports = tree.module.wildcardImports.join(' ');
-    const { generation, changes } = memo.statementChanges(tree.module.node.children.filter((child): child is SyntaxNode => child !== null));
+    this.statements = tree.module.node.children.filter((child): child is SyntaxNode => child !== null);
+    const { generation, changes } = memo.statementChanges(this.statements);
     this.generation = generation;
     this.changes = changes;
   }
@@ -178,7 +181,7 @@ class ModuleContext {
     const previousCallables = this.memo.previousCallables;
     this.memo.previousCallables = callables;
     const changes = this.changes;
-    const added = changes ? changes.added : this.tree.module.node.children.filter((child): child is SyntaxNode => child !== null);
+    const added = changes ? changes.added : this.statements;
     // Every statement's names are noted when it is first seen, for the analysis that sees it go.
     const names = new Set<string>();
     const appends = this.appendStatements();

@@ -174,8 +174,9 @@ export class Scope {
    * targets in it. The same as the names of `bindings` whose statement lies in it.
    */
   namesBoundIn(statement: SyntaxNode): string[] {
-    const names = this.statementBindings ? statementBindings(statement, this.statementBindings).bindings.map((binding) => binding.name) : [];
-    if (!this.statementBindings) collectScopeBindings([statement], (binding) => names.push(binding.name), undefined, this.hooks);
+    const names: string[] = [];
+    if (this.statementBindings) for (const binding of statementBindings(statement, this.statementBindings).bindings) names.push(binding.name);
+    else collectScopeBindings([statement], (binding) => names.push(binding.name), undefined, this.hooks);
     const start = statement.startIndex;
     const end = statement.endIndex;
     for (const binding of this.extraBindings) if (start <= binding.target.startIndex && binding.target.startIndex < end) names.push(binding.name);
