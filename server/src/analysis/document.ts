@@ -20,11 +20,28 @@ export class ParsedDocument {
   private _tree: Tree;
   private _settled = true;
   private _lineStarts: number[] | undefined;
+  /** Counts the texts and trees this document has had: an analysis is of one revision. */
+  private _revision = 0;
+  /**
+   * The edits `_tree` has been told of (`tree.edit`) but not reparsed for, as one span: while a keystroke
+   * changes only one top-level statement the mirror reparses that statement alone (see `applyEdit`),
+   * and the tree catches up when read.
+   */
+  private treeBehind: EditSpan | undefined;
   /** The mirror of the tree for analyses, once the document is edited (see `syntax`). */
   private mirror: SyntaxMirror | undefined;
-  /** The tree the mirror was last synced with. */
-  private mirroredTree: Tree | undefined;
-  /** The span changed since that sync, if any. */
+  /** The tree of the last region the mirror parsed alone, while the mirror holds its nodes (it had errors). */
+  private regionTree: Tree | undefined;
+  /**
+   * The span of the current text that the mirror parsed alone and found errors in, until the tree is
+   * parsed: the tree's error recovery may differ there (see SyntaxMirror.syncLocally).
+   */
+  private _provisionalRegion: { start: number; end: number } | undefined;
+  /** The mirror has been synced with a tree at least once. */
+  private mirrorSynced = false;
+  /** The mirror is a copy of the current text's syntax. */
+  private mirrorCurrent = false;
+  /** The span of the mirror's text changed since its last sync, if any. */
   private editSinceSync: EditSpan | undefined;
   /**
    * `editSinceSync` also holds every range whose syntax changed (tree-sitter's changed ranges): the
@@ -50,13 +67,15 @@ export class ParsedDocument {
    */
   get syntax(): SyntaxTree {
     const mirror = this.mirror;
-    if (!mirror) return this._tree;
-    if (this.mirroredTree !== this._tree) {
-      const edit = this.mirroredTree ? (this.editSinceSync ?? { start: 0, oldEnd: 0, newEnd: 0 }) : undefined;
+    if (!mirror) return this.tree;
+    if (!this.mirrorCurrent) {
+      const tree = this.tree;
+      const edit = this.mirrorSynced ? (this.editSinceSync ?? { start: 0, oldEnd: 0, newEnd: 0 }) : undefined;
       // A first copy is always made; later ones only while the part to read again is small.
-      const readLimit = this.mirroredTree ? Math.max(MIRROR_READ_MIN, this._text.length / 4) : Infinity;
-      if (!mirror.sync(this._tree, this._text, this.lineStarts, edit, readLimit, this.editCoversChanges)) return this._tree;
-      this.mirroredTree = this._tree;
+      const readLimit = this.mirrorSynced ? Math.max(MIRROR_READ_MIN, this._text.length / 4) : Infinity;
+      if (!mirror.sync(tree, this._text, this.lineStarts, edit, readLimit, this.editCoversChanges)) return tree;
+      this.mirrorSynced = true;
+      this.mirrorCurrent = true;
       this.editSinceSync = undefined;
       this.editCoversChanges = true;
     }
@@ -67,8 +86,20 @@ export class ParsedDocument {
     return this._text;
   }
 
+  /** The syntax tree of the text (reparsed here if edits were applied to the mirror alone). */
   get tree(): Tree {
+    this.catchUpTree();
     return this._tree;
+  }
+
+  /** The tree as it is, without catching up with the text: for checks of which tree is alive. */
+  get currentTree(): Tree {
+    return this._tree;
+  }
+
+  /** Changes with every edit and every replacement of the tree: an analysis holds for one revision. */
+  get revision(): number {
+    return this._revision;
   }
 
   /** Replaces `range` (LSP positions; clamped to the document) by `newText` and reparses incrementally. */
@@ -91,37 +122,93 @@ export class ParsedDocument {
       newEndPosition: this.pointAt(newEndIndex),
     };
     this._tree.edit(edit);
+    this._revision++;
+    const span = { start, oldEnd: end, newEnd: newEndIndex };
+    this.treeBehind = this.treeBehind ? mergeEdits(this.treeBehind, span) : span;
+    if (this.syncMirrorLocally(span)) return;
+    // The provisional region is in the text before this edit: it goes first.
+    this.rereadProvisionalRegion();
+    this.mirrorCurrent = false;
+    this.editSinceSync = this.editSinceSync ? mergeEdits(this.editSinceSync, span) : span;
+    this.catchUpTree();
+  }
+
+  /**
+   * Brings the mirror up to date with one edit by reparsing only the top-level statements it lies in,
+   * when it can (see SyntaxMirror.syncLocally): the mirror must be current and the text small enough to
+   * mirror. A keystroke then costs no incremental parse of the whole tree, whose error recovery can
+   * take as long as a fresh parse while a statement is half typed.
+   */
+  private syncMirrorLocally(span: EditSpan): boolean {
+    // The region tree of the previous revision's mirror: no analysis of this revision can hold its nodes.
+    const previousRegionTree = this.regionTree;
+    this.regionTree = undefined;
+    try {
+      if (!this.mirrorsEdits) return false;
+      if (this._text.length > MIRRORED_LENGTH_LIMIT) {
+        this.mirror = undefined;
+        return false;
+      }
+      if (!this.mirror) {
+        this.mirror = new SyntaxMirror();
+        this.mirrorSynced = false;
+        return false;
+      }
+      if (!this.mirrorCurrent) return false;
+      const synced = this.mirror.syncLocally(this.parser, this._text, this.lineStarts, span);
+      if (!synced) return false;
+      this.regionTree = synced.regionTree;
+      this._provisionalRegion = synced.regionTree ? synced.region : undefined;
+      // Every statement outside the region has no error.
+      this._settled = !synced.regionTree;
+      return true;
+    } finally {
+      previousRegionTree?.delete();
+    }
+  }
+
+  /** Reparses the tree, with the edits it is behind by, incrementally. */
+  private catchUpTree(): void {
+    const behind = this.treeBehind;
+    if (!behind) return;
+    this.treeBehind = undefined;
     const next = this.parser.parse(this._text, this._tree);
-    this.noteEdit({ startIndex: start, oldEndIndex: end, newEndIndex }, next);
+    this.rereadProvisionalRegion();
+    if (this.mirror && !this.mirrorCurrent) this.widenEditSinceSync(next);
     this._tree.delete();
     this._tree = next;
     this._settled = !next.rootNode.hasError;
   }
 
-  /** Notes the edit that made `next` from the (edited) current tree, for the mirror's next sync. */
-  private noteEdit(edit: { startIndex: number; oldEndIndex: number; newEndIndex: number }, next: Tree): void {
-    if (!this.mirrorsEdits) return;
-    if (this._text.length > MIRRORED_LENGTH_LIMIT) {
-      this.mirror = undefined;
-      this.mirroredTree = undefined;
-      return;
-    }
-    if (!this.mirror) {
-      this.mirror = new SyntaxMirror();
-      this.mirroredTree = undefined;
-      return;
-    }
-    const span = { start: edit.startIndex, oldEnd: edit.oldEndIndex, newEnd: edit.newEndIndex };
-    // The parser may have changed the syntax beyond the edit (error recovery, a string or bracket left
-    // open): widen the span to every range it reports changed.
+  /**
+   * Once the tree is parsed, the statements the mirror parsed alone with errors are read from it again:
+   * its error recovery may differ from theirs, and their nodes belong to the region's tree.
+   */
+  private rereadProvisionalRegion(): void {
+    const region = this._provisionalRegion;
+    if (!region) return;
+    this._provisionalRegion = undefined;
+    const reread = { start: region.start, oldEnd: region.end, newEnd: region.end };
+    this.editSinceSync = this.mirrorCurrent || !this.editSinceSync ? reread : mergeEdits(this.editSinceSync, reread);
+    this.mirrorCurrent = false;
+  }
+
+  /** The span of the text the syntax took from a parse of that region alone with errors, until the tree catches up. */
+  get provisionalRegion(): { start: number; end: number } | undefined {
+    return this._provisionalRegion;
+  }
+
+  /**
+   * The parser may have changed the syntax beyond the edits (error recovery, a string or bracket left
+   * open): widens the span the mirror reads again to every range `next` reports changed from the tree.
+   */
+  private widenEditSinceSync(next: Tree): void {
+    let span = this.editSinceSync ?? { start: 0, oldEnd: 0, newEnd: 0 };
     for (const range of next.getChangedRanges(this._tree)) {
-      if (range.startIndex < span.start) span.start = range.startIndex;
-      if (range.endIndex > span.newEnd) {
-        span.oldEnd += range.endIndex - span.newEnd;
-        span.newEnd = range.endIndex;
-      }
+      if (range.startIndex < span.start) span = { ...span, start: range.startIndex };
+      if (range.endIndex > span.newEnd) span = { start: span.start, oldEnd: span.oldEnd + range.endIndex - span.newEnd, newEnd: range.endIndex };
     }
-    this.editSinceSync = this.editSinceSync ? mergeEdits(this.editSinceSync, span) : span;
+    this.editSinceSync = span;
   }
 
   /** True when the tree is what a fresh parse of the text gives (see the class comment). */
@@ -137,12 +224,17 @@ export class ParsedDocument {
     if (this._settled) return false;
     this._settled = true;
     const fresh = this.parser.parse(this._text);
-    if (sameTree(fresh, this._tree)) {
+    // A tree behind the text is not compared: catching it up may cost as much as the fresh parse.
+    if (!this.treeBehind && sameTree(fresh, this._tree)) {
       fresh.delete();
       return false;
     }
     this._tree.delete();
     this._tree = fresh;
+    this.treeBehind = undefined;
+    this._provisionalRegion = undefined;
+    this._revision++;
+    this.mirrorCurrent = false;
     this.editCoversChanges = false;
     return true;
   }
@@ -155,7 +247,8 @@ export class ParsedDocument {
   /** Frees the tree's wasm memory. The document is unusable afterwards. */
   dispose(): void {
     this.mirror = undefined;
-    this.mirroredTree = undefined;
+    this.regionTree?.delete();
+    this.regionTree = undefined;
     this._tree.delete();
   }
 

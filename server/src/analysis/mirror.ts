@@ -2,6 +2,7 @@ import type { Node, Point, Tree } from 'web-tree-sitter';
 import { lineIndexAt } from './document';
 import { normalizeLoneCarriageReturns } from './parser';
 import { AnalysisMemo } from './memo';
+import type { PythonParser } from './parser';
 import type { SyntaxNode, SyntaxTree } from './syntaxNode';
 
 /**
@@ -32,6 +33,9 @@ export function mergeEdits(first: EditSpan, second: EditSpan): EditSpan {
     newEnd: end + (second.newEnd - second.oldEnd),
   };
 }
+
+/** A region longer than this (about 600 lines) is left to the incremental parse of the whole tree, which reuses its unchanged parts. */
+const LOCAL_PARSE_LIMIT = 20_000;
 
 let lastId = 0;
 
@@ -122,9 +126,11 @@ export class MirrorNode implements SyntaxNode {
 
   /** The tree's own node where queries must ask it: in a statement with errors, or at module level under a root with errors. */
   private get realNode(): Node | undefined {
-    if (this.real) return this.real;
     const parent = this.parent;
-    return parent?.real && !parent.parent ? (parent.real.child(this.indexInParent) ?? undefined) : undefined;
+    // A top-level node's siblings are the root's: asked of the tree's root, or of none when the mirror
+    // holds a region parsed alone (see syncLocally; its tree's root has the region's statements alone).
+    if (parent && !parent.parent) return parent.real ? (this.real ?? parent.real.child(this.indexInParent) ?? undefined) : undefined;
+    return this.real;
   }
 
   /** The child of this node that `real`, a node of the tree, is a copy of. */
@@ -286,6 +292,8 @@ export class SyntaxMirror implements SyntaxTree {
   text = '';
   readonly memo = new AnalysisMemo();
   private root: MirrorNode | undefined;
+  /** The span of the mirrored text holding all of the root's errors, when a region parse found them (see syncLocally). */
+  private errorRegion: { start: number; end: number } | undefined;
   /** Named-ness of each node type id, read from the tree the first time the id is seen. */
   private readonly namedByTypeId = new Map<number, boolean>();
 
@@ -359,6 +367,7 @@ export class SyntaxMirror implements SyntaxTree {
       root.children.push(mirrored);
     }
     this.root = root;
+    this.errorRegion = undefined;
     return true;
   }
 
@@ -464,7 +473,86 @@ export class SyntaxMirror implements SyntaxTree {
     }
     appendReadBefore(old.length);
     this.root = root;
+    this.errorRegion = undefined;
     return true;
+  }
+
+  /**
+   * Follows `edit` of the mirrored text (which made `text`) by parsing only the top-level statements it
+   * lies in: from the last statement at column 0 that starts before the edit to the first one at column 0
+   * that starts after it, when every statement outside has no error. The parser enters that region at
+   * module level with nothing open, as it does in the whole text, so when the region parses without
+   * errors its statements are the whole parse's (a property test checks the mirror against the tree).
+   * With errors, the whole parse's error recovery may reach past the region: the mirror is then
+   * provisional (the document is unsettled, see ParsedDocument) and holds nodes of the region's tree.
+   * Returns undefined, with nothing changed, when the edit is not in such a region; otherwise whether
+   * the region has errors and, if so, its tree, which the caller deletes once the mirror moves on.
+   */
+  syncLocally(parser: PythonParser, text: string, lineStarts: readonly number[], edit: EditSpan): { regionTree: Tree | undefined; region: { start: number; end: number } } | undefined {
+    const oldRoot = this.root;
+    if (!oldRoot) return undefined;
+    const old = oldRoot.children;
+    let first = -1;
+    for (let low = 0, high = old.length - 1; low <= high; ) {
+      const mid = (low + high) >> 1;
+      if (old[mid].startIndex < edit.start) {
+        first = mid;
+        low = mid + 1;
+      } else {
+        high = mid - 1;
+      }
+    }
+    // Typing at a statement's first column may join it to the one above: the region starts before it.
+    while (first >= 0 && old[first].startColumn !== 0) first--;
+    if (first < 0) return undefined;
+    let next = first + 1;
+    while (next < old.length && (old[next].startIndex <= edit.oldEnd || old[next].startColumn !== 0)) next++;
+    // The module's end may move with text at the end of the file: parse the whole tree then.
+    if (next === old.length) return undefined;
+    // Errors are allowed only where a region parse found them, and the region must take them all in
+    // again: a tree's root (or a region's) may have an error that none of its statements shows.
+    const errors = this.errorRegion;
+    if (oldRoot.hasError && !(errors && old[first].startIndex <= errors.start && errors.end <= old[next].startIndex)) return undefined;
+    const delta = edit.newEnd - edit.oldEnd;
+    const start = old[first].startIndex;
+    const end = old[next].startIndex + delta;
+    if (end - start > LOCAL_PARSE_LIMIT) return undefined;
+    const startRow = lineIndexAt(lineStarts, start);
+    const endRow = lineIndexAt(lineStarts, end);
+    const region = parser.parseRegion(text, start, end, { row: startRow, column: 0 }, { row: endRow, column: 0 });
+    const regionRoot = region.rootNode;
+    const statements: Node[] = [];
+    for (let index = 0; index < regionRoot.childCount; index++) statements.push(regionRoot.child(index)!);
+    if (statements.length === 0 || statements[0].startIndex !== start || statements[statements.length - 1].endIndex > end) {
+      region.delete();
+      return undefined;
+    }
+    const hasError = regionRoot.hasError;
+    this.text = normalizeLoneCarriageReturns(text);
+    const rowDelta = endRow - old[next].anchor.row;
+    for (let index = next; index < old.length; index++) {
+      old[index].anchor.index += delta;
+      old[index].anchor.row += rowDelta;
+    }
+    const rootEnd = oldRoot.endIndex + delta;
+    // No `real` root: its children would be the region's alone. Top-level queries use the mirror's nodes.
+    const root = new MirrorNode(this, { index: 0, row: 0 }, oldRoot.type, true, false, hasError, null, oldRoot.startIndex, rootEnd, oldRoot.startRow, oldRoot.startColumn, ...rowAndColumn(lineStarts, rootEnd));
+    const append = (node: MirrorNode) => {
+      node.parent = root;
+      node.indexInParent = root.children.length;
+      root.children.push(node);
+    };
+    for (let index = 0; index < first; index++) append(old[index]);
+    for (const statement of statements) {
+      const statementStart = statement.startIndex;
+      append(this.read(statement, { index: statementStart, row: lineIndexAt(lineStarts, statementStart) }, lineStarts));
+    }
+    for (let index = next; index < old.length; index++) append(old[index]);
+    this.root = root;
+    this.errorRegion = hasError ? { start, end } : undefined;
+    if (hasError) return { regionTree: region, region: { start, end } };
+    region.delete();
+    return { regionTree: undefined, region: { start, end } };
   }
 
   private makeRoot(realRoot: Node, lineStarts: readonly number[]): MirrorNode {

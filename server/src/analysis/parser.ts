@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Language, Parser, Tree } from 'web-tree-sitter';
+import { Language, Parser, type Point, Tree } from 'web-tree-sitter';
 
 /** The two wasm files the parser needs, by explicit path (node_modules in development, dist/ when bundled). */
 export interface WasmPaths {
@@ -39,6 +39,18 @@ export class PythonParser {
   /** Parses `text`; pass the edited previous tree to reparse incrementally. */
   parse(text: string, oldTree?: Tree | null): Tree {
     const tree = this.parser.parse(normalizeLoneCarriageReturns(text), oldTree ?? null);
+    if (!tree) throw new Error('tree-sitter returned no tree (parser has no language)');
+    return tree;
+  }
+
+  /**
+   * Parses only `text`'s code units in [startIndex, endIndex), which must start a line: the tree's nodes
+   * have their offsets and rows in the whole text, under a module that spans the region.
+   */
+  parseRegion(text: string, startIndex: number, endIndex: number, startPosition: Point, endPosition: Point): Tree {
+    const tree = this.parser.parse(normalizeLoneCarriageReturns(text), null, {
+      includedRanges: [{ startIndex, endIndex, startPosition, endPosition }],
+    });
     if (!tree) throw new Error('tree-sitter returned no tree (parser has no language)');
     return tree;
   }

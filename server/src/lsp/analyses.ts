@@ -1,10 +1,11 @@
-import type { Tree } from 'web-tree-sitter';
+import type { ParsedDocument } from '../analysis/document';
 import { analyze, type Analysis, type AnalysisOptions } from '../analysis/analyze';
 import { TREES_KEPT, type OpenDocument } from './documents';
 
 interface CachedAnalysis {
-  /** The tree analysed: every edit, and every parse after a release, makes a new one, so a different tree means a stale analysis. */
-  tree: Tree;
+  /** The parsed document and its revision analysed: every edit, and every parse after a release, makes a new one, so another means a stale analysis. */
+  parsed: ParsedDocument;
+  revision: number;
   optionsKey: string;
   analysis: Analysis;
 }
@@ -21,8 +22,9 @@ export const ANALYSIS_CACHE_SIZE = TREES_KEPT;
  * kept: an analysis costs about as much memory as its tree, and a hundred open files must not hold a
  * hundred of them. An analysis holds nodes of the document's tree, which the next edit frees, and so
  * does the release of the tree when the document drops out of the recently read ones (RecentTrees): it
- * must never be used past that, and the tree check below guarantees it (a released or edited tree is
- * never a document's current tree again). Analyses whose tree is gone are dropped at the next use.
+ * must never be used past that, and the revision check below guarantees it (a released parsed document
+ * is never a document's again, and an edit gives a new revision). Analyses of an old revision are
+ * dropped at the next use.
  */
 export class AnalysisCache {
   /** In order of use, least recent first (a Map keeps insertion order). */
@@ -37,14 +39,16 @@ export class AnalysisCache {
 
   analysisFor(document: OpenDocument, options: AnalysisOptions): Analysis {
     const parsed = document.parsed;
-    const tree = parsed.tree;
+    const revision = parsed.revision;
     const optionsKey = JSON.stringify(options);
     const cached = this.cache.get(document);
     this.cache.delete(document);
     const analysis =
-      cached && cached.tree === tree && cached.optionsKey === optionsKey ? cached.analysis : analyze({ text: parsed.text, tree: parsed.syntax }, options);
+      cached && cached.parsed === parsed && cached.revision === revision && cached.optionsKey === optionsKey
+        ? cached.analysis
+        : analyze({ text: parsed.text, tree: parsed.syntax }, options);
     this.dropStale();
-    this.cache.set(document, { tree, optionsKey, analysis });
+    this.cache.set(document, { parsed, revision, optionsKey, analysis });
     for (const oldest of this.cache.keys()) {
       if (this.cache.size <= this.capacity) break;
       this.cache.delete(oldest);
@@ -57,10 +61,10 @@ export class AnalysisCache {
     this.cache.delete(document);
   }
 
-  /** Drops the analyses whose tree was released or replaced (reading `parsed` above may have released some): they only hold memory. */
+  /** Drops the analyses whose tree was released or edited (reading `parsed` above may have released some): they only hold memory. */
   private dropStale(): void {
     for (const [document, cached] of this.cache) {
-      if (document.currentTree !== cached.tree) this.cache.delete(document);
+      if (document.currentParsed !== cached.parsed || cached.parsed.revision !== cached.revision) this.cache.delete(document);
     }
   }
 }

@@ -114,7 +114,12 @@ export class OpenDocument {
 
   /** The tree as it is now, without parsing or catching up; undefined when released. For checks only. */
   get currentTree(): Tree | undefined {
-    return this.document?.tree;
+    return this.document?.currentTree;
+  }
+
+  /** The parsed document as it is now, without parsing or catching up; undefined when released. For checks only. */
+  get currentParsed(): ParsedDocument | undefined {
+    return this.document;
   }
 
   applyChange(change: TextDocumentContentChangeEvent): void {
