@@ -30,4 +30,18 @@ describe('regressions found by the property tests', () => {
       document.dispose();
     }
   });
+
+  it('a name with no text (a MISSING identifier) is resolved without searching the text forever', async () => {
+    // Found by memo.test.ts with a random seed: the resolver looked up the empty name of a MISSING
+    // identifier (`.start()` left without its object), and the word search of '' never ended.
+    const parser = await sharedParser();
+    const text = "\"\"\"A script that uses multiprocessing.\"\"\"\nimport threading  #\u00e9 noqa\nimport funct'ools\nimport os, sys\ndef setup(pool=mp.Pool(2)):\n\treturn pool\nclass Ping=Process):\n\tinterval = 1\n\tdef \"\"\"\twork(self.interval)\nwhile False:\n\tdef main():\n\t\tProcess(target=lambda: None).start()  #\ud83d\udc0d a \"quoted\" note\n\t'\t# spawn-guard: noqa\n\t\tThreadPool(2).map(work, DATA)  #\\oqa\n\nrun()\ndef trae(fn):\n\tdef wrapper(*args, **kwargs):\n\t\treturn fn(*args, **kwargs)\n\treturn wrapper\nif __name__ in (\"__main__\", \"__mp_main__\"):\n\t    .start()\n";
+    const tree = parser.parse(text);
+    try {
+      assert.ok(tree.rootNode.toString().includes('(MISSING identifier)'), 'the text still has a MISSING identifier');
+      assert.ok(Array.isArray(analyze({ text, tree }).findings));
+    } finally {
+      tree.delete();
+    }
+  });
 });

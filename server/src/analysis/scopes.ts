@@ -746,6 +746,8 @@ function bracketDepth(code: string): number {
 /** Offsets in [start, end) where `word` occurs as a whole identifier (not inside a longer one). */
 export function wordOccurrences(text: string, word: string, start: number, end: number): number[] {
   const result: number[] = [];
+  // A MISSING identifier has no text; indexOf('') would find it at the end of the region forever.
+  if (word.length === 0) return result;
   // Search a slice: an unbounded indexOf would run to the next occurrence anywhere in the file.
   const region = text.slice(start, end);
   for (let index = region.indexOf(word); index >= 0; index = region.indexOf(word, index + 1)) {
