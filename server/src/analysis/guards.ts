@@ -305,12 +305,13 @@ function endsFunction(block: SyntaxNode | null): boolean {
 export function findGuardVariables(moduleBindings: ReadonlyMap<string, readonly Binding[]>): Map<string, GuardVariable> {
   const result = new Map<string, GuardVariable>();
   const judge = new GuardJudge(new Map());
-  for (const [name, bindings] of moduleBindings) {
-    if (bindings.length !== 1) continue;
-    const [binding] = bindings;
-    if (binding.kind !== 'assignment' || !binding.value || !judge.mentionsName(binding.value)) continue;
+  // Every module-level name at every analysis: forEach, which makes no [key, value] entry per name.
+  moduleBindings.forEach((bindings, name) => {
+    if (bindings.length !== 1) return;
+    const binding = bindings[0];
+    if (binding.kind !== 'assignment' || !binding.value || !judge.mentionsName(binding.value)) return;
     result.set(name, { name, assignment: binding.statement, value: binding.value, truth: judge.runs(binding.value) });
-  }
+  });
   return result;
 }
 

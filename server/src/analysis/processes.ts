@@ -111,8 +111,8 @@ export function collectProcessEvents(tree: ScopeTree, resolver: ValueResolver, t
       cached &&
       affected &&
       cached.checkedIn === affected.generation - 1 &&
-      !cached.context.names.some(([name]) => affected.names.has(name)) &&
-      !cached.context.callables.some(([name]) => affected.callables.has(name));
+      !namesAny(cached.context.names, affected.names) &&
+      !namesAny(cached.context.callables, affected.callables);
     if (cached && (unchanged || context.holds(cached.context, filter)) && appendCached(events, cached.events, tree, memo)) {
       cached.checkedIn = context.generation;
     } else {
@@ -311,23 +311,42 @@ function detachScopes(events: ProcessEvents, from: readonly number[], definition
  * or an event names a node the tree no longer holds (a module-level statement read again since).
  */
 function appendCached(events: ProcessEvents, cached: DetachedEvents, tree: ScopeTree, memo: AnalysisMemo): boolean {
+  // Run for every unchanged definition at every keystroke: loops, no closures or arrays.
   const root = tree.module.node;
-  if (cached.outside.some((node) => !memo.holds(root, node))) return false;
-  const lists = [cached.startSites, cached.workerReferences, cached.threadStarts, cached.startMethodCalls];
-  // An event whose scope was kept (see buildScopes) has it already.
-  if (lists.some((list) => list.some((event) => event.scope.tree !== tree && !tree.byNode.has(event.scopeNode.id)))) return false;
-  const attach = <Event extends { scope: Scope }>(list: readonly Detached<Event>[], into: Event[]) => {
-    for (const event of list) {
-      if (event.scope.tree !== tree) event.scope = tree.byNode.get(event.scopeNode.id)!;
-      into.push(event);
-    }
-  };
-  attach(cached.startSites, events.startSites);
-  attach(cached.workerReferences, events.workerReferences);
-  attach(cached.threadStarts, events.threadStarts);
-  attach(cached.startMethodCalls, events.startMethodCalls);
-  events.forkOnlyUses.push(...cached.forkOnlyUses);
+  for (const node of cached.outside) if (!memo.holds(root, node)) return false;
+  if (
+    !scopesFound(cached.startSites, tree) ||
+    !scopesFound(cached.workerReferences, tree) ||
+    !scopesFound(cached.threadStarts, tree) ||
+    !scopesFound(cached.startMethodCalls, tree)
+  ) {
+    return false;
+  }
+  attach(cached.startSites, events.startSites, tree);
+  attach(cached.workerReferences, events.workerReferences, tree);
+  attach(cached.threadStarts, events.threadStarts, tree);
+  attach(cached.startMethodCalls, events.startMethodCalls, tree);
+  for (const use of cached.forkOnlyUses) events.forkOnlyUses.push(use);
   return true;
+}
+
+/** Every event's scope is in `tree`: kept there (see buildScopes), or built again for the same node. */
+function scopesFound(list: readonly Detached<{ scope: Scope }>[], tree: ScopeTree): boolean {
+  for (const event of list) if (event.scope.tree !== tree && !tree.byNode.has(event.scopeNode.id)) return false;
+  return true;
+}
+
+function attach<Event extends { scope: Scope }>(list: readonly Detached<Event>[], into: Event[], tree: ScopeTree): void {
+  for (const event of list) {
+    if (event.scope.tree !== tree) event.scope = tree.byNode.get(event.scopeNode.id)!;
+    into.push(event);
+  }
+}
+
+/** Some entry of `entries` (name first) names one of `names`. */
+function namesAny(entries: readonly (readonly [string, unknown])[], names: ReadonlySet<string>): boolean {
+  for (const entry of entries) if (names.has(entry[0])) return true;
+  return false;
 }
 
 /** Names of the API objects that start processes, hand over workers or set the start method. */
@@ -401,9 +420,15 @@ class CalleeFilter {
   ) {
     for (const [local, qualified] of tree.importedNames) if (API_MODULES.test(qualified)) this.callables.add(local);
     // Module-level aliases (`P = mp.Pool`) and `with … as` names.
-    for (const [name, bindings] of tree.module.bindings) {
-      if (bindings.some((binding) => binding.kind === 'with' || (binding.kind === 'assignment' && binding.value && isNameExpression(binding.value)))) this.callables.add(name);
-    }
+    // forEach and a loop: every module-level name at every analysis, without an entry or a closure each.
+    tree.module.bindings.forEach((bindings, name) => {
+      for (const binding of bindings) {
+        if (binding.kind === 'with' || (binding.kind === 'assignment' && binding.value && isNameExpression(binding.value))) {
+          this.callables.add(name);
+          return;
+        }
+      }
+    });
     // Local classes whose bases may be API classes (or such local classes): `class W(mp.Process)`.
     for (const scope of tree.scopes) {
       if (scope.kind !== 'class') continue;

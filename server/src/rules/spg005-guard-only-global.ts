@@ -99,28 +99,31 @@ type Problem =
 function globalProblems(facts: ModuleFacts): Map<string, Problem> {
   const problems = new Map<string, Problem>();
   const modifiedInGuard = once(() => namesModifiedInGuards(facts));
-  for (const [name, bindings] of facts.moduleBindings) {
+  // forEach: every module-level name at every analysis, without a [key, value] entry each.
+  facts.moduleBindings.forEach((bindings, name) => {
     // A function that assigns the global through `global` (an initializer, typically) may set it in the child.
-    if (facts.globalsAssignedInFunctions.has(name)) continue;
+    if (facts.globalsAssignedInFunctions.has(name)) return;
     const problem = problemOf(facts, name, bindings, modifiedInGuard);
     if (problem) problems.set(name, problem);
-  }
+  });
   return problems;
 }
 
 function problemOf(facts: ModuleFacts, name: string, bindings: readonly Binding[], modifiedInGuard: () => Map<string, SyntaxNode>): Problem | undefined {
-  const unguarded: Binding[] = [];
-  const guarded: Binding[] = [];
+  // Run for every module-level name at every analysis: no arrays until a name can make a problem.
+  let firstGuarded: Binding | undefined;
+  let unguardedAssignment = false;
   for (const binding of bindings) {
     const guard: Guard | undefined = facts.guardOf(binding.statement);
-    if (guard?.verdict === 'correct') guarded.push(binding);
-    else if (!guard) unguarded.push(binding);
+    if (guard?.verdict === 'correct') firstGuarded ??= binding;
+    else if (!guard && binding.kind === 'assignment') unguardedAssignment = true;
   }
   // Without a guarded binding only assignments can make a problem: the others (most names: functions,
   // classes, imports) need not be placed.
-  if (guarded.length === 0 && !unguarded.some((binding) => binding.kind === 'assignment')) return undefined;
-  const atImport = unguarded.filter((binding) => facts.isImportTime(binding.statement));
-  if (guarded.length > 0) return atImport.length === 0 ? { reason: 'guard-only', assignment: guarded[0] } : { reason: 'reassigned-in-guard', assignment: guarded[0] };
+  if (!firstGuarded && !unguardedAssignment) return undefined;
+  // At import time: outside functions and guards (so not among the guarded ones).
+  const atImport = bindings.filter((binding) => facts.isImportTime(binding.statement));
+  if (firstGuarded) return atImport.length === 0 ? { reason: 'guard-only', assignment: firstGuarded } : { reason: 'reassigned-in-guard', assignment: firstGuarded };
   // Objects of other modules (os.environ, sys.path) reach children their own way: only this module's variables count.
   const modification = atImport.some((binding) => binding.kind === 'assignment') ? modifiedInGuard().get(name) : undefined;
   if (modification) return { reason: 'modified-in-guard', modification };
