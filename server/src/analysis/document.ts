@@ -109,6 +109,7 @@ export class ParsedDocument {
     if (end < start) [start, end] = [end, start];
     const oldEndPosition = this.pointAt(end);
     const startPosition = this.pointAt(start);
+    this.makeMirror();
     const lineStarts = this.lineStarts;
     this._text = this._text.slice(0, start) + newText + this._text.slice(end);
     this._lineStarts = updateLineStarts(lineStarts, this._text, start, end, newText.length);
@@ -149,12 +150,7 @@ export class ParsedDocument {
         this.mirror = undefined;
         return false;
       }
-      if (!this.mirror) {
-        this.mirror = new SyntaxMirror();
-        this.mirrorSynced = false;
-        return false;
-      }
-      if (!this.mirrorCurrent) return false;
+      if (!this.mirror || !this.mirrorCurrent) return false;
       const synced = this.mirror.syncLocally(this.parser, this._text, this.lineStarts, span);
       if (!synced) return false;
       this.regionTree = synced.regionTree;
@@ -165,6 +161,16 @@ export class ParsedDocument {
     } finally {
       previousRegionTree?.delete();
     }
+  }
+
+  /**
+   * Makes the mirror at the first edit, of the text before it: that edit too can then be parsed in its
+   * region alone (see syncMirrorLocally), rather than the whole tree.
+   */
+  private makeMirror(): void {
+    if (!this.mirrorsEdits || this.mirror || this._text.length > MIRRORED_LENGTH_LIMIT) return;
+    this.mirror = new SyntaxMirror();
+    this.mirrorSynced = this.mirrorCurrent = !this.treeBehind && this.mirror.sync(this._tree, this._text, this.lineStarts, undefined);
   }
 
   /** Reparses the tree, with the edits it is behind by, incrementally. */

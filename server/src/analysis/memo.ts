@@ -1,4 +1,4 @@
-import type { DefinitionContext, DetachedEvents } from './processes';
+import type { CachedDefinitionEvents } from './processes';
 import type { StatementScan } from './scan';
 import type { DefinitionScopeMemo, DefinitionScopes, StatementBindings } from './scopes';
 import { topLevelStatement } from './syntax';
@@ -11,7 +11,7 @@ import type { SyntaxNode } from './syntaxNode';
  */
 export class AnalysisMemo {
   /** Process events found in the scopes of each top-level definition, with the context they were found in. */
-  readonly definitionEvents = new WeakMap<SyntaxNode, { context: DefinitionContext; events: DetachedEvents; checkedIn: number }>();
+  readonly definitionEvents = new WeakMap<SyntaxNode, CachedDefinitionEvents>();
   /** The scopes of each top-level definition without errors (scopes.ts, buildScopes). */
   readonly definitionScopes = new WeakMap<SyntaxNode, DefinitionScopes>();
   /** The bindings `Scope.bindingsOf` found in each definition without errors, by name, and its parameters (scopes.ts). */

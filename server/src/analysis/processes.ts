@@ -111,8 +111,8 @@ export function collectProcessEvents(tree: ScopeTree, resolver: ValueResolver, t
       cached &&
       affected &&
       cached.checkedIn === affected.generation - 1 &&
-      !namesAny(cached.context.names, affected.names) &&
-      !namesAny(cached.context.callables, affected.callables);
+      !anyIn(affected.names, cached.lookedUp) &&
+      !anyIn(affected.callables, cached.asked);
     if (cached && (unchanged || context.holds(cached.context, filter)) && appendCached(events, cached.events, tree, memo)) {
       cached.checkedIn = context.generation;
     } else {
@@ -123,7 +123,10 @@ export function collectProcessEvents(tree: ScopeTree, resolver: ValueResolver, t
           for (let index = first; index < next; index++) visit(scopes[index]);
         });
       });
-      if (reusable) memo.definitionEvents.set(top.node, { context: context.of(names, checked), events: detachScopes(events, before, top.node), checkedIn: context.generation });
+      if (reusable) {
+        const cachedEvents = { context: context.of(names, checked), events: detachScopes(events, before, top.node), checkedIn: context.generation, lookedUp: names, asked: checked };
+        memo.definitionEvents.set(top.node, cachedEvents);
+      }
     }
     first = next;
   }
@@ -138,6 +141,17 @@ export function collectProcessEvents(tree: ScopeTree, resolver: ValueResolver, t
  * is unchanged) or, with errors, by its text and shape. Module-level code the definition never looked
  * at (a half-typed statement elsewhere) leaves its events as they were.
  */
+/** A top-level definition's events as the memo keeps them (AnalysisMemo.definitionEvents). */
+export interface CachedDefinitionEvents {
+  context: DefinitionContext;
+  events: DetachedEvents;
+  /** The analysis (ModuleContext generation) that last found them to hold. */
+  checkedIn: number;
+  /** The names in `context`, and the callable names it asked about, to test a few changed names against. */
+  lookedUp: ReadonlySet<string>;
+  asked: ReadonlyMap<string, boolean>;
+}
+
 export interface DefinitionContext {
   wildcardImports: string;
   callables: [string, boolean][];
@@ -343,9 +357,9 @@ function attach<Event extends { scope: Scope }>(list: readonly Detached<Event>[]
   }
 }
 
-/** Some entry of `entries` (name first) names one of `names`. */
-function namesAny(entries: readonly (readonly [string, unknown])[], names: ReadonlySet<string>): boolean {
-  for (const entry of entries) if (names.has(entry[0])) return true;
+/** One of `names` (the few a keystroke changed) is in `into`. */
+function anyIn(names: ReadonlySet<string>, into: { has(name: string): boolean }): boolean {
+  for (const name of names) if (into.has(name)) return true;
   return false;
 }
 
