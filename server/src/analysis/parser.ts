@@ -48,13 +48,24 @@ export class PythonParser {
    * have their offsets and rows in the whole text, under a module that spans the region.
    */
   parseRegion(text: string, startIndex: number, endIndex: number, startPosition: Point, endPosition: Point): Tree {
-    const tree = this.parser.parse(normalizeLoneCarriageReturns(text), null, {
+    // The parser reads only the region: hand it that, not the rest of the text from where it reads (a
+    // string input copies up to 5,000 characters into wasm memory at each read), and normalise only that.
+    const read = (index: number) => {
+      if (index >= endIndex) return '';
+      // One character more, so a \r at the end of the chunk sees the \n after it; then dropped.
+      const chunk = normalizeLoneCarriageReturns(text.slice(index, Math.min(endIndex, index + REGION_CHUNK) + 1));
+      return index + chunk.length > endIndex ? chunk.slice(0, endIndex - index) : chunk.slice(0, REGION_CHUNK);
+    };
+    const tree = this.parser.parse(read, null, {
       includedRanges: [{ startIndex, endIndex, startPosition, endPosition }],
     });
     if (!tree) throw new Error('tree-sitter returned no tree (parser has no language)');
     return tree;
   }
 }
+
+/** Characters a region parse's input hands the parser at a time. */
+const REGION_CHUNK = 4_096;
 
 let runtimeReady: Promise<void> | undefined;
 
