@@ -133,7 +133,8 @@ function editedDocument(parser: PythonParser): Section {
         const fresh = analyze({ text: document.text, tree }).findings;
         baseline.push(performance.now() - fullStart);
         tree.delete();
-        if (index % 25 === 0 && JSON.stringify(fresh) !== JSON.stringify(findings)) throw new Error(`keystroke ${index}: the mirror's findings differ from the tree's`);
+        // A statement half typed is provisional (parsed alone, see ParsedDocument): compared once settled.
+        if (index % 25 === 0 && document.settled && JSON.stringify(fresh) !== JSON.stringify(findings)) throw new Error(`keystroke ${index}: the mirror's findings differ from the tree's`);
       }
     }
   } finally {
@@ -147,8 +148,8 @@ function editedDocument(parser: PythonParser): Section {
       `${KEYSTROKES - KEYSTROKE_WARM_UP} one-character edits (after ${KEYSTROKE_WARM_UP} unmeasured) typing a statement atop a function body in the middle of the 5,011-line program.`,
       '',
       table(['measure', 'samples', 'p50', 'p95'], [
-        row('edit + incremental parse', edits),
-        row('SyntaxMirror sync', syncs),
+        row('edit + parse (the statements it touched, into the mirror; else the tree, incrementally)', edits),
+        row('SyntaxMirror sync (after a parse of the tree)', syncs),
         row('analysis of the mirror (with the memo)', analyses),
         row('keystroke total', totals),
         row('baseline: full parse + analysis of the tree', baseline),
