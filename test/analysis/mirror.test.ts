@@ -487,6 +487,62 @@ describe('ParsedDocument.syntax', () => {
     }
   });
 
+  it('parses a keystroke inside a statement in that statement alone, from the first edit on; the tree catches up when read', async () => {
+    const parser = await sharedParser();
+    const document = new ParsedDocument(parser, TEXT, true);
+    const fields = fieldNames(document.tree);
+    try {
+      const before = document.currentTree;
+      // The first edit makes the mirror from the tree before it, then parses `second` alone.
+      const at = document.text.indexOf('return 2') + 'return 2'.length;
+      document.applyEdit(rangeOf(document, at, at), '2');
+      const [imported, first, , printed] = (document.syntax as SyntaxMirror).rootNode.children;
+      assert.equal(document.currentTree, before, 'the tree is not parsed for a keystroke in one statement');
+      assert.equal(document.settled, true);
+      assert.equal(document.provisionalRegion, undefined);
+      const typed = document.text.indexOf('return 22') + 'return 22'.length;
+      document.applyEdit(rangeOf(document, typed, typed), ' + 1');
+      const after = (document.syntax as SyntaxMirror).rootNode.children;
+      assert.deepEqual([after[0], after[1], after[3]], [imported, first, printed], 'the other statements keep their nodes');
+      assert.equal(document.currentTree, before);
+      // Reading the tree parses it, with both edits; the mirror is the tree's copy.
+      assertSyntaxExact(parser, document, fields, 'after the tree caught up');
+      assert.notEqual(document.currentTree, before);
+      assert.match(document.tree.rootNode.text, /return 22 \+ 1/);
+    } finally {
+      document.dispose();
+    }
+  });
+
+  it('holds a statement left broken by a keystroke provisionally: unsettled, read from the tree once it is parsed', async () => {
+    const parser = await sharedParser();
+    const document = new ParsedDocument(parser, TEXT, true);
+    const fields = fieldNames(document.tree);
+    try {
+      const at = document.text.indexOf('return 1') + 'return '.length;
+      document.applyEdit(rangeOf(document, at, at), '(');
+      const region = document.provisionalRegion;
+      assert.ok(region, 'the broken statement was parsed alone');
+      assert.equal(document.settled, false);
+      assert.equal(document.text.slice(region.start, region.start + 'def first'.length), 'def first');
+      assertProvisionalRegion(parser, document, fields, 'with the bracket open');
+      // Analyses are of a revision: the provisional one, then the settled one.
+      const revision = document.revision;
+      assert.equal(document.settle(), true, 'settling replaces the tree (it was behind the text)');
+      assert.notEqual(document.revision, revision);
+      assert.equal(document.provisionalRegion, undefined);
+      assertSyntaxExact(parser, document, fields, 'after settle()');
+      // Closing the bracket: the statement parses alone without errors again.
+      const close = document.text.indexOf('(1') + '(1'.length;
+      document.applyEdit(rangeOf(document, close, close), ')');
+      assert.equal(document.provisionalRegion, undefined);
+      assert.equal(document.settled, true);
+      assertSyntaxExact(parser, document, fields, 'after the bracket was closed');
+    } finally {
+      document.dispose();
+    }
+  });
+
   it('keeps the nodes of the statements an edit did not touch, moved, and reads the edited one again', async () => {
     const parser = await sharedParser();
     const document = new ParsedDocument(parser, TEXT, true);
