@@ -7,13 +7,16 @@ import type { Position, Range } from './types';
 /**
  * A Python document with its syntax tree. Edits are applied to the tree (`tree.edit`) and the text is
  * reparsed with the old tree, so a keystroke costs an incremental parse (about a millisecond on a
- * 5,000-line file), not a full one.
+ * 5,000-line file), not a full one. A document that keeps a SyntaxMirror (the server's) goes further: a
+ * keystroke inside one top-level statement reparses that statement alone into the mirror, and the tree
+ * catches up with the edits when it is read (`tree`).
  *
  * Tree-sitter's error recovery depends on the old tree: an incremental parse of broken code can give
- * another tree than a fresh parse of the same text (tree-sitter#1444, #1645), and so other findings.
- * Such a tree is "unsettled" until `settle()` parses the text afresh; a tree of code without errors, or
- * from a fresh parse, is settled. The server settles a document once typing pauses, and before any
- * code action or command, so what stays on screen and what fixes see is a function of the text alone.
+ * another tree than a fresh parse of the same text (tree-sitter#1444, #1645), and so other findings; so
+ * may a statement parsed alone with errors (`provisionalRegion`). Such a document is "unsettled" until
+ * `settle()` parses the text afresh; a tree of code without errors, or from a fresh parse, is settled.
+ * The server settles a document once typing pauses, and before any code action or command, so what
+ * stays on screen and what fixes see is a function of the text alone.
  */
 export class ParsedDocument {
   private _text: string;
@@ -102,7 +105,10 @@ export class ParsedDocument {
     return this._revision;
   }
 
-  /** Replaces `range` (LSP positions; clamped to the document) by `newText` and reparses incrementally. */
+  /**
+   * Replaces `range` (LSP positions; clamped to the document) by `newText` and reparses: the statements
+   * it touched alone, into the mirror, when it can (see syncMirrorLocally); else the tree, incrementally.
+   */
   applyEdit(range: Range, newText: string): void {
     let start = this.offsetAt(range.start);
     let end = this.offsetAt(range.end);

@@ -51,12 +51,9 @@ export class MirrorNode implements SyntaxNode {
   readonly children: MirrorNode[] = [];
   /** This node's position among its parent's children. */
   indexInParent = 0;
-  /**
-   * The tree's own node, kept for the nodes of statements with errors (and a root with errors): those are
-   * read again at every sync, so it always belongs to the current tree. Queries whose answer in an
-   * error subtree depends on the parser's hidden nodes, which a mirror does not copy, are asked of it.
-   */
-  real: Node | undefined;
+  private realNodeKept: Node | undefined;
+  /** In a statement with errors: `real` is its parent's real node's child at `indexInParent`, found when first asked. */
+  private realFromParent = false;
   private namedList: MirrorNode[] | undefined;
 
   constructor(
@@ -65,7 +62,8 @@ export class MirrorNode implements SyntaxNode {
     readonly type: string,
     readonly isNamed: boolean,
     readonly isMissing: boolean,
-    readonly hasError: boolean,
+    /** Undefined in a statement with errors: asked of the tree's node when first needed (see `real`). */
+    private knownError: boolean | undefined,
     /** The field this node fills in its parent (`function`, `arguments`, …), if any. */
     readonly fieldName: string | null,
     private readonly relativeStart: number,
@@ -75,6 +73,34 @@ export class MirrorNode implements SyntaxNode {
     private readonly relativeEndRow: number,
     readonly endColumn: number,
   ) {}
+
+  /**
+   * The tree's own node, for the nodes of statements with errors (and a root with errors): those are
+   * read again at every sync, so it always belongs to the current tree. Queries whose answer in an
+   * error subtree depends on the parser's hidden nodes, which a mirror does not copy, are asked of it.
+   * Below a statement it is looked up only when asked (most of a broken statement's nodes never are).
+   */
+  get real(): Node | undefined {
+    if (this.realFromParent) {
+      this.realFromParent = false;
+      this.realNodeKept = this.parent?.real?.child(this.indexInParent) ?? undefined;
+    }
+    return this.realNodeKept;
+  }
+
+  set real(node: Node | undefined) {
+    this.realNodeKept = node;
+    this.realFromParent = false;
+  }
+
+  /** Marks the node as one of a statement with errors whose tree node is found from its parent's. */
+  findRealFromParent(): void {
+    this.realFromParent = true;
+  }
+
+  get hasError(): boolean {
+    return (this.knownError ??= this.real?.hasError ?? false);
+  }
 
   get startIndex(): number {
     return this.anchor.index + this.relativeStart;
@@ -564,12 +590,11 @@ export class SyntaxMirror implements SyntaxTree {
   }
 
   /** Reads a top-level node and its subtree from the tree, with a cursor (one wasm call per property). */
-  private read(top: Node, anchor: Anchor, lineStarts: readonly number[]): MirrorNode {
-    const language = top.tree.language;
-    const withErrors = top.hasError;
-    const cursor = top.walk();
+  private read(statement: Node, anchor: Anchor, lineStarts: readonly number[]): MirrorNode {
+    const language = statement.tree.language;
+    const withErrors = statement.hasError;
+    const cursor = statement.walk();
     try {
-      let real: Node | undefined;
       const make = (parent: MirrorNode | null): MirrorNode => {
         const typeId = cursor.nodeTypeId;
         let named = this.namedByTypeId.get(typeId);
@@ -584,7 +609,7 @@ export class SyntaxMirror implements SyntaxTree {
           language.types[typeId] || 'ERROR',
           named,
           withErrors && cursor.nodeIsMissing,
-          withErrors && (real = cursor.currentNode).hasError,
+          withErrors ? (parent ? undefined : true) : false,
           parent ? (language.fields[cursor.currentFieldId] ?? null) : null,
           start - anchor.index,
           end - anchor.index,
@@ -593,8 +618,10 @@ export class SyntaxMirror implements SyntaxTree {
           endRow - anchor.row,
           endColumn,
         );
-        node.real = real;
-        real = undefined;
+        if (withErrors) {
+          if (parent) node.findRealFromParent();
+          else node.real = statement;
+        }
         if (parent) {
           node.parent = parent;
           node.indexInParent = parent.children.length;
