@@ -133,14 +133,6 @@ export function collectProcessEvents(tree: ScopeTree, resolver: ValueResolver, t
   return events;
 }
 
-/**
- * What the events of a top-level definition depend on outside it: the module-level names its values
- * looked up (with the names the values of those looked up in turn), and the names the callee filter
- * was asked about. A name's part of the module is every module-level statement that binds it or appends
- * to it, each by its node (a SyntaxMirror keeps the nodes of statements without errors while their text
- * is unchanged) or, with errors, by its text and shape. Module-level code the definition never looked
- * at (a half-typed statement elsewhere) leaves its events as they were.
- */
 /** A top-level definition's events as the memo keeps them (AnalysisMemo.definitionEvents). */
 export interface CachedDefinitionEvents {
   context: DefinitionContext;
@@ -152,6 +144,14 @@ export interface CachedDefinitionEvents {
   asked: ReadonlyMap<string, boolean>;
 }
 
+/**
+ * What the events of a top-level definition depend on outside it: the module-level names its values
+ * looked up (with the names the values of those looked up in turn), and the names the callee filter
+ * was asked about. A name's part of the module is every module-level statement that binds it or appends
+ * to it, each by its node (a SyntaxMirror keeps the nodes of statements without errors while their text
+ * is unchanged) or, with errors, by its text and shape. Module-level code the definition never looked
+ * at (a half-typed statement elsewhere) leaves its events as they were.
+ */
 export interface DefinitionContext {
   wildcardImports: string;
   callables: [string, boolean][];
