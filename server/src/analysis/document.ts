@@ -40,8 +40,6 @@ export class ParsedDocument {
    * parsed: the tree's error recovery may differ there (see SyntaxMirror.syncLocally).
    */
   private _provisionalRegion: { start: number; end: number } | undefined;
-  /** The mirror has been synced with a tree at least once. */
-  private mirrorSynced = false;
   /** The mirror is a copy of the current text's syntax. */
   private mirrorCurrent = false;
   /** The span of the mirror's text changed since its last sync, if any. */
@@ -73,11 +71,11 @@ export class ParsedDocument {
     if (!mirror) return this.tree;
     if (!this.mirrorCurrent) {
       const tree = this.tree;
-      const edit = this.mirrorSynced ? (this.editSinceSync ?? { start: 0, oldEnd: 0, newEnd: 0 }) : undefined;
+      const synced = mirror.hasRoot;
+      const edit = synced ? (this.editSinceSync ?? { start: 0, oldEnd: 0, newEnd: 0 }) : undefined;
       // A first copy is always made; later ones only while the part to read again is small.
-      const readLimit = this.mirrorSynced ? Math.max(MIRROR_READ_MIN, this._text.length / 4) : Infinity;
+      const readLimit = synced ? Math.max(MIRROR_READ_MIN, this._text.length / 4) : Infinity;
       if (!mirror.sync(tree, this._text, this.lineStarts, edit, readLimit, this.editCoversChanges)) return tree;
-      this.mirrorSynced = true;
       this.mirrorCurrent = true;
       this.editSinceSync = undefined;
       this.editCoversChanges = true;
@@ -176,7 +174,7 @@ export class ParsedDocument {
   private makeMirror(): void {
     if (!this.mirrorsEdits || this.mirror || this._text.length > MIRRORED_LENGTH_LIMIT) return;
     this.mirror = new SyntaxMirror();
-    this.mirrorSynced = this.mirrorCurrent = !this.treeBehind && this.mirror.sync(this._tree, this._text, this.lineStarts, undefined);
+    this.mirrorCurrent = !this.treeBehind && this.mirror.sync(this._tree, this._text, this.lineStarts, undefined);
   }
 
   /** Reparses the tree, with the edits it is behind by, incrementally. */

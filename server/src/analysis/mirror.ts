@@ -3,6 +3,7 @@ import { lineIndexAt } from './document';
 import { normalizeLoneCarriageReturns } from './parser';
 import { AnalysisMemo } from './memo';
 import type { PythonParser } from './parser';
+import { firstStartingAt } from './syntax';
 import type { SyntaxNode, SyntaxTree } from './syntaxNode';
 
 /**
@@ -323,6 +324,11 @@ export class SyntaxMirror implements SyntaxTree {
   /** Named-ness of each node type id, read from the tree the first time the id is seen. */
   private readonly namedByTypeId = new Map<number, boolean>();
 
+  /** The mirror has been synced with a tree. */
+  get hasRoot(): boolean {
+    return this.root !== undefined;
+  }
+
   get rootNode(): MirrorNode {
     if (!this.root) throw new Error('the syntax mirror has not been synced with a tree');
     return this.root;
@@ -375,7 +381,7 @@ export class SyntaxMirror implements SyntaxTree {
     }
     if (toRead > readLimit) return false;
     this.text = normalizeLoneCarriageReturns(text);
-    const root = this.makeRoot(realRoot, lineStarts);
+    const root = this.rootOf(realRoot, lineStarts);
     for (let index = 0; index < kept.length; index++) {
       const start = starts[index];
       const row = rows[index];
@@ -388,9 +394,7 @@ export class SyntaxMirror implements SyntaxTree {
       } else {
         mirrored = this.read(child, { index: start, row }, lineStarts);
       }
-      mirrored.parent = root;
-      mirrored.indexInParent = index;
-      root.children.push(mirrored);
+      appendChild(root, mirrored);
     }
     this.root = root;
     this.errorRegion = undefined;
@@ -480,22 +484,17 @@ export class SyntaxMirror implements SyntaxTree {
         old[index].anchor.row += rowDelta;
       }
     }
-    const root = this.makeRoot(realRoot, lineStarts);
+    const root = this.rootOf(realRoot, lineStarts);
     let nextRead = 0;
-    const append = (node: MirrorNode) => {
-      node.parent = root;
-      node.indexInParent = root.children.length;
-      root.children.push(node);
-    };
     const appendReadBefore = (oldIndex: number) => {
       while (nextRead < read.length && readBetween[read[nextRead].gap].before <= oldIndex) {
         const { node, start } = read[nextRead++];
-        append(this.read(node, { index: start, row: lineIndexAt(lineStarts, start) }, lineStarts));
+        appendChild(root, this.read(node, { index: start, row: lineIndexAt(lineStarts, start) }, lineStarts));
       }
     };
     for (const index of keptAt) {
       appendReadBefore(index);
-      append(old[index]);
+      appendChild(root, old[index]);
     }
     appendReadBefore(old.length);
     this.root = root;
@@ -506,7 +505,8 @@ export class SyntaxMirror implements SyntaxTree {
   /**
    * Follows `edit` of the mirrored text (which made `text`) by parsing only the top-level statements it
    * lies in: from the last statement at column 0 that starts before the edit to the first one at column 0
-   * that starts after it, when every statement outside has no error. The parser enters that region at
+   * that starts after it, when no statement outside has an error (all the mirror's errors, if any, came
+   * from an earlier region parse that this region takes in again). The parser enters that region at
    * module level with nothing open, as it does in the whole text, so when the region parses without
    * errors its statements are the whole parse's (a property test checks the mirror against the tree).
    * With errors, the whole parse's error recovery may reach past the region: the mirror is then
@@ -518,16 +518,8 @@ export class SyntaxMirror implements SyntaxTree {
     const oldRoot = this.root;
     if (!oldRoot) return undefined;
     const old = oldRoot.children;
-    let first = -1;
-    for (let low = 0, high = old.length - 1; low <= high; ) {
-      const mid = (low + high) >> 1;
-      if (old[mid].startIndex < edit.start) {
-        first = mid;
-        low = mid + 1;
-      } else {
-        high = mid - 1;
-      }
-    }
+    // The last statement that starts before the edit.
+    let first = firstStartingAt(old, edit.start, 0) - 1;
     // Typing at a statement's first column may join it to the one above: the region starts before it.
     while (first >= 0 && old[first].startColumn !== 0) first--;
     if (first < 0) return undefined;
@@ -560,20 +552,14 @@ export class SyntaxMirror implements SyntaxTree {
       old[index].anchor.index += delta;
       old[index].anchor.row += rowDelta;
     }
-    const rootEnd = oldRoot.endIndex + delta;
     // No `real` root: its children would be the region's alone. Top-level queries use the mirror's nodes.
-    const root = new MirrorNode(this, { index: 0, row: 0 }, oldRoot.type, true, false, hasError, null, oldRoot.startIndex, rootEnd, oldRoot.startRow, oldRoot.startColumn, ...rowAndColumn(lineStarts, rootEnd));
-    const append = (node: MirrorNode) => {
-      node.parent = root;
-      node.indexInParent = root.children.length;
-      root.children.push(node);
-    };
-    for (let index = 0; index < first; index++) append(old[index]);
+    const root = this.makeRoot(oldRoot.type, hasError, oldRoot.startIndex, oldRoot.startPosition, oldRoot.endIndex + delta, lineStarts);
+    for (let index = 0; index < first; index++) appendChild(root, old[index]);
     for (const statement of statements) {
       const statementStart = statement.startIndex;
-      append(this.read(statement, { index: statementStart, row: lineIndexAt(lineStarts, statementStart) }, lineStarts));
+      appendChild(root, this.read(statement, { index: statementStart, row: lineIndexAt(lineStarts, statementStart) }, lineStarts));
     }
-    for (let index = next; index < old.length; index++) append(old[index]);
+    for (let index = next; index < old.length; index++) appendChild(root, old[index]);
     this.root = root;
     this.errorRegion = hasError ? { start, end } : undefined;
     if (hasError) return { regionTree: region, region: { start, end } };
@@ -581,12 +567,15 @@ export class SyntaxMirror implements SyntaxTree {
     return { regionTree: undefined, region: { start, end } };
   }
 
-  private makeRoot(realRoot: Node, lineStarts: readonly number[]): MirrorNode {
-    const rootHasError = realRoot.hasError;
-    const rootEnd = realRoot.endIndex;
-    const root = new MirrorNode(this, { index: 0, row: 0 }, realRoot.type, true, false, rootHasError, null, realRoot.startIndex, rootEnd, realRoot.startPosition.row, realRoot.startPosition.column, ...rowAndColumn(lineStarts, rootEnd));
-    if (rootHasError) root.real = realRoot;
+  /** The mirror's root for the tree's, which queries under a root with errors ask (see `realNode`). */
+  private rootOf(realRoot: Node, lineStarts: readonly number[]): MirrorNode {
+    const root = this.makeRoot(realRoot.type, realRoot.hasError, realRoot.startIndex, realRoot.startPosition, realRoot.endIndex, lineStarts);
+    if (root.hasError) root.real = realRoot;
     return root;
+  }
+
+  private makeRoot(type: string, hasError: boolean, start: number, startPosition: Point, end: number, lineStarts: readonly number[]): MirrorNode {
+    return new MirrorNode(this, { index: 0, row: 0 }, type, true, false, hasError, null, start, end, startPosition.row, startPosition.column, ...rowAndColumn(lineStarts, end));
   }
 
   /** Reads a top-level node and its subtree from the tree, with a cursor (one wasm call per property). */
@@ -622,11 +611,7 @@ export class SyntaxMirror implements SyntaxTree {
           if (parent) node.findRealFromParent();
           else node.real = statement;
         }
-        if (parent) {
-          node.parent = parent;
-          node.indexInParent = parent.children.length;
-          parent.children.push(node);
-        }
+        if (parent) appendChild(parent, node);
         return node;
       };
       const top = make(null);
@@ -648,6 +633,13 @@ export class SyntaxMirror implements SyntaxTree {
       cursor.delete();
     }
   }
+}
+
+/** Makes `node` the last child of `parent`. */
+function appendChild(parent: MirrorNode, node: MirrorNode): void {
+  node.parent = parent;
+  node.indexInParent = parent.children.length;
+  parent.children.push(node);
 }
 
 function topLevelByStart(root: MirrorNode): Map<number, MirrorNode> {

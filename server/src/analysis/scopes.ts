@@ -2,7 +2,7 @@ import type { SyntaxNode } from './syntaxNode';
 import { collectScopeBindings, importedNames, targetNames, type Binding } from './bindings';
 import type { AnalysisMemo } from './memo';
 import { callsIn } from './scan';
-import { statementsOf, syntaxChildren } from './syntax';
+import { firstStartingAt, statementsOf, syntaxChildren } from './syntax';
 
 export type ScopeKind = 'module' | 'class' | 'function' | 'lambda';
 
@@ -546,18 +546,6 @@ function keepDefinitionScopes(tree: ScopeTree, built: readonly number[], imports
     for (let index = nextImport; index < imports.length && imports[index].at < top.bodyEnd; index++) own.push([imports[index].local, imports[index].qualified]);
     memo.definitionScopes.set(top.node, { scopes: scopes.slice(first, next), imports: own, start: top.node.startIndex, wanted });
   }
-}
-
-/** The index of the first of `nodes` (in document order) at or after `from` that starts at or after `offset`. */
-function firstStartingAt(nodes: readonly SyntaxNode[], offset: number, from: number): number {
-  let low = from;
-  let high = nodes.length;
-  while (low < high) {
-    const mid = (low + high) >> 1;
-    if (nodes[mid].startIndex < offset) low = mid + 1;
-    else high = mid;
-  }
-  return low;
 }
 
 /** `def name(`, `async def name(`, `class name:` / `(` / `[` at `start`: the name; undefined when the text is anything else. */

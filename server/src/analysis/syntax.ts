@@ -5,6 +5,18 @@ import type { SyntaxNode } from './syntaxNode';
  * They never throw on broken trees: anything they cannot read is `undefined`.
  */
 
+/** The index of the first of `nodes` (in document order) at or after `from` that starts at or after `offset`. */
+export function firstStartingAt(nodes: readonly SyntaxNode[], offset: number, from: number): number {
+  let low = from;
+  let high = nodes.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (nodes[mid].startIndex < offset) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
 /** Strips any number of parentheses around an expression: `((x))` -> `x`. */
 export function unparenthesize(node: SyntaxNode): SyntaxNode {
   let current = node;
