@@ -15,15 +15,7 @@
 import * as fs from 'node:fs';
 import { Module } from 'node:module';
 import * as path from 'node:path';
-import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
-
-// A young generation of at most 4 MB a semi-space (V8 grows it to 16 MB): a server with many open files
-// otherwise keeps a large, half-empty young generation resident (100 open 1,000-line files: 123-133 MB
-// in six runs, against 125-156 MB). Keystroke latency is the same within noise: the server collects the
-// young generation between keystrokes itself (lsp/idleCollector.ts). Set before the bundle is compiled,
-// so the code cache below is made and checked under the same flags.
-v8.setFlagsFromString('--max-semi-space-size=4');
 
 const SERVER_BUNDLE = path.join(__dirname, 'server-main.js');
 /** A server killed before it exits normally still leaves a cache once it has run this long. */

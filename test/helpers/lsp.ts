@@ -19,6 +19,7 @@ import type {
   PublishDiagnosticsParams,
   TextDocumentContentChangeEvent,
 } from 'vscode-languageserver';
+import { SERVER_NODE_FLAGS } from '../../server/src/nodeFlags';
 import { REPO_ROOT } from './paths';
 
 /** The bundled server that `npm run build` writes; tests speak LSP to it over stdio, as any editor would. */
@@ -27,7 +28,7 @@ export const SERVER_BUNDLE = path.join(REPO_ROOT, 'dist', 'server.js');
 export interface LspClientOptions {
   /** Script to run with node; the bundled server by default. */
   serverPath?: string;
-  /** Extra node flags (e.g. `--max-old-space-size`). */
+  /** Extra node flags (e.g. `--max-old-space-size`), after the ones the VS Code client gives the server (SERVER_NODE_FLAGS). */
   nodeArgs?: string[];
   /** What the client answers to `workspace/configuration` for the `spawnGuard` section. */
   settings?: Record<string, unknown>;
@@ -138,7 +139,7 @@ export class LspTestClient {
     if (!fs.existsSync(serverPath)) {
       throw new Error(`${path.relative(REPO_ROOT, serverPath)} is missing: run \`npm run build\` first`);
     }
-    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), serverPath, '--stdio'], {
+    const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...(options.nodeArgs ?? []), serverPath, '--stdio'], {
       cwd: options.workspaceFolder ?? REPO_ROOT,
       stdio: 'pipe',
     });
