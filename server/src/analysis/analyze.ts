@@ -2,7 +2,7 @@ import type { SyntaxNode, SyntaxTree } from './syntaxNode';
 import { RULES } from '../rules/registry';
 import type { Rule } from '../rules/rule';
 import { buildModuleFacts, type ModuleFacts } from './facts';
-import { fileNoqa, lineNoqa } from './noqa';
+import { fileNoqa, noqaOnLineOf } from './noqa';
 import { nodeRange } from './ranges';
 import type { Finding, Severity } from './types';
 
@@ -41,7 +41,7 @@ export function analyze(source: { text: string; tree: SyntaxTree }, options: Ana
         related: found.related ?? [],
         ...(found.data ? { data: found.data } : {}),
       };
-      if (!isSuppressedOnLine(tree.rootNode, text, finding)) findings.push(finding);
+      if (!isSuppressedOnLine(tree.rootNode, text, found.node.startIndex, finding.code)) findings.push(finding);
     }
   }
   findings.sort(compareFindings);
@@ -56,9 +56,10 @@ export function enabledRules(options: Pick<AnalysisOptions, 'select' | 'ignore'>
   );
 }
 
-function isSuppressedOnLine(root: SyntaxNode, text: string, finding: Finding): boolean {
-  const codes = lineNoqa(root, text, finding.range.start.line);
-  return codes === 'all' || (codes !== undefined && codes.has(finding.code));
+/** A `# noqa` on the line where the finding's node starts (the line its range starts on) silences `code`. */
+function isSuppressedOnLine(root: SyntaxNode, text: string, offset: number, code: string): boolean {
+  const codes = noqaOnLineOf(root, text, offset);
+  return codes === 'all' || (codes !== undefined && codes.has(code));
 }
 
 function compareFindings(a: Finding, b: Finding): number {

@@ -1,5 +1,5 @@
 import type { CachedDefinitionEvents } from './processes';
-import type { StatementScan } from './scan';
+import type { LastScan, StatementScan } from './scan';
 import type { DefinitionScopeMemo, DefinitionScopes, StatementBindings } from './scopes';
 import { topLevelStatement } from './syntax';
 import type { SyntaxNode } from './syntaxNode';
@@ -20,6 +20,9 @@ export class AnalysisMemo {
   readonly statementBindings = new WeakMap<SyntaxNode, StatementBindings>();
   /** What the tree scan found in each top-level statement without errors (scan.ts). */
   readonly statementScans = new WeakMap<SyntaxNode, StatementScan>();
+
+  /** The previous scan of the module (scan.ts). */
+  lastScan: LastScan | undefined;
 
   /** The names each top-level statement binds or appends to at module level, noted when an analysis first sees it (processes.ts). */
   readonly statementNames = new WeakMap<SyntaxNode, ReadonlySet<string>>();

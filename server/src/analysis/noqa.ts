@@ -26,10 +26,29 @@ export function fileNoqa(text: string): NoqaCodes {
 
 /** Codes silenced on `line` (0-based) by a `# noqa` comment; undefined when there is none. */
 export function lineNoqa(root: SyntaxNode, text: string, line: number): NoqaCodes | undefined {
-  const lineStarts = computeLineStartsCached(text);
+  const lineStarts = computeLineStarts(text);
   if (line < 0 || line >= lineStarts.length) return undefined;
-  const start = lineStarts[line];
-  const end = line + 1 < lineStarts.length ? lineStarts[line + 1] : text.length;
+  return noqaBetween(root, text, lineStarts[line], line + 1 < lineStarts.length ? lineStarts[line + 1] : text.length);
+}
+
+/**
+ * Codes silenced on the line that holds `offset`; undefined when there is none. Reads only that line
+ * (an analysis asks for each finding, and a keystroke must not cost a pass over the whole text).
+ */
+export function noqaOnLineOf(root: SyntaxNode, text: string, offset: number): NoqaCodes | undefined {
+  let start = Math.min(offset, text.length);
+  while (start > 0 && !isLineBreak(text.charCodeAt(start - 1))) start--;
+  let end = start;
+  while (end < text.length && !isLineBreak(text.charCodeAt(end))) end++;
+  return noqaBetween(root, text, start, end);
+}
+
+/** \n or \r: an LSP line ends at either (and at \r\n). */
+function isLineBreak(code: number): boolean {
+  return code === 10 || code === 13;
+}
+
+function noqaBetween(root: SyntaxNode, text: string, start: number, end: number): NoqaCodes | undefined {
   const lineText = text.slice(start, end);
   let result: NoqaCodes | undefined;
   for (const match of lineText.matchAll(LINE_NOQA)) {
@@ -45,15 +64,4 @@ export function lineNoqa(root: SyntaxNode, text: string, line: number): NoqaCode
 
 function parseCodes(list: string): string[] {
   return list.split(/[\s,]+/).map((code) => code.toUpperCase()).filter(Boolean);
-}
-
-let cachedText: string | undefined;
-let cachedStarts: number[] = [];
-
-function computeLineStartsCached(text: string): number[] {
-  if (text !== cachedText) {
-    cachedText = text;
-    cachedStarts = computeLineStarts(text);
-  }
-  return cachedStarts;
 }

@@ -103,7 +103,18 @@ export function scanTree(root: SyntaxNode, text: string, wanted: readonly string
   const broken = root.hasError;
   const memo = options.memo;
   const wantedKey = wanted.join(' ');
-  for (const statement of broken ? root.children : root.namedChildren) {
+  const statements = broken ? root.children : root.namedChildren;
+  // A document being edited: the statements the previous scan saw at the start and at the end, which are
+  // the same nodes now, find what they found then (a statement's share depends on its subtree alone, and
+  // a SyntaxMirror gives a statement with errors new nodes at each sync); only the statements between
+  // them are read (see spliceScan).
+  const previous = memo?.lastScan?.wanted === wantedKey ? memo.lastScan : undefined;
+  const [first, end] = previous ? changedStatements(previous.statements, statements) : [0, statements.length];
+  // Where each statement read now starts in `nodes`, and where the last one ends.
+  const starts: number[] = [];
+  for (let index = first; index < end; index++) {
+    const statement = statements[index];
+    starts.push(nodes.length);
     if (!statement) continue;
     const kept = memo && !statement.hasError ? memo.statementScans.get(statement) : undefined;
     if (kept?.wanted === wantedKey) {
@@ -127,7 +138,99 @@ export function scanTree(root: SyntaxNode, text: string, wanted: readonly string
       });
     }
   }
-  return { nodes, types, deferredBodies, classBodies };
+  starts.push(nodes.length);
+  const read = { nodes, types, deferredBodies, classBodies };
+  if (!memo) return read;
+  if (previous) {
+    if (spliceScan(previous, statements, first, end, read, starts, memo)) return previous.scan;
+    // Only the changed statements were read: read the module (their shares are kept now).
+    memo.lastScan = undefined;
+    return scanTree(root, text, wanted, options);
+  }
+  memo.lastScan = { wanted: wantedKey, statements, starts, scan: read };
+  return read;
+}
+
+/** What a scan with a memo found, kept for the next scan (see spliceScan). */
+export interface LastScan {
+  wanted: string;
+  /** The module's statements as the scan read them (with the module's anonymous children if it had errors). */
+  statements: readonly (SyntaxNode | null)[];
+  /** Where each statement's share starts in `scan.nodes` (and `types`), and, last, where the last one's ends. */
+  starts: number[];
+  scan: TreeScan;
+}
+
+/**
+ * The statements [first, end) of `statements` that are not the previous scan's: those before `first`
+ * and from `end` on are the same nodes, in the same order, at the start and at the end of both lists.
+ */
+function changedStatements(previous: readonly (SyntaxNode | null)[], statements: readonly (SyntaxNode | null)[]): [number, number] {
+  const most = Math.min(previous.length, statements.length);
+  let first = 0;
+  while (first < most && previous[first] === statements[first]) first++;
+  let same = 0;
+  while (same < most - first && previous[previous.length - 1 - same] === statements[statements.length - 1 - same]) same++;
+  return [first, statements.length - same];
+}
+
+/**
+ * Turns the previous scan into this one in place: the share of the statements that changed is replaced
+ * by what `read` found in their place (`starts` relative to it). An analysis holds its scan until the
+ * next one of the same document starts, so the previous analysis must not be used after that (the server
+ * keeps only the current one). False, with nothing changed, when a statement without errors that went has
+ * no kept share.
+ */
+function spliceScan(
+  previous: LastScan,
+  statements: readonly (SyntaxNode | null)[],
+  first: number,
+  end: number,
+  read: TreeScan,
+  starts: readonly number[],
+  memo: AnalysisMemo,
+): boolean {
+  const { scan } = previous;
+  const gone = previous.statements.length - (statements.length - end);
+  const goneScans: StatementScan[] = [];
+  for (let index = first; index < gone; index++) {
+    const statement = previous.statements[index];
+    // A statement with errors was walked whole: it found no bodies.
+    if (!statement || statement.hasError) continue;
+    const kept = memo.statementScans.get(statement);
+    if (kept?.wanted !== previous.wanted) return false;
+    goneScans.push(kept);
+  }
+  for (const kept of goneScans) {
+    for (const [id] of kept.deferredBodies) scan.deferredBodies.delete(id);
+    for (const [id] of kept.classBodies) scan.classBodies.delete(id);
+  }
+  for (const [id, body] of read.deferredBodies) scan.deferredBodies.set(id, body);
+  for (const [id, body] of read.classBodies) scan.classBodies.set(id, body);
+  const from = previous.starts[first];
+  const removed = previous.starts[gone] - from;
+  replaceRange(scan.nodes, from, removed, read.nodes);
+  replaceRange(scan.types, from, removed, read.types);
+  const delta = read.nodes.length - removed;
+  const shifted = previous.starts;
+  replaceRange(shifted, first, gone - first, starts.slice(0, -1).map((start) => start + from));
+  for (let index = first + (end - first); index < shifted.length; index++) shifted[index] += delta;
+  previous.statements = statements;
+  return true;
+}
+
+/** `array.splice(start, removed, ...items)` without spreading `items` (which may be many) or leaving holes. */
+function replaceRange<T>(array: T[], start: number, removed: number, items: readonly T[]): void {
+  const delta = items.length - removed;
+  if (delta > 0) {
+    const oldLength = array.length;
+    for (let index = 0; index < delta; index++) array.push(array[oldLength - 1]);
+    for (let index = oldLength - 1; index >= start + removed; index--) array[index + delta] = array[index];
+  } else if (delta < 0) {
+    for (let index = start + removed; index < array.length; index++) array[index + delta] = array[index];
+    array.length += delta;
+  }
+  for (let index = 0; index < items.length; index++) array[start + index] = items[index];
 }
 
 /** What the scan found in one top-level statement, for the wanted types (joined by spaces). */
