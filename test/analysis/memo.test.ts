@@ -29,6 +29,19 @@ function eventsOf(analysis: Analysis): unknown {
   };
 }
 
+/** The module's bindings as plain data, names in the map's order (the memo updates the previous map in place). */
+function moduleBindingsOf(analysis: Analysis): unknown {
+  return [...analysis.facts.moduleBindings].map(([name, bindings]) => [
+    name,
+    bindings.map((binding) => [binding.kind, binding.statement.startIndex, binding.statement.endIndex, binding.target.startIndex]),
+  ]);
+}
+
+/** The scopes in document order, with what they hold (built from the scan, which the memo updates in place). */
+function scopesOf(analysis: Analysis): unknown {
+  return analysis.facts.scopes.scopes.map((scope) => [scope.qualifiedName, scope.bodyStart, scope.bodyEnd, scope.calls.map((call) => call.startIndex)]);
+}
+
 /** Analyses the document's mirror (memo and all) and its tree (no memo), and asserts they agree. */
 function assertMemoChangesNothing(document: ParsedDocument, label: string): void {
   const text = document.text;
@@ -39,6 +52,8 @@ function assertMemoChangesNothing(document: ParsedDocument, label: string): void
   const sameNodes = analyze({ text, tree: { rootNode: syntax.rootNode } });
   assert.deepEqual(withMemo.findings, sameNodes.findings, `${label}: findings (same nodes)`);
   assert.deepEqual(eventsOf(withMemo), eventsOf(sameNodes), `${label}: process events (same nodes)`);
+  assert.deepEqual(moduleBindingsOf(withMemo), moduleBindingsOf(sameNodes), `${label}: module bindings (same nodes)`);
+  assert.deepEqual(scopesOf(withMemo), scopesOf(sameNodes), `${label}: scopes (same nodes)`);
   if (document.provisionalRegion) return;
   const withoutMemo = analyze({ text, tree: document.tree });
   assert.deepEqual(withMemo.findings, withoutMemo.findings, `${label}: findings`);
@@ -90,6 +105,30 @@ describe('AnalysisMemo', () => {
       }),
       propertyParameters(80),
     );
+  });
+
+  it('keeps a class with the nested scopes it holds, one with an empty body at its end too (found by the property above, seed 52)', async () => {
+    const parser = await sharedParser();
+    const text = "# -*- coding: utf-8 -*-\ndef main():\n  def main():\n    N = 4\nimport multiprocessing\nif __name__ == \"__main__\":\n  squares = [work(i) for i in DATA]  # noqa: SPG001\n  def work(x=0):\n    return x * 2\n@trace\ndef work(x):\n  return x * 2\nclass Service:\n  \"\"\"Starts a pool on demand.\"\"\"\n  def start(self):\n    def main():\n      p.join()\n      import multiprocessing.pool\n    with mp.get_context(\"fork\").Pool(2) as pool:\n      ex.submit(job, 1).result()\n      print(\"loading\")\n# a comment that belongs to the next statement\nfrom multiprocessing import Pool as P\n";
+    const edits = [
+      { at: 6156918, remove: 1, insert: "# noqa" },
+      { at: 0, remove: 3, insert: "    " },
+      { at: 0, remove: 0, insert: " " },
+      { at: 115790849, remove: 0, insert: "\r" },
+      { at: 0, remove: 0, insert: " " },
+    ];
+    const document = new ParsedDocument(parser, text, true);
+    try {
+      document.applyEdit(rangeOf(document, text.length, text.length), '\n');
+      assertMemoChangesNothing(document, 'first analysis');
+      edits.forEach((edit, index) => {
+        const { start, end } = editSpan(document.text, edit);
+        document.applyEdit(rangeOf(document, start, end), edit.insert);
+        assertMemoChangesNothing(document, `after edit ${index + 1}`);
+      });
+    } finally {
+      document.dispose();
+    }
   });
 
   it('reads again only the definition a keystroke changes, and gives the findings of the tree', async () => {

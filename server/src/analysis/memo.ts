@@ -1,7 +1,7 @@
 import type { CachedDefinitionEvents } from './processes';
 import type { LastScan, StatementScan } from './scan';
-import type { DefinitionScopeMemo, DefinitionScopes, StatementBindings } from './scopes';
-import { topLevelStatement } from './syntax';
+import type { DefinitionScopeMemo, DefinitionScopes, KeptModuleBindings, StatementBindings } from './scopes';
+import { changedStatements, topLevelStatement } from './syntax';
 import type { SyntaxNode } from './syntaxNode';
 
 /**
@@ -21,6 +21,8 @@ export class AnalysisMemo {
   /** What the tree scan found in each top-level statement without errors (scan.ts). */
   readonly statementScans = new WeakMap<SyntaxNode, StatementScan>();
 
+  /** The module's bindings map as the previous analysis built it (scopes.ts). */
+  moduleBindings: KeptModuleBindings | undefined;
   /** The previous scan of the module (scan.ts). */
   lastScan: LastScan | undefined;
 
@@ -30,8 +32,6 @@ export class AnalysisMemo {
   previousWildcardImports: string | undefined;
   previousCallables: ReadonlySet<string> | undefined;
   private generation = 0;
-  /** The generation in which each top-level statement was last seen. */
-  private readonly seenIn = new WeakMap<SyntaxNode, number>();
   private previousStatements: readonly SyntaxNode[] | undefined;
 
   /**
@@ -42,14 +42,16 @@ export class AnalysisMemo {
   statementChanges(statements: readonly SyntaxNode[]): { generation: number; changes?: { added: SyntaxNode[]; removed: SyntaxNode[] } } {
     const generation = ++this.generation;
     const previous = this.previousStatements;
-    const added: SyntaxNode[] = [];
-    for (const statement of statements) {
-      if (this.seenIn.get(statement) !== generation - 1) added.push(statement);
-      this.seenIn.set(statement, generation);
-    }
     this.previousStatements = statements;
     if (!previous) return { generation };
-    return { generation, changes: { added, removed: previous.filter((statement) => this.seenIn.get(statement) !== generation) } };
+    // The statements at the start and at the end that are the same nodes are kept; those between are compared as sets.
+    const [first, end] = changedStatements(previous, statements);
+    const gone = previous.length - (statements.length - end);
+    const before = new Set(previous.slice(first, gone));
+    const now = new Set(statements.slice(first, end));
+    const added = statements.slice(first, end).filter((statement) => !before.has(statement));
+    const removed = previous.slice(first, gone).filter((statement) => !now.has(statement));
+    return { generation, changes: { added, removed } };
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { AnalysisMemo } from './memo';
+import { changedStatements, replaceRange } from './syntax';
 import type { SyntaxNode } from './syntaxNode';
 
 /** The nodes of the model's node types in document order, and the function bodies whose calls are read later. */
@@ -162,19 +163,6 @@ export interface LastScan {
 }
 
 /**
- * The statements [first, end) of `statements` that are not the previous scan's: those before `first`
- * and from `end` on are the same nodes, in the same order, at the start and at the end of both lists.
- */
-function changedStatements(previous: readonly (SyntaxNode | null)[], statements: readonly (SyntaxNode | null)[]): [number, number] {
-  const most = Math.min(previous.length, statements.length);
-  let first = 0;
-  while (first < most && previous[first] === statements[first]) first++;
-  let same = 0;
-  while (same < most - first && previous[previous.length - 1 - same] === statements[statements.length - 1 - same]) same++;
-  return [first, statements.length - same];
-}
-
-/**
  * Turns the previous scan into this one in place: the share of the statements that changed is replaced
  * by what `read` found in their place (`starts` relative to it). An analysis holds its scan until the
  * next one of the same document starts, so the previous analysis must not be used after that (the server
@@ -217,20 +205,6 @@ function spliceScan(
   for (let index = first + (end - first); index < shifted.length; index++) shifted[index] += delta;
   previous.statements = statements;
   return true;
-}
-
-/** `array.splice(start, removed, ...items)` without spreading `items` (which may be many) or leaving holes. */
-function replaceRange<T>(array: T[], start: number, removed: number, items: readonly T[]): void {
-  const delta = items.length - removed;
-  if (delta > 0) {
-    const oldLength = array.length;
-    for (let index = 0; index < delta; index++) array.push(array[oldLength - 1]);
-    for (let index = oldLength - 1; index >= start + removed; index--) array[index + delta] = array[index];
-  } else if (delta < 0) {
-    for (let index = start + removed; index < array.length; index++) array[index + delta] = array[index];
-    array.length += delta;
-  }
-  for (let index = 0; index < items.length; index++) array[start + index] = items[index];
 }
 
 /** What the scan found in one top-level statement, for the wanted types (joined by spaces). */

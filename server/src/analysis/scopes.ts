@@ -2,7 +2,7 @@ import type { SyntaxNode } from './syntaxNode';
 import { collectScopeBindings, importedNames, targetNames, type Binding } from './bindings';
 import type { AnalysisMemo } from './memo';
 import { callsIn } from './scan';
-import { firstStartingAt, statementsOf, syntaxChildren } from './syntax';
+import { changedStatements, firstStartingAt, replaceRange, statementsOf, syntaxChildren } from './syntax';
 
 export type ScopeKind = 'module' | 'class' | 'function' | 'lambda';
 
@@ -34,6 +34,8 @@ export class Scope {
   private parameterMap: Map<string, SyntaxNode> | undefined;
   private scopeMemo: DefinitionScopeMemo | undefined;
   private statementBindings: WeakMap<SyntaxNode, StatementBindings> | undefined;
+  /** The memo of the module's document, whose previous bindings map the module scope updates (see `keepModuleBindingsIn`). */
+  private moduleMemo: AnalysisMemo | undefined;
   /** Walrus targets, found by the scan before the statements are read. */
   private extraBindings: readonly Binding[] = NO_BINDINGS;
   /** The definition holds no syntax error (known when the caller gave its end). */
@@ -108,6 +110,10 @@ export class Scope {
         else map.set(binding.name, [binding]);
       };
       const kept = this.statementBindings;
+      if (kept && this.moduleMemo) {
+        this.bindingMap = moduleBindings(this.statements, kept, this.moduleMemo, this.extraBindings, this.wildcardImports);
+        return this.bindingMap;
+      }
       if (kept) {
         for (const statement of this.statements) {
           const found = statementBindings(statement, kept);
@@ -164,9 +170,14 @@ export class Scope {
     this.scopeMemo = kept;
   }
 
-  /** The module's bindings, statement by statement, kept in `kept` across analyses (AnalysisMemo.statementBindings). */
-  keepStatementBindingsIn(kept: WeakMap<SyntaxNode, StatementBindings>): void {
-    if (this.kind === 'module') this.statementBindings = kept;
+  /**
+   * The module's bindings, statement by statement, kept in `memo` across analyses
+   * (AnalysisMemo.statementBindings), and the whole map updated from the previous analysis's (see moduleBindings).
+   */
+  keepModuleBindingsIn(memo: AnalysisMemo): void {
+    if (this.kind !== 'module') return;
+    this.statementBindings = memo.statementBindings;
+    this.moduleMemo = memo;
   }
 
   /**
@@ -248,9 +259,9 @@ export class Scope {
 
   addBinding(binding: Binding): void {
     if (this.bindingMap) {
-      const list = this.bindingMap.get(binding.name);
-      if (list) list.push(binding);
-      else this.bindingMap.set(binding.name, [binding]);
+      // A new list: the map and its lists may be the memo's (see moduleBindings), which then no longer holds.
+      if (this.moduleMemo) this.moduleMemo.moduleBindings = undefined;
+      this.bindingMap.set(binding.name, [...(this.bindingMap.get(binding.name) ?? []), binding]);
     } else {
       this.extraBindings = [...this.extraBindings, binding];
     }
@@ -322,6 +333,107 @@ function statementBindings(statement: SyntaxNode, kept: WeakMap<SyntaxNode, Stat
   collectScopeBindings([statement], (binding) => found.bindings.push(binding), undefined, { wildcard: (module) => found.wildcardImports.push(module) });
   if (!statement.hasError) kept.set(statement, found);
   return found;
+}
+
+/** The module's bindings map as an analysis built it, with the statements it was built from (AnalysisMemo.moduleBindings). */
+export interface KeptModuleBindings {
+  statements: readonly SyntaxNode[];
+  /** What each of `statements` binds. */
+  found: StatementBindings[];
+  map: Map<string, Binding[]>;
+}
+
+/**
+ * The module scope's bindings by name, in document order, with the names in the order of their first
+ * binding, as a pass over every statement finds them. With the previous analysis's map in the memo, only
+ * the names the changed statements bind are looked at (see updateModuleBindings); the map is then that
+ * map, updated in place: an analysis is never read once a newer one of its document exists.
+ */
+function moduleBindings(
+  statements: readonly SyntaxNode[],
+  kept: WeakMap<SyntaxNode, StatementBindings>,
+  memo: AnalysisMemo,
+  extraBindings: readonly Binding[],
+  wildcardImports: string[],
+): Map<string, Binding[]> {
+  const previous = memo.moduleBindings;
+  if (previous && extraBindings.length === 0 && updateModuleBindings(previous, statements, kept)) return previous.map;
+  const map = new Map<string, Binding[]>();
+  const add = (binding: Binding) => {
+    const list = map.get(binding.name);
+    if (list) list.push(binding);
+    else map.set(binding.name, [binding]);
+  };
+  const found: StatementBindings[] = [];
+  for (const statement of statements) {
+    const bound = statementBindings(statement, kept);
+    found.push(bound);
+    for (const binding of bound.bindings) add(binding);
+    wildcardImports.push(...bound.wildcardImports);
+  }
+  for (const binding of extraBindings) add(binding);
+  // Walrus targets come after every statement's bindings, and wildcard imports are kept beside the map: rare at module level, built whole.
+  memo.moduleBindings = extraBindings.length === 0 && wildcardImports.length === 0 ? { statements, found, map } : undefined;
+  return map;
+}
+
+/**
+ * Makes `previous` the map of `statements`: the bindings of the statements that went are dropped and
+ * those of the new ones put in their place, name by name. False, with nothing changed, when that would
+ * not give the map a pass over every statement gives: a new statement imports `*`, or the names whose
+ * first binding is in the changed statements are not the same ones in the same order (a name would be
+ * added, dropped or moved in the map's order).
+ */
+function updateModuleBindings(previous: KeptModuleBindings, statements: readonly SyntaxNode[], kept: WeakMap<SyntaxNode, StatementBindings>): boolean {
+  const [first, end] = changedStatements(previous.statements, statements);
+  const gone = previous.statements.length - (statements.length - end);
+  const added: StatementBindings[] = [];
+  for (let index = first; index < end; index++) {
+    const bound = statementBindings(statements[index], kept);
+    if (bound.wildcardImports.length > 0) return false;
+    added.push(bound);
+  }
+  const removed = new Set<Binding>();
+  const names = new Set<string>();
+  for (let index = first; index < gone; index++) {
+    for (const binding of previous.found[index].bindings) {
+      removed.add(binding);
+      names.add(binding.name);
+    }
+  }
+  for (const bound of added) for (const binding of bound.bindings) names.add(binding.name);
+  const regionStart = first < statements.length ? statements[first].startIndex : Infinity;
+  const lists = new Map<string, Binding[]>();
+  for (const name of names) {
+    const before: Binding[] = [];
+    const after: Binding[] = [];
+    for (const binding of previous.map.get(name) ?? []) {
+      if (removed.has(binding)) continue;
+      (binding.statement.startIndex < regionStart ? before : after).push(binding);
+    }
+    for (const bound of added) for (const binding of bound.bindings) if (binding.name === name) before.push(binding);
+    for (const binding of after) before.push(binding);
+    lists.set(name, before);
+  }
+  // The map's names are in the order of their first binding: those first bound in the changed statements
+  // must be the same, in the same order, before and now (in statement order, then each statement's).
+  const firstBefore: string[] = [];
+  for (let index = first; index < gone; index++) {
+    for (const binding of previous.found[index].bindings) if (previous.map.get(binding.name)?.[0] === binding) firstBefore.push(binding.name);
+  }
+  let firstNow = 0;
+  for (const bound of added) {
+    for (const binding of bound.bindings) {
+      if (lists.get(binding.name)?.[0] !== binding) continue;
+      if (firstBefore[firstNow] !== binding.name) return false;
+      firstNow++;
+    }
+  }
+  if (firstNow !== firstBefore.length) return false;
+  for (const [name, list] of lists) previous.map.set(name, list);
+  replaceRange(previous.found, first, gone - first, added);
+  previous.statements = statements;
+  return true;
 }
 
 /** Where a name used in some scope is bound, following Python's rules (class bodies are skipped from nested scopes). */
@@ -425,7 +537,7 @@ export function buildScopes(
 ): ScopeTree {
   const memo = kept?.memo;
   const tree = new ScopeTree(new Scope('module', root, root, undefined, '<module>', text));
-  if (memo) tree.module.keepStatementBindingsIn(memo.statementBindings);
+  if (memo) tree.module.keepModuleBindingsIn(memo);
   const stack: Scope[] = [tree.module];
   const innermost = (offset: number): Scope => {
     while (stack.length > 1 && stack[stack.length - 1].end <= offset) stack.pop();
@@ -539,7 +651,8 @@ function keepDefinitionScopes(tree: ScopeTree, built: readonly number[], imports
     const top = scopes[first];
     if (!top.isErrorFree || top.node.hasError) continue;
     let next = first + 1;
-    while (next < scopes.length && scopes[next].bodyStart < top.end && within(scopes[next], top)) next++;
+    // Its descendants (one with an empty body may start where it ends), then no other scope inside it.
+    while (next < scopes.length && within(scopes[next], top)) next++;
     if (next < scopes.length && scopes[next].bodyStart < top.end) continue;
     while (nextImport < imports.length && imports[nextImport].at < top.bodyStart) nextImport++;
     const own: [string, string][] = [];
