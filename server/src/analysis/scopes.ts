@@ -34,6 +34,8 @@ export class Scope {
   private parameterMap: Map<string, SyntaxNode> | undefined;
   private scopeMemo: DefinitionScopeMemo | undefined;
   private statementBindings: WeakMap<SyntaxNode, StatementBindings> | undefined;
+  /** Answers of `localHolderOf`, by name. */
+  private holders: Map<string, Scope | null> | undefined;
   /** The memo of the module's document, whose previous bindings map the module scope updates (see `keepModuleBindingsIn`). */
   private moduleMemo: AnalysisMemo | undefined;
   /** Walrus targets, found by the scan before the statements are read. */
@@ -290,6 +292,28 @@ export class Scope {
     return this.bodyStart <= offset && offset < this.bodyEnd;
   }
 
+  /**
+   * The scope from this one outwards, short of the module, where `name` used here is local (a class
+   * body's names are visible to its own statements, not to functions nested in it); null when it is the
+   * module's (declared global, or local nowhere on the way). Asked for each name once in a scope's life:
+   * what the scopes on the way bind comes from their own definition's text, which a scope kept across
+   * analyses keeps too (see buildScopes); only the module's bindings are looked up anew.
+   */
+  localHolderOf(name: string): Scope | null {
+    let holder = this.holders?.get(name);
+    if (holder !== undefined) return holder;
+    holder = null;
+    for (let scope: Scope | undefined = this, first = true; scope && scope.kind !== 'module'; scope = scope.parent, first = false) {
+      if (scope.globals.has(name)) break;
+      if ((scope.kind !== 'class' || first) && scope.isLocal(name)) {
+        holder = scope;
+        break;
+      }
+    }
+    (this.holders ??= new Map()).set(name, holder);
+    return holder;
+  }
+
   /** Whether `name` is local here (parameter or bound, and not declared global/nonlocal). */
   isLocal(name: string): boolean {
     if (this.globals.has(name) || this.nonlocals.has(name)) return false;
@@ -445,21 +469,10 @@ export interface NameResolution {
 }
 
 export function resolveName(name: string, from: Scope, module: Scope): NameResolution | undefined {
-  let scope: Scope | undefined = from;
-  let first = true;
-  while (scope) {
-    if (scope.kind === 'module' || scope.globals.has(name)) {
-      const bindings = module.bindings.get(name);
-      return bindings ? { scope: module, bindings } : undefined;
-    }
-    // A class body's names are visible to its own statements, not to functions nested in it.
-    if ((scope.kind !== 'class' || first) && scope.isLocal(name)) {
-      return { scope, bindings: scope.bindingsOf(name), parameter: scope.params.get(name) };
-    }
-    first = false;
-    scope = scope.parent;
-  }
-  return undefined;
+  const holder = from.localHolderOf(name);
+  if (holder) return { scope: holder, bindings: holder.bindingsOf(name), parameter: holder.params.get(name) };
+  const bindings = module.bindings.get(name);
+  return bindings ? { scope: module, bindings } : undefined;
 }
 
 /** The scope tree of a module and every call, with the scope each call runs in. */
