@@ -42,6 +42,15 @@ function scopesOf(analysis: Analysis): unknown {
   return analysis.facts.scopes.scopes.map((scope) => [scope.qualifiedName, scope.bodyStart, scope.bodyEnd, scope.calls.map((call) => call.startIndex)]);
 }
 
+/** What each worker reference refers to (WorkerModel keeps targets for references the memo reuses). */
+function workerTargetsOf(analysis: Analysis): unknown {
+  return analysis.facts.events.workerReferences.map((reference) => {
+    const target = analysis.facts.workers.target(reference);
+    const node = 'definition' in target ? target.definition : 'lambda' in target ? target.lambda : undefined;
+    return [target.kind, 'name' in target ? target.name : undefined, node?.startIndex, 'scope' in target ? target.scope.qualifiedName : undefined];
+  });
+}
+
 /** Analyses the document's mirror (memo and all) and its tree (no memo), and asserts they agree. */
 function assertMemoChangesNothing(document: ParsedDocument, label: string): void {
   const text = document.text;
@@ -54,6 +63,7 @@ function assertMemoChangesNothing(document: ParsedDocument, label: string): void
   assert.deepEqual(eventsOf(withMemo), eventsOf(sameNodes), `${label}: process events (same nodes)`);
   assert.deepEqual(moduleBindingsOf(withMemo), moduleBindingsOf(sameNodes), `${label}: module bindings (same nodes)`);
   assert.deepEqual(scopesOf(withMemo), scopesOf(sameNodes), `${label}: scopes (same nodes)`);
+  assert.deepEqual(workerTargetsOf(withMemo), workerTargetsOf(sameNodes), `${label}: worker targets (same nodes)`);
   if (document.provisionalRegion) return;
   const withoutMemo = analyze({ text, tree: document.tree });
   assert.deepEqual(withMemo.findings, withoutMemo.findings, `${label}: findings`);

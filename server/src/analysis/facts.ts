@@ -115,7 +115,7 @@ export function buildModuleFacts(root: SyntaxNode, text: string, memo?: Analysis
   };
   const isGuarded = (node: SyntaxNode): boolean => guardOf(node) !== undefined;
   const callGraph = once(() => new CallGraph(values(), events.startSites, events.threadStarts, isGuarded, (site) => usesSpawn(site.method)));
-  const workers = once(() => new WorkerModel(scopes(), values(), guardOf, text));
+  const workers = once(() => new WorkerModel(scopes(), values(), guardOf, text, memo?.workerTargets));
   const assignedInFunctions = once(() => globalsAssignedInFunctions(scopes()));
   const hasErrors = root.hasError;
   const isReportable = hasErrors ? reportableIn(root) : () => true;

@@ -1,8 +1,9 @@
-import type { CachedDefinitionEvents } from './processes';
+import type { CachedDefinitionEvents, WorkerReference } from './processes';
 import type { LastScan, StatementScan } from './scan';
 import type { DefinitionScopeMemo, DefinitionScopes, KeptModuleBindings, StatementBindings } from './scopes';
 import { changedStatements, topLevelStatement } from './syntax';
 import type { SyntaxNode } from './syntaxNode';
+import type { KeptWorkerTarget } from './workers';
 
 /**
  * What analyses of one document being edited keep for the next one, by node: the language server keeps
@@ -16,6 +17,8 @@ export class AnalysisMemo {
   readonly definitionScopes = new WeakMap<SyntaxNode, DefinitionScopes>();
   /** The bindings `Scope.bindingsOf` found in each definition without errors, by name, and its parameters (scopes.ts). */
   readonly scopeBindings = new WeakMap<SyntaxNode, DefinitionScopeMemo>();
+  /** The targets found for worker references, which are reused with their definition's events (workers.ts). */
+  readonly workerTargets = new WeakMap<WorkerReference, KeptWorkerTarget>();
   /** What each module-level statement without errors binds (scopes.ts). */
   readonly statementBindings = new WeakMap<SyntaxNode, StatementBindings>();
   /** What the tree scan found in each top-level statement without errors (scan.ts). */

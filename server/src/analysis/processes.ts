@@ -346,13 +346,13 @@ function appendCached(events: ProcessEvents, cached: DetachedEvents, tree: Scope
 
 /** Every event's scope is in `tree`: kept there (see buildScopes), or built again for the same node. */
 function scopesFound(list: readonly Detached<{ scope: Scope }>[], tree: ScopeTree): boolean {
-  for (const event of list) if (event.scope.tree !== tree && !tree.byNode.has(event.scopeNode.id)) return false;
+  for (const event of list) if (event.scope.tree !== tree && !tree.scopeOf(event.scopeNode)) return false;
   return true;
 }
 
 function attach<Event extends { scope: Scope }>(list: readonly Detached<Event>[], into: Event[], tree: ScopeTree): void {
   for (const event of list) {
-    if (event.scope.tree !== tree) event.scope = tree.byNode.get(event.scopeNode.id)!;
+    if (event.scope.tree !== tree) event.scope = tree.scopeOf(event.scopeNode)!;
     into.push(event);
   }
 }

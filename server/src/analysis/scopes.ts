@@ -479,8 +479,8 @@ export function resolveName(name: string, from: Scope, module: Scope): NameResol
 export class ScopeTree {
   /** All function, class and lambda scopes, in document order. */
   readonly scopes: Scope[] = [];
-  /** The scope of a function_definition / class_definition / lambda node, by node id. */
-  readonly byNode = new Map<number, Scope>();
+  /** By node id, made when first asked for (an analysis of a keystroke often never asks). */
+  private scopesByNode: Map<number, Scope> | undefined;
   /** Every name bound by an import statement anywhere in the file, with what it imports (when the scan includes imports). */
   readonly importedNames = new Map<string, string>();
 
@@ -492,7 +492,36 @@ export class ScopeTree {
   add(scope: Scope): void {
     scope.tree = this;
     this.scopes.push(scope);
-    this.byNode.set(scope.node.id, scope);
+    this.scopesByNode?.set(scope.node.id, scope);
+  }
+
+  /**
+   * The scope of a function_definition / class_definition / lambda node, if it has one. The scopes are
+   * in the scan's order, which is their nodes' document order: a binary search by start finds it, and
+   * the node confirms it (by node id, as `byNode`); otherwise `byNode` answers.
+   */
+  scopeOf(node: SyntaxNode): Scope | undefined {
+    const scopes = this.scopes;
+    const start = node.startIndex;
+    let low = 0;
+    let high = scopes.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (scopes[mid].node.startIndex < start) low = mid + 1;
+      else high = mid;
+    }
+    const found = scopes[low];
+    if (found && found.node.id === node.id) return found;
+    return this.byNode.get(node.id);
+  }
+
+  /** The scope of a function_definition / class_definition / lambda node, by node id. */
+  get byNode(): ReadonlyMap<number, Scope> {
+    if (!this.scopesByNode) {
+      this.scopesByNode = new Map();
+      for (const scope of this.scopes) this.scopesByNode.set(scope.node.id, scope);
+    }
+    return this.scopesByNode;
   }
 
   /** The innermost scope whose body holds `offset` (the module when none does). */

@@ -278,7 +278,7 @@ export class ValueResolver {
         return this.importValue(binding);
       case 'def':
       case 'class': {
-        const defined = this.tree.byNode.get(binding.statement.id);
+        const defined = this.tree.scopeOf(binding.statement);
         if (!defined) return undefined;
         return defined.kind === 'class' ? this.classValue(defined) : { kind: 'function', scope: defined };
       }
