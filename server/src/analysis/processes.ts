@@ -446,9 +446,8 @@ class CalleeFilter {
     // Local classes whose bases may be API classes (or such local classes): `class W(mp.Process)`.
     for (const scope of tree.scopes) {
       if (scope.kind !== 'class') continue;
-      const bases = scope.node.childForFieldName('superclasses');
-      if (!bases) continue;
-      const basesText = text.slice(bases.startIndex, bases.endIndex);
+      const basesText = scope.basesText;
+      if (basesText === undefined) continue;
       if (/Process|Pool|Manager|Executor/.test(basesText) || [...this.callables].some((name) => !API_NAMES.has(name) && basesText.includes(name))) {
         this.callables.add(scope.name);
       }

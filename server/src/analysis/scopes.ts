@@ -34,6 +34,8 @@ export class Scope {
   private parameterMap: Map<string, SyntaxNode> | undefined;
   private scopeMemo: DefinitionScopeMemo | undefined;
   private statementBindings: WeakMap<SyntaxNode, StatementBindings> | undefined;
+  /** Where `basesText` is, relative to the node's start; null until read. */
+  private bases: [number, number] | undefined | null = null;
   /** Answers of `localHolderOf`, by name. */
   private holders: Map<string, Scope | null> | undefined;
   /** The memo of the module's document, whose previous bindings map the module scope updates (see `keepModuleBindingsIn`). */
@@ -312,6 +314,22 @@ export class Scope {
     }
     (this.holders ??= new Map()).set(name, holder);
     return holder;
+  }
+
+  /**
+   * A class's bases as written (`(mp.Process, Base)`), undefined without any. Where they are is read from
+   * the tree once, relative to the node (a kept scope keeps it, see buildScopes); the text is sliced anew,
+   * so that no slice holds on to an old version of the text.
+   */
+  get basesText(): string | undefined {
+    if (this.bases === null) {
+      const bases = this.kind === 'class' ? this.node.childForFieldName('superclasses') : null;
+      const start = this.node.startIndex;
+      this.bases = bases ? [bases.startIndex - start, bases.endIndex - start] : undefined;
+    }
+    if (!this.bases) return undefined;
+    const start = this.node.startIndex;
+    return this.source.slice(start + this.bases[0], start + this.bases[1]);
   }
 
   /** Whether `name` is local here (parameter or bound, and not declared global/nonlocal). */
