@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { ADD_MAIN_GUARD_ID, addMainGuard, NOTHING_TO_WRAP, SYNTAX_ERRORS } from '../../server/src/fixes/add-main-guard';
+import { ADD_MAIN_GUARD_ID, addMainGuard, FILE_NOQA_MOVED, NOTHING_TO_WRAP, SYNTAX_ERRORS } from '../../server/src/fixes/add-main-guard';
 import { applyEdits } from '../../server/src/fixes/edits';
 import { fixAll } from '../../server/src/fixes/fix-all';
 import { FIX_PROVIDERS, fixesFor } from '../../server/src/fixes/registry';
@@ -129,6 +129,56 @@ describe('files that get no fix', () => {
       '',
     ].join('\n');
     withAnalysis(parser, text, (analysis) => assert.deepEqual(addMainGuard(analysis, parser), { error: NOTHING_TO_WRAP }));
+  });
+
+  it('a guard that would carry the file\'s `# spawn-guard: noqa` below the first lines: the command says why and changes nothing', async () => {
+    // Found by robustness/fixes.test.ts (seed 71): the guard moved below the code it took in, with the
+    // comment in its body, which then no longer silenced the file; a second "Add main guard" then wrapped more.
+    const parser = await sharedParser();
+    const text = [
+      'if __name__ == "__main__":',
+      '    # spawn-guard: noqa',
+      '    print("loading")',
+      'with Pool(2) as pool:',
+      '    print(pool.map(work, DATA))',
+      'class Worker(mp.Process):',
+      '    def run(self):',
+      '        print("working")',
+      'if __name__ == "__main__" or True:',
+      '',
+      '    pass',
+      'else:',
+      '    import multiprocessing as mp',
+      '    pool = mp.Pool(2)',
+    ].join('\n');
+    withAnalysis(parser, text, (analysis) => assert.deepEqual(addMainGuard(analysis, parser), { error: FILE_NOQA_MOVED }));
+  });
+
+  it('the lambda fix rewrites the line of its own finding when the file has the same line twice', async () => {
+    // Found by robustness/fixes.test.ts (seed 71), whose line diff then showed the other, identical line removed.
+    const parser = await sharedParser();
+    const text = [
+      'from multiprocessing import Pool, Process, Queue',
+      'if __name__ == "__main__":',
+      '    print("loading")',
+      'else:',
+      '    Pool(2, initializer=lambda: None)',
+      '    Pool(2, initializer=lambda: None)',
+      '',
+    ].join('\n');
+    withAnalysis(parser, text, (analysis) => {
+      const lambdas = analysis.findings.filter((finding) => finding.code === 'SPG004');
+      assert.deepEqual(lambdas.map((finding) => finding.range.start.line), [4, 5]);
+      for (const finding of lambdas) {
+        const [fix] = fixesFor(analysis, finding, parser);
+        assert.equal(fix?.id, 'replace-lambda-with-function');
+        // The new function takes four lines below the import: the Pool lines are then 8 and 9.
+        const lines = applyEdits(text, fix.edits).split('\n');
+        const own = finding.range.start.line + 4;
+        assert.equal(lines[own], '    Pool(2, initializer=_initializer_worker)');
+        assert.equal(lines[own === 8 ? 9 : 8], '    Pool(2, initializer=lambda: None)');
+      }
+    });
   });
 
   it('an empty file and a file of definitions only: nothing to wrap', async () => {

@@ -65,16 +65,21 @@ function assertOnlyMoves(parser: PythonParser, original: string, fixed: string, 
   const split = (text: string) => text.split(/\r\n|\r|\n/);
   const removed: string[] = [];
   const added: string[] = [];
-  let line = 0;
+  // The finding's lines may go, by content: where the file has the same line twice, the diff may show
+  // the other one removed.
+  const rewrittenLines = countBy(
+    rewritten ? split(original).slice(rewritten.range.start.line, rewritten.range.end.line + 1).map((l) => l.trim()).filter((l) => l !== '') : [],
+  );
   for (const change of diffArrays(split(original), split(fixed))) {
     if (change.added) added.push(...change.value.map((l) => l.trim()));
     else if (change.removed) {
-      change.value.forEach((l, index) => {
-        const inRewritten = rewritten && line + index >= rewritten.range.start.line && line + index <= rewritten.range.end.line;
-        if (l.trim() !== '' && !inRewritten) removed.push(l.trim());
-      });
-      line += change.value.length;
-    } else line += change.value.length;
+      for (const l of change.value) {
+        const trimmed = l.trim();
+        const rewrittenLeft = rewrittenLines.get(trimmed) ?? 0;
+        if (rewrittenLeft > 0) rewrittenLines.set(trimmed, rewrittenLeft - 1);
+        else if (trimmed !== '') removed.push(trimmed);
+      }
+    }
   }
   const available = countBy(added);
   for (const lost of removed) {

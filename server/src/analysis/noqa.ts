@@ -24,6 +24,14 @@ export function fileNoqa(text: string): NoqaCodes {
   return codes;
 }
 
+/** Whether two texts silence the same codes for the whole file (a fix must not move `# spawn-guard: noqa` out of the first lines, or into them). */
+export function sameFileNoqa(before: string, after: string): boolean {
+  const a = fileNoqa(before);
+  const b = fileNoqa(after);
+  if (a === 'all' || b === 'all') return a === b;
+  return a.size === b.size && [...a].every((code) => b.has(code));
+}
+
 /** Codes silenced on `line` (0-based) by a `# noqa` comment; undefined when there is none. */
 export function lineNoqa(root: SyntaxNode, text: string, line: number): NoqaCodes | undefined {
   const lineStarts = computeLineStarts(text);

@@ -28,6 +28,7 @@
 import type { SyntaxNode } from '../analysis/syntaxNode';
 import type { Analysis } from '../analysis/analyze';
 import { collectScopeBindings } from '../analysis/bindings';
+import { FILE_NOQA_LINES, sameFileNoqa } from '../analysis/noqa';
 import type { PythonParser } from '../analysis/parser';
 import type { ScopeTree } from '../analysis/scopes';
 import { stringLiteralValue, syntaxChildren, unparenthesize } from '../analysis/syntax';
@@ -45,6 +46,7 @@ import { checkedFix } from './validate';
 export const ADD_MAIN_GUARD_ID = 'add-main-guard';
 export const NOTHING_TO_WRAP = 'nothing to wrap: no import-time script code';
 export const SYNTAX_ERRORS = 'the file has syntax errors';
+export const FILE_NOQA_MOVED = `the file's \`# spawn-guard: noqa\` comment would move into or out of the first ${FILE_NOQA_LINES} lines, where it silences the file; nothing was changed`;
 const CODES: readonly RuleCode[] = ['SPG001', 'SPG002', 'SPG006', 'SPG008'];
 /** Findings that mean a statement starts processes at import: it moves, whatever reads it. */
 const PROCESS_START_CODES: ReadonlySet<string> = new Set(['SPG001', 'SPG002', 'SPG006']);
@@ -131,6 +133,7 @@ function computePlan(analysis: Analysis): MainGuardPlan | { error: string } {
   if (runLater.some((late) => overtakenHarmfully(late, described, kept))) applicability = 'unsafe';
 
   const text = writeModuleWithGuard({ layout, root, units, moved, guard, placement: 'in-order' });
+  if (!sameFileNoqa(analysis.text, text)) return { error: FILE_NOQA_MOVED };
   return {
     units,
     moved,

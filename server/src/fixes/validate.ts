@@ -1,5 +1,6 @@
 import { analyze, type Analysis } from '../analysis/analyze';
 import { computeLineStarts, offsetAt } from '../analysis/document';
+import { sameFileNoqa } from '../analysis/noqa';
 import type { PythonParser } from '../analysis/parser';
 import type { Finding, Fix } from '../analysis/types';
 import { applyEdits } from './edits';
@@ -18,14 +19,15 @@ interface Outcome {
 const outcomes = new WeakMap<ProposedFix, Outcome>();
 
 /**
- * The one gate every fix passes before it is offered: its result must parse, and when it was proposed
+ * The one gate every fix passes before it is offered: its result must parse, must silence the same codes
+ * for the whole file as before (see sameFileNoqa), and when it was proposed
  * for a finding, re-analysing the result must show fewer occurrences of that hazard (same rule, same
  * code under the finding's range). Returns the fix, or undefined when it fails the gate.
  */
 export function checkedFix(id: string, proposed: ProposedFix, analysis: Analysis, parser: PythonParser, finding?: Finding): Fix | undefined {
   if (proposed.edits.length === 0) return undefined;
   const outcome = outcomeOf(proposed, analysis, parser);
-  if (!outcome.findings) return undefined;
+  if (!outcome.findings || !sameFileNoqa(analysis.text, outcome.text)) return undefined;
   if (finding) {
     const key = hazardKey(analysis.text, computeLineStarts(analysis.text), finding);
     const count = (findings: readonly Finding[], source: string): number => {
