@@ -202,7 +202,7 @@ function spliceScan(
   const delta = read.nodes.length - removed;
   const shifted = previous.starts;
   replaceRange(shifted, first, gone - first, starts.slice(0, -1).map((start) => start + from));
-  for (let index = first + (end - first); index < shifted.length; index++) shifted[index] += delta;
+  for (let index = end; index < shifted.length; index++) shifted[index] += delta;
   previous.statements = statements;
   return true;
 }

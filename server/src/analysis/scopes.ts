@@ -33,7 +33,6 @@ export class Scope {
   private statementList: SyntaxNode[] | undefined;
   private parameterMap: Map<string, SyntaxNode> | undefined;
   private scopeMemo: DefinitionScopeMemo | undefined;
-  private statementBindings: WeakMap<SyntaxNode, StatementBindings> | undefined;
   /** Where `basesText` is, relative to the node's start; null until read. */
   private bases: [number, number] | undefined | null = null;
   /** Answers of `localHolderOf`, by name. */
@@ -106,31 +105,22 @@ export class Scope {
    * document order. Walks all the scope's statements: prefer `bindingsOf(name)` for one name.
    */
   get bindings(): Map<string, Binding[]> {
-    if (!this.bindingMap) {
-      const map = new Map<string, Binding[]>();
-      const add = (binding: Binding) => {
-        const list = map.get(binding.name);
-        if (list) list.push(binding);
-        else map.set(binding.name, [binding]);
-      };
-      const kept = this.statementBindings;
-      if (kept && this.moduleMemo) {
-        this.bindingMap = moduleBindings(this.statements, kept, this.moduleMemo, this.extraBindings, this.wildcardImports);
-        return this.bindingMap;
-      }
-      if (kept) {
-        for (const statement of this.statements) {
-          const found = statementBindings(statement, kept);
-          for (const binding of found.bindings) add(binding);
-          this.wildcardImports.push(...found.wildcardImports);
-        }
-      } else if (this.kind !== 'lambda') {
-        collectScopeBindings(this.statements, add, undefined, this.hooks);
-      }
-      for (const binding of this.extraBindings) add(binding);
-      this.bindingMap = map;
+    if (this.bindingMap) return this.bindingMap;
+    // The module of a document being edited: statement by statement, kept across analyses.
+    if (this.moduleMemo) {
+      this.bindingMap = moduleBindings(this.statements, this.moduleMemo, this.extraBindings, this.wildcardImports);
+      return this.bindingMap;
     }
-    return this.bindingMap;
+    const map = new Map<string, Binding[]>();
+    const add = (binding: Binding) => {
+      const list = map.get(binding.name);
+      if (list) list.push(binding);
+      else map.set(binding.name, [binding]);
+    };
+    if (this.kind !== 'lambda') collectScopeBindings(this.statements, add, undefined, this.hooks);
+    for (const binding of this.extraBindings) add(binding);
+    this.bindingMap = map;
+    return map;
   }
 
   /**
@@ -179,9 +169,7 @@ export class Scope {
    * (AnalysisMemo.statementBindings), and the whole map updated from the previous analysis's (see moduleBindings).
    */
   keepModuleBindingsIn(memo: AnalysisMemo): void {
-    if (this.kind !== 'module') return;
-    this.statementBindings = memo.statementBindings;
-    this.moduleMemo = memo;
+    if (this.kind === 'module') this.moduleMemo = memo;
   }
 
   /**
@@ -190,7 +178,7 @@ export class Scope {
    */
   namesBoundIn(statement: SyntaxNode): string[] {
     const names: string[] = [];
-    if (this.statementBindings) for (const binding of statementBindings(statement, this.statementBindings).bindings) names.push(binding.name);
+    if (this.moduleMemo) for (const binding of statementBindings(statement, this.moduleMemo.statementBindings).bindings) names.push(binding.name);
     else collectScopeBindings([statement], (binding) => names.push(binding.name), undefined, this.hooks);
     const start = statement.startIndex;
     const end = statement.endIndex;
@@ -391,13 +379,8 @@ export interface KeptModuleBindings {
  * the names the changed statements bind are looked at (see updateModuleBindings); the map is then that
  * map, updated in place: an analysis is never read once a newer one of its document exists.
  */
-function moduleBindings(
-  statements: readonly SyntaxNode[],
-  kept: WeakMap<SyntaxNode, StatementBindings>,
-  memo: AnalysisMemo,
-  extraBindings: readonly Binding[],
-  wildcardImports: string[],
-): Map<string, Binding[]> {
+function moduleBindings(statements: readonly SyntaxNode[], memo: AnalysisMemo, extraBindings: readonly Binding[], wildcardImports: string[]): Map<string, Binding[]> {
+  const kept = memo.statementBindings;
   const previous = memo.moduleBindings;
   if (previous && extraBindings.length === 0 && updateModuleBindings(previous, statements, kept)) return previous.map;
   const map = new Map<string, Binding[]>();
