@@ -7,8 +7,8 @@
  * A young generation of 2 MB a semi-space instead of V8's up to 16 MB: much of what a keystroke's
  * analysis allocates is still alive when the young generation fills (the text, the analysis in progress
  * and the previous one), so a collection costs about in proportion to its size. With 16 MB one keystroke
- * in sixteen waited about 5 ms for it, enough to make the p95 latency; with 2 MB about every second
- * keystroke waits about 1.3 ms (bench/RESULTS.md, 2026-11-26). It also keeps a server with many open
+ * in sixteen waited about 5 ms for it, enough to make the p95 latency; with 2 MB one keystroke in two to
+ * four waits about 1.3-1.5 ms (bench/RESULTS.md, 2026-11-26). It also keeps a server with many open
  * files from holding a large, half-empty young generation.
  */
 export const SERVER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2'];

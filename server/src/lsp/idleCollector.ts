@@ -5,9 +5,10 @@ type GarbageCollect = (options?: { type?: 'minor' | 'major' }) => void;
 
 /**
  * Collects the young generation while the server waits for the next keystroke. Each keystroke's
- * analysis allocates a megabyte or two that is garbage by the next one; left to itself, V8 collects it
- * in the middle of some later keystroke's analysis (every tenth or so, for about 10 ms on two cores),
- * and those keystrokes are the slow tail of the latency. A collection in the pause after diagnostics
+ * analysis allocates about half a megabyte that is garbage by the next one; left to itself, V8 collects
+ * it in the middle of some later keystroke's analysis (with the server's 2 MB young generation, see
+ * nodeFlags.ts, every second to fourth keystroke, for about 1.5 ms), and those keystrokes are the slow
+ * tail of the latency. A collection in the pause after diagnostics
  * are published costs one or two milliseconds that nobody waits for, and the next analysis starts with
  * an empty young generation. It waits IDLE_MS first: a keystroke that follows at once (a paste, key
  * repeat) is served before it. Where the engine offers no such collection, nothing happens.
