@@ -15,7 +15,13 @@
 import * as fs from 'node:fs';
 import { Module } from 'node:module';
 import * as path from 'node:path';
+import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
+
+// V8 checks a code cache against the flags it was made under, and the cache is made at exit, after the
+// server's idle collector has set --expose-gc (lsp/idleCollector.ts): set here, before the bundle is
+// compiled, the flags are the same at both ends. (Set later, every start rejected the cache.)
+v8.setFlagsFromString('--expose-gc');
 
 const SERVER_BUNDLE = path.join(__dirname, 'server-main.js');
 /** A server killed before it exits normally still leaves a cache once it has run this long. */

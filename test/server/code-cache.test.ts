@@ -42,6 +42,16 @@ describe('the server loader code cache (serverLoader.ts)', () => {
     assert.deepEqual(await codesFrom(dir), ['SPG001']);
   });
 
+  it('is taken by the next server: V8 accepts it, so that server does not write it again', async () => {
+    const [cache] = cacheFiles(dir);
+    const file = path.join(dir, cache);
+    const written = { bytes: fs.readFileSync(file), mtimeMs: fs.statSync(file).mtimeMs };
+    assert.deepEqual(await codesFrom(dir), ['SPG001']);
+    assert.deepEqual(cacheFiles(dir), [cache]);
+    assert.equal(fs.statSync(file).mtimeMs, written.mtimeMs, 'a server that rejected the cache wrote it again');
+    assert.deepEqual(fs.readFileSync(file), written.bytes);
+  });
+
   it('is ignored and written again when V8 rejects it (here: garbage)', async () => {
     const [cache] = cacheFiles(dir);
     const garbage = Buffer.alloc(fs.statSync(path.join(dir, cache)).size, 0x5a);
