@@ -50,10 +50,12 @@ export class AnalysisMemo {
     // The statements at the start and at the end that are the same nodes are kept; those between are compared as sets.
     const [first, end] = changedStatements(previous, statements);
     const gone = previous.length - (statements.length - end);
-    const before = new Set(previous.slice(first, gone));
-    const now = new Set(statements.slice(first, end));
-    const added = statements.slice(first, end).filter((statement) => !before.has(statement));
-    const removed = previous.slice(first, gone).filter((statement) => !now.has(statement));
+    const went = previous.slice(first, gone);
+    const came = statements.slice(first, end);
+    const before = new Set(went);
+    const now = new Set(came);
+    const added = came.filter((statement) => !before.has(statement));
+    const removed = went.filter((statement) => !now.has(statement));
     return { generation, changes: { added, removed } };
   }
 
