@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
-import { analyze } from '../server/src/analysis/analyze';
-import { ParsedDocument } from '../server/src/analysis/document';
-import { PythonParser } from '../server/src/analysis/parser';
+import { analyze } from '../server/src/engine/analyze';
+import { ParsedDocument } from '../server/src/syntax/document';
+import { PythonParser } from '../server/src/syntax/parser';
 import { realisticProgram } from '../test/helpers/realistic-python';
 import { loadNote, median, milliseconds, percentile, table, verdict, type BenchContext, type Section } from './editor-measure';
 
@@ -35,7 +35,12 @@ export async function run(_context: BenchContext): Promise<Section[]> {
   const cases: { texts: string[]; label: string; target: boolean; brokenOnly?: boolean }[] = [
     ...SIZES.map((size) => ({ texts: [realisticProgram(size)], label: '', target: size === 5000 })),
     { texts: halfTypedPrograms(), label: ', half-typed statement (every prefix)', target: true },
-    { texts: halfTypedPrograms(), label: ', half-typed statement (the prefixes that leave a syntax error)', target: true, brokenOnly: true },
+    {
+      texts: halfTypedPrograms(),
+      label: ', half-typed statement (the prefixes that leave a syntax error)',
+      target: true,
+      brokenOnly: true,
+    },
   ];
   for (const { texts: all, label, target, brokenOnly } of cases) {
     const parsed = all.map((text) => ({ text, tree: parser.parse(text) }));
@@ -134,26 +139,37 @@ function editedDocument(parser: PythonParser): Section {
         baseline.push(performance.now() - fullStart);
         tree.delete();
         // A statement half typed is provisional (parsed alone, see ParsedDocument): compared once settled.
-        if (index % 25 === 0 && document.settled && JSON.stringify(fresh) !== JSON.stringify(findings)) throw new Error(`keystroke ${index}: the mirror's findings differ from the tree's`);
+        if (index % 25 === 0 && document.settled && JSON.stringify(fresh) !== JSON.stringify(findings))
+          throw new Error(`keystroke ${index}: the mirror's findings differ from the tree's`);
       }
     }
   } finally {
     document.dispose();
   }
-  const row = (name: string, values: number[]) => [name, String(values.length), milliseconds(median(values)), milliseconds(percentile(values, 95))];
-  console.log(`edited document: keystroke total median ${milliseconds(median(totals))}, full parse + analysis median ${milliseconds(median(baseline))}`);
+  const row = (name: string, values: number[]) => [
+    name,
+    String(values.length),
+    milliseconds(median(values)),
+    milliseconds(percentile(values, 95)),
+  ];
+  console.log(
+    `edited document: keystroke total median ${milliseconds(median(totals))}, full parse + analysis median ${milliseconds(median(baseline))}`,
+  );
   return {
     title: 'Analysis core: a document being edited (the server path, in process)',
     markdown: [
       `${KEYSTROKES - KEYSTROKE_WARM_UP} one-character edits (after ${KEYSTROKE_WARM_UP} unmeasured) typing a statement atop a function body in the middle of the 5,011-line program.`,
       '',
-      table(['measure', 'samples', 'p50', 'p95'], [
-        row('edit + parse (the statements it touched, into the mirror; else the tree, incrementally)', edits),
-        row('SyntaxMirror sync (after a parse of the tree)', syncs),
-        row('analysis of the mirror (with the memo)', analyses),
-        row('keystroke total', totals),
-        row('baseline: full parse + analysis of the tree', baseline),
-      ]),
+      table(
+        ['measure', 'samples', 'p50', 'p95'],
+        [
+          row('edit + parse (the statements it touched, into the mirror; else the tree, incrementally)', edits),
+          row('SyntaxMirror sync (after a parse of the tree)', syncs),
+          row('analysis of the mirror (with the memo)', analyses),
+          row('keystroke total', totals),
+          row('baseline: full parse + analysis of the tree', baseline),
+        ],
+      ),
       '',
       `- Ratio baseline / keystroke total: p50 ${(median(baseline) / median(totals)).toFixed(1)}x, p95 ${(percentile(baseline, 95) / percentile(totals, 95)).toFixed(1)}x.`,
       `- Keystroke total p95 <= ${TARGET_MS} ms: ${verdict(percentile(totals, 95), TARGET_MS)}.`,

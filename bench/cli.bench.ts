@@ -3,8 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { enabledRules } from '../server/src/analysis/analyze';
-import { PythonParser } from '../server/src/analysis/parser';
+import { enabledRules } from '../server/src/engine/analyze';
+import { PythonParser } from '../server/src/syntax/parser';
 import { discoverFiles } from '../server/src/cli/files';
 import { prefilterFor, rulesThatMayFire } from '../server/src/cli/prefilter';
 import { readSource, SourceError } from '../server/src/cli/source';
@@ -74,8 +74,15 @@ async function standardLibrary(cli: string, usage: string): Promise<Section> {
   const cpuRatio = scan.cpuMs / baselineCpuMs;
   console.log(`scan: ${milliseconds(scan.ms)} (ratio ${ratio.toFixed(3)}, CPU ratio ${cpuRatio.toFixed(3)})`);
 
-  const findings = JSON.parse(scan.stdout) as { filename: string; code: string; message: string; location: { row: number; column: number } }[];
-  const findingLines = findings.map((f) => `- \`${path.relative(stdlib, f.filename)}:${f.location.row}:${f.location.column}\` ${f.code} ${f.message}`);
+  const findings = JSON.parse(scan.stdout) as {
+    filename: string;
+    code: string;
+    message: string;
+    location: { row: number; column: number };
+  }[];
+  const findingLines = findings.map(
+    (f) => `- \`${path.relative(stdlib, f.filename)}:${f.location.row}:${f.location.column}\` ${f.code} ${f.message}`,
+  );
   const errorLines = scan.stderr
     .split('\n')
     .filter((line) => line.startsWith('error: '))
@@ -125,7 +132,9 @@ async function syntheticTree(cli: string, usage: string): Promise<Section> {
   }
   console.log(`synthetic ${SYNTHETIC_FILES} files: ${milliseconds(result.ms)}, peak RSS ${megabytes(result.peakRss)}`);
   const quarters = [1, 2, 3, 4].map((quarter) => {
-    const inQuarter = result.rssSamples.filter((sample) => sample.ms > ((quarter - 1) * result.ms) / 4 && sample.ms <= (quarter * result.ms) / 4);
+    const inQuarter = result.rssSamples.filter(
+      (sample) => sample.ms > ((quarter - 1) * result.ms) / 4 && sample.ms <= (quarter * result.ms) / 4,
+    );
     return inQuarter.length > 0 ? megabytes(Math.max(...inQuarter.map((sample) => sample.rss))) : 'n/a';
   });
   const markdown = [

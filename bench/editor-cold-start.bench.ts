@@ -39,15 +39,23 @@ export async function run(): Promise<Section[]> {
     console.log(`start ${start + 1}: ${milliseconds(published.receivedAt - spawnedAt)}`);
   }
   const emptyNode = Array.from({ length: EMPTY_NODE_STARTS }, emptyNodeStart);
-  const row = (name: string, values: number[]) => [name, milliseconds(Math.min(...values)), milliseconds(median(values)), milliseconds(percentile(values, 95))];
+  const row = (name: string, values: number[]) => [
+    name,
+    milliseconds(Math.min(...values)),
+    milliseconds(median(values)),
+    milliseconds(percentile(values, 95)),
+  ];
   const markdown = [
     `${STARTS} starts of the bundled server, each opening one ${text.split('\n').length}-line file; the first without a code cache.`,
     '',
-    table(['measure', 'min', 'median', 'p95'], [
-      row('spawn -> initialize answered', handshake),
-      row('spawn -> first publishDiagnostics', total),
-      row('node alone: spawn -> exit of an empty script', emptyNode),
-    ]),
+    table(
+      ['measure', 'min', 'median', 'p95'],
+      [
+        row('spawn -> initialize answered', handshake),
+        row('spawn -> first publishDiagnostics', total),
+        row('node alone: spawn -> exit of an empty script', emptyNode),
+      ],
+    ),
     '',
     `- Target median <= ${TARGET_MS} ms: ${verdict(median(total), TARGET_MS)} (${milliseconds(median(total))}).`,
     `- First start, without a code cache (after a build or an update): ${milliseconds(total[0])}.`,

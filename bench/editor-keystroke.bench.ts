@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
-import { analyze } from '../server/src/analysis/analyze';
-import { ParsedDocument } from '../server/src/analysis/document';
-import { PythonParser } from '../server/src/analysis/parser';
-import type { Range } from '../server/src/analysis/types';
+import { analyze } from '../server/src/engine/analyze';
+import { ParsedDocument } from '../server/src/syntax/document';
+import { PythonParser } from '../server/src/syntax/parser';
+import type { Range } from '../server/src/text/types';
 import { documentUri, LspTestClient } from '../test/helpers/lsp';
 import { realisticProgram } from '../test/helpers/realistic-python';
 import { loadNote, median, milliseconds, percentile, table, verdict, type Section } from './editor-measure';
@@ -66,7 +66,8 @@ async function typeInServer(text: string, keys: readonly Keystroke[], pauseMs: n
     client.change(uri, version, [{ range: keys[index].range, text: keys[index].text }]);
     const published = await client.diagnosticsFor(uri, version);
     if (index >= WARM_UP_EDITS) latencies.push(published.receivedAt - sentAt);
-    if (version % 100 === 0) console.log(`server (pause ${pauseMs} ms): ${version} keystrokes, last ${milliseconds(published.receivedAt - sentAt)}`);
+    if (version % 100 === 0)
+      console.log(`server (pause ${pauseMs} ms): ${version} keystrokes, last ${milliseconds(published.receivedAt - sentAt)}`);
   }
   const findings = client.latestDiagnostics(uri)?.diagnostics.length ?? 0;
   await client.stop();
@@ -118,7 +119,12 @@ export async function run(): Promise<Section[]> {
   }
   document.dispose();
 
-  const row = (name: string, values: number[]) => [name, String(values.length), milliseconds(median(values)), milliseconds(percentile(values, 95))];
+  const row = (name: string, values: number[]) => [
+    name,
+    String(values.length),
+    milliseconds(median(values)),
+    milliseconds(percentile(values, 95)),
+  ];
   const serverP50 = median(latencies);
   const serverP95 = percentile(latencies, 95);
   const baselineP50 = median(fullParseAndAnalysis);
@@ -127,14 +133,17 @@ export async function run(): Promise<Section[]> {
       `${EDITS} one-character edits typed in the middle (after ${WARM_UP_EDITS} unmeasured), each waiting for its diagnostics ` +
       `(${findings} at the end).`,
     '',
-    table(['measure', 'samples', 'p50', 'p95'], [
-      row('server: didChange -> publishDiagnostics, keystrokes back to back', latencies),
-      row(`server: didChange -> publishDiagnostics, ${TYPING_PAUSE_MS} ms between keystrokes`, pausedLatencies),
-      row('in process: parse of the keystroke (the statements it touched, into the mirror)', incremental),
-      row('baseline: analysis alone', analysisOnly),
-      row('baseline: full parse', fullParse),
-      row('baseline: full parse + analysis', fullParseAndAnalysis),
-    ]),
+    table(
+      ['measure', 'samples', 'p50', 'p95'],
+      [
+        row('server: didChange -> publishDiagnostics, keystrokes back to back', latencies),
+        row(`server: didChange -> publishDiagnostics, ${TYPING_PAUSE_MS} ms between keystrokes`, pausedLatencies),
+        row('in process: parse of the keystroke (the statements it touched, into the mirror)', incremental),
+        row('baseline: analysis alone', analysisOnly),
+        row('baseline: full parse', fullParse),
+        row('baseline: full parse + analysis', fullParseAndAnalysis),
+      ],
+    ),
     '',
     `- Ratio baseline (full parse + analysis) / server latency: p50 ${(baselineP50 / serverP50).toFixed(2)}x, ` +
       `p95 ${(percentile(fullParseAndAnalysis, 95) / serverP95).toFixed(2)}x.`,

@@ -25,18 +25,24 @@ export async function run(): Promise<Section[]> {
   const open = client.residentBytes();
   console.log(`idle ${megabytes(idle)}, with ${DOCUMENTS} documents ${megabytes(open)}`);
   for (const uri of uris) client.close(uri);
-  await client.waitForDiagnostics(uris[uris.length - 1], (published) => published.diagnostics.length === 0 && published.version === undefined);
+  await client.waitForDiagnostics(
+    uris[uris.length - 1],
+    (published) => published.diagnostics.length === 0 && published.version === undefined,
+  );
   const closed = client.residentBytes();
   await client.stop();
 
   const markdown = [
     `${DOCUMENTS} open documents of ${base.split('\n').length} lines each (${((base.length * DOCUMENTS) / 2 ** 20).toFixed(1)} MB of text), all analysed.`,
     '',
-    table(['state', 'server RSS'], [
-      ['idle after initialize', megabytes(idle)],
-      [`${DOCUMENTS} documents open and analysed`, megabytes(open)],
-      ['all closed again', megabytes(closed)],
-    ]),
+    table(
+      ['state', 'server RSS'],
+      [
+        ['idle after initialize', megabytes(idle)],
+        [`${DOCUMENTS} documents open and analysed`, megabytes(open)],
+        ['all closed again', megabytes(closed)],
+      ],
+    ),
     '',
     `- Target <= ${megabytes(TARGET_BYTES)} with ${DOCUMENTS} documents open: ${verdict(open, TARGET_BYTES)} (${megabytes(open)}).`,
     loadNote(),

@@ -65,6 +65,8 @@ function describeMachine() {
   let python = 'python3 not found';
   try {
     python = execFileSync('python3', ['--version'], { encoding: 'utf8' }).trim();
-  } catch {}
+  } catch {
+    // No python3: the machine line says so.
+  }
   return `${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${cores} cores, ${memory}; ${os.type()} ${os.release()}; Node ${process.version}; ${python}`;
 }

@@ -6,7 +6,8 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import { SERVER_NODE_FLAGS } from '../../server/src/nodeFlags';
+import { SERVER_NODE_FLAGS } from '../../server/src/shared/nodeFlags';
+import { DIAGNOSTIC_SOURCE, RESTART_COMMAND, SERVER_COMMANDS, SHOW_LOGS_COMMAND } from '../../server/src/shared/protocol';
 import { SpawnGuardStatus } from './status';
 
 /**
@@ -15,9 +16,7 @@ import { SpawnGuardStatus } from './status';
  */
 
 /** Commands the server implements (workspace/executeCommand); vscode-languageclient registers them. */
-const SERVER_COMMANDS = new Set(['spawnGuard.addMainGuard', 'spawnGuard.fixAll']);
-const RESTART_COMMAND = 'spawnGuard.restartServer';
-const SHOW_LOGS_COMMAND = 'spawnGuard.showLogs';
+const SERVER_COMMAND_IDS = new Set(SERVER_COMMANDS);
 
 const DOCUMENT_SELECTOR = [
   { scheme: 'file', language: 'python' },
@@ -34,11 +33,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const serverModule = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_FLAGS] } },
-    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_FLAGS, '--nolazy', '--inspect=6009'] } },
+    debug: {
+      module: serverModule,
+      transport: TransportKind.ipc,
+      options: { execArgv: [...SERVER_NODE_FLAGS, '--nolazy', '--inspect=6009'] },
+    },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: DOCUMENT_SELECTOR,
-    diagnosticCollectionName: 'spawn-guard',
+    diagnosticCollectionName: DIAGNOSTIC_SOURCE,
     outputChannel: log,
     traceOutputChannel: log,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
@@ -46,7 +49,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       // The palette passes no arguments and the editor context menu passes the file's URI; the server
       // needs the document and the version the user saw.
       executeCommand: async (command, args, next) => {
-        if (!SERVER_COMMANDS.has(command) || isCommandTarget(args[0])) return next(command, args);
+        if (!SERVER_COMMAND_IDS.has(command) || isCommandTarget(args[0])) return next(command, args);
         const document = targetDocument(args[0]);
         if (!document) {
           void vscode.window.showWarningMessage('Spawn Guard: open a Python file first.');
@@ -71,9 +74,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     await languageClient.start();
   } catch (error) {
     log.error(`The Spawn Guard server did not start: ${error instanceof Error ? error.message : String(error)}`);
-    void vscode.window.showErrorMessage('Spawn Guard: the language server did not start. See the logs.', 'Show logs').then(
-      (choice) => choice && log.show(),
-    );
+    void vscode.window
+      .showErrorMessage('Spawn Guard: the language server did not start. See the logs.', 'Show logs')
+      .then((choice) => choice && log.show());
   }
 }
 

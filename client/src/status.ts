@@ -1,7 +1,6 @@
+import { DIAGNOSTIC_SOURCE } from '../../server/src/shared/protocol';
 import * as vscode from 'vscode';
 import { State } from 'vscode-languageclient/node';
-
-const DIAGNOSTIC_SOURCE = 'spawn-guard';
 
 /**
  * The language status item shown for Python files: the server's state and the number of spawn hazards

@@ -15,19 +15,12 @@ import {
   type InitializeParams,
   type InitializeResult,
 } from 'vscode-languageserver/node';
-import { PythonParser } from './analysis/parser';
+import { PythonParser } from './syntax/parser';
 import { packageVersion } from './cli/version';
 import { SETTINGS_SECTION } from './config/settings';
 import { AnalysisCache } from './lsp/analyses';
 import { codeActionsFor, FIX_ALL_KIND } from './lsp/codeActions';
-import {
-  ADD_MAIN_GUARD_COMMAND,
-  commandTarget,
-  documentName,
-  planAddMainGuard,
-  planFixAll,
-  SERVER_COMMANDS,
-} from './lsp/commands';
+import { ADD_MAIN_GUARD_COMMAND, commandTarget, documentName, planAddMainGuard, planFixAll, SERVER_COMMANDS } from './lsp/commands';
 import { ConfigurationService, filePath } from './lsp/configuration';
 import { toDiagnostic } from './lsp/diagnostics';
 import { DocumentStore } from './lsp/documents';
@@ -327,7 +320,8 @@ connection.onExecuteCommand(
       label: plan.label,
       edit: documentEdit(target.uri, analysed.version, plan.edits, versionedEdits),
     });
-    if (!result.applied) logger.warn(`${params.command} on ${name}: the client did not apply the edit (${result.failureReason ?? 'no reason given'})`);
+    if (!result.applied)
+      logger.warn(`${params.command} on ${name}: the client did not apply the edit (${result.failureReason ?? 'no reason given'})`);
     return { applied: result.applied };
   }),
 );

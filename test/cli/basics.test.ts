@@ -19,7 +19,8 @@ describe('spawn-guard command line', () => {
     assert.match(help.stdout, /spawn-guard check \[OPTIONS\] \[PATH\.\.\.\]/);
     const checkHelp = await runCli(['check', '--help'], { cwd });
     assert.equal(checkHelp.status, 0);
-    for (const option of ['--format', '--fix', '--diff', '--select', '--ignore', '--exit-zero']) assert.ok(checkHelp.stdout.includes(option), option);
+    for (const option of ['--format', '--fix', '--diff', '--select', '--ignore', '--exit-zero'])
+      assert.ok(checkHelp.stdout.includes(option), option);
     const version = await runCli(['--version'], { cwd });
     assert.equal(version.status, 0);
     assert.equal(version.stdout, `spawn-guard ${VERSION}\n`);
@@ -53,7 +54,7 @@ describe('spawn-guard command line', () => {
     }
   });
 
-  it('prints a rule\'s documentation', async () => {
+  it("prints a rule's documentation", async () => {
     const rule = RULES[0];
     assert.ok(rule, 'the registry lists rules');
     const run = await runCli(['rule', rule.code.toLowerCase()], { cwd });

@@ -35,7 +35,11 @@ describe('spawn-guard check with [tool.spawn-guard] in pyproject.toml', () => {
   before(() => (cwd = createTree({})));
   after(() => removeTree(cwd));
 
-  function project(name: string, pyproject: string, files: Record<string, string> = { 'pool.py': UNGUARDED_POOL, 'main_call.py': UNGUARDED_MAIN }): string {
+  function project(
+    name: string,
+    pyproject: string,
+    files: Record<string, string> = { 'pool.py': UNGUARDED_POOL, 'main_call.py': UNGUARDED_MAIN },
+  ): string {
     const prefixed = Object.fromEntries(Object.entries(files).map(([file, text]) => [`${name}/${file}`, text]));
     writeTree(cwd, { [`${name}/pyproject.toml`]: pyproject, ...prefixed });
     return name;
@@ -76,7 +80,16 @@ describe('spawn-guard check with [tool.spawn-guard] in pyproject.toml', () => {
       'src/tools/pool.py': UNGUARDED_POOL,
     });
     const run = await runCli(['check', '--format', 'json', dir], { cwd });
-    const files = [...new Set(parseJsonFindings(run.stdout).map((finding) => finding.filename.slice(cwd.length + 1).split('\\').join('/')))];
+    const files = [
+      ...new Set(
+        parseJsonFindings(run.stdout).map((finding) =>
+          finding.filename
+            .slice(cwd.length + 1)
+            .split('\\')
+            .join('/'),
+        ),
+      ),
+    ];
     assert.deepEqual(files.sort(), ['excludes/app.py', 'excludes/src/tools/pool.py']);
   });
 
@@ -110,7 +123,10 @@ describe('spawn-guard check with [tool.spawn-guard] in pyproject.toml', () => {
     const run = await runCli(['check', '--format', 'json', 'nested'], { cwd });
     const byFile = new Map<string, Set<string>>();
     for (const finding of parseJsonFindings(run.stdout)) {
-      const file = finding.filename.slice(cwd.length + 1).split('\\').join('/');
+      const file = finding.filename
+        .slice(cwd.length + 1)
+        .split('\\')
+        .join('/');
       byFile.set(file, (byFile.get(file) ?? new Set()).add(finding.code));
     }
     assert.deepEqual([...(byFile.get('nested/inner/pool.py') ?? [])], ['SPG001']);

@@ -47,7 +47,13 @@ describe('examples/', () => {
   after(() => removeTree(fixed));
 
   it('holds exactly the scripts listed here', () => {
-    assert.deepEqual(fs.readdirSync(EXAMPLES).filter((name) => name.endsWith('.py')).sort(), Object.keys(EXPECTED));
+    assert.deepEqual(
+      fs
+        .readdirSync(EXAMPLES)
+        .filter((name) => name.endsWith('.py'))
+        .sort(),
+      Object.keys(EXPECTED),
+    );
   });
 
   it('spawn-guard check reports what each example breaks, and nothing in the clean one', async () => {

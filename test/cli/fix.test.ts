@@ -34,7 +34,11 @@ describe('spawn-guard check --fix', () => {
 
       const after = await runCli(['check', '--format', 'json', '.'], { cwd });
       const remaining = parseJsonFindings(after.stdout);
-      assert.deepEqual(remaining.filter((finding) => finding.fix !== null), [], 'nothing fixable remains');
+      assert.deepEqual(
+        remaining.filter((finding) => finding.fix !== null),
+        [],
+        'nothing fixable remains',
+      );
       assert.equal(run.status, remaining.length > 0 ? 1 : 0, 'exit 1 only when findings remain');
     }));
 
@@ -89,24 +93,37 @@ describe('spawn-guard check --fix', () => {
 
 describe('spawn-guard check --diff', () => {
   it('prints what --fix would write as a unified diff, and writes nothing', () =>
-    withTree({ 'pool.py': UNGUARDED_POOL, 'main_call.py': UNGUARDED_MAIN, 'clean.py': GUARDED_POOL, 'broken.py': BROKEN_WITH_POOL }, async (cwd) => {
-      const before = Object.fromEntries(fs.readdirSync(cwd).map((file) => [file, fs.statSync(path.join(cwd, file)).mtimeMs]));
-      const run = await runCli(['check', '--diff', '.'], { cwd });
-      assert.equal(run.status, 1, run.stderr);
-      assert.match(run.stderr, /^Would apply \d+ fix(es)? to 2 files\.$/m);
-      assert.deepEqual(Object.fromEntries(fs.readdirSync(cwd).map((file) => [file, fs.statSync(path.join(cwd, file)).mtimeMs])), before, 'nothing written');
+    withTree(
+      { 'pool.py': UNGUARDED_POOL, 'main_call.py': UNGUARDED_MAIN, 'clean.py': GUARDED_POOL, 'broken.py': BROKEN_WITH_POOL },
+      async (cwd) => {
+        const before = Object.fromEntries(fs.readdirSync(cwd).map((file) => [file, fs.statSync(path.join(cwd, file)).mtimeMs]));
+        const run = await runCli(['check', '--diff', '.'], { cwd });
+        assert.equal(run.status, 1, run.stderr);
+        assert.match(run.stderr, /^Would apply \d+ fix(es)? to 2 files\.$/m);
+        assert.deepEqual(
+          Object.fromEntries(fs.readdirSync(cwd).map((file) => [file, fs.statSync(path.join(cwd, file)).mtimeMs])),
+          before,
+          'nothing written',
+        );
 
-      const patches = run.stdout.split(/^(?=--- )/m).filter((part) => part.trim() !== '');
-      assert.deepEqual(patches.map((patch) => /^--- (.*)$/m.exec(patch)![1]), ['main_call.py', 'pool.py']);
-      const patched = Object.fromEntries(patches.map((patch) => {
-        const file = /^--- (.*)$/m.exec(patch)![1];
-        const result = applyPatch(read(cwd, file), patch);
-        assert.notEqual(result, false, `the diff for ${file} applies`);
-        return [file, result as string];
-      }));
-      await runCli(['check', '--fix', '.'], { cwd });
-      for (const [file, text] of Object.entries(patched)) assert.equal(read(cwd, file), text, `${file}: the diff shows exactly what --fix writes`);
-    }));
+        const patches = run.stdout.split(/^(?=--- )/m).filter((part) => part.trim() !== '');
+        assert.deepEqual(
+          patches.map((patch) => /^--- (.*)$/m.exec(patch)![1]),
+          ['main_call.py', 'pool.py'],
+        );
+        const patched = Object.fromEntries(
+          patches.map((patch) => {
+            const file = /^--- (.*)$/m.exec(patch)![1];
+            const result = applyPatch(read(cwd, file), patch);
+            assert.notEqual(result, false, `the diff for ${file} applies`);
+            return [file, result as string];
+          }),
+        );
+        await runCli(['check', '--fix', '.'], { cwd });
+        for (const [file, text] of Object.entries(patched))
+          assert.equal(read(cwd, file), text, `${file}: the diff shows exactly what --fix writes`);
+      },
+    ));
 
   it('exits 0 with nothing to show', () =>
     withTree({ 'clean.py': GUARDED_POOL }, async (cwd) => {

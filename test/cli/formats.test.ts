@@ -32,7 +32,8 @@ describe('spawn-guard check output formats', () => {
     assert.ok(findingLines.some((line) => /^src[/\\]hazard\.py:\d+:\d+: SPG001 /.test(line)));
     assert.ok(!findingLines.some((line) => line.includes('clean.py')), 'the clean script has no findings');
     assert.match(lines[summary], /^Found \d+ problems? \(\d+ errors?.*; 4 files checked\)\.$/);
-    for (const line of lines.slice(summary + 1)) assert.match(line, /^\d+ fixable with `spawn-guard check --fix` \(see them first with --diff\)\.$/);
+    for (const line of lines.slice(summary + 1))
+      assert.match(line, /^\d+ fixable with `spawn-guard check --fix` \(see them first with --diff\)\.$/);
     assert.equal(run.stderr, '');
   });
 
@@ -108,7 +109,10 @@ describe('spawn-guard check output formats', () => {
     const [sarifRun] = log.runs;
     const driver = sarifRun.tool.driver;
     assert.equal(driver.name, 'spawn-guard');
-    assert.deepEqual(driver.rules.map((rule: { id: string }) => rule.id), RULES.map((rule) => rule.code));
+    assert.deepEqual(
+      driver.rules.map((rule: { id: string }) => rule.id),
+      RULES.map((rule) => rule.code),
+    );
     for (const rule of driver.rules) {
       assert.equal(typeof rule.shortDescription.text, 'string');
       assert.equal(typeof rule.fullDescription.text, 'string');
@@ -117,6 +121,8 @@ describe('spawn-guard check output formats', () => {
     }
     assert.match(sarifRun.originalUriBaseIds['%SRCROOT%'].uri, /^file:\/\/.*\/$/);
     assert.equal(sarifRun.results.length, json.length, 'one result per finding');
+    // SARIF's result object, as far as this test reads it.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     sarifRun.results.forEach((result: any, index: number) => {
       const finding = json[index];
       assert.equal(result.ruleId, finding.code);
@@ -154,6 +160,9 @@ describe('spawn-guard check output formats', () => {
       assert.match(line, /^::(error|warning|notice) file=[^,]+,line=\d+,col=\d+,endLine=\d+,endColumn=\d+,title=SPG\d{3}::\S.*$/, line);
     }
     assert.ok(lines.some((line) => line.startsWith('::error file=src/hazard.py,') && line.includes('title=SPG001::')));
-    assert.ok(lines.some((line) => line.startsWith('::error file=odd%2Cname.py,')), 'a comma in a file name is escaped');
+    assert.ok(
+      lines.some((line) => line.startsWith('::error file=odd%2Cname.py,')),
+      'a comma in a file name is escaped',
+    );
   });
 });

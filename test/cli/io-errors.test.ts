@@ -62,7 +62,11 @@ describe('spawn-guard check on paths it cannot check', () => {
       const run = await runCli(['check', '--format', 'json', '.'], { cwd: loop });
       assert.equal(run.status, 1, run.stderr);
       const files = parseJsonFindings(run.stdout).map((finding) => path.relative(loop, finding.filename));
-      assert.deepEqual([...new Set(files)], ['link.py', path.join('pkg', 'pool.py')], 'a link to a file is followed, a link to a directory is not');
+      assert.deepEqual(
+        [...new Set(files)],
+        ['link.py', path.join('pkg', 'pool.py')],
+        'a link to a file is followed, a link to a directory is not',
+      );
     } finally {
       removeTree(loop);
     }

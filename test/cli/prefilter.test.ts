@@ -19,7 +19,12 @@ function ruleFixtures(): { file: string; expected: string[] }[] {
     .map((relative) => {
       const file = path.join(RULE_FIXTURES, relative);
       const expectedFile = file.replace(/\.py$/, '.expected');
-      const expected = fs.existsSync(expectedFile) ? fs.readFileSync(expectedFile, 'utf8').split('\n').filter((line) => line.trim() !== '') : [];
+      const expected = fs.existsSync(expectedFile)
+        ? fs
+            .readFileSync(expectedFile, 'utf8')
+            .split('\n')
+            .filter((line) => line.trim() !== '')
+        : [];
       return { file, expected };
     });
 }
@@ -43,7 +48,11 @@ describe('the text prefilter', () => {
     const [prefiltered, unfiltered] = await Promise.all([findingsByFile([]), findingsByFile(['--no-prefilter'])]);
     assert.deepEqual(prefiltered, unfiltered);
     for (const { file, expected } of fixtures) {
-      assert.deepEqual(unfiltered.get(file) ?? [], expected, `${path.relative(RULE_FIXTURES, file)}: the CLI reports what the fixture expects`);
+      assert.deepEqual(
+        unfiltered.get(file) ?? [],
+        expected,
+        `${path.relative(RULE_FIXTURES, file)}: the CLI reports what the fixture expects`,
+      );
     }
   });
 
@@ -58,17 +67,28 @@ describe('the text prefilter', () => {
       for (const code of new Set(expected.map((line) => line.split(' ')[1]))) {
         const rule = RULES.find((candidate) => candidate.code === code);
         assert.ok(rule, `${code} is registered`);
-        assert.deepEqual(rulesThatMayFire(text, prefilterFor([rule])), [code], `${path.relative(RULE_FIXTURES, file)} has a ${code} finding but none of its mentions`);
+        assert.deepEqual(
+          rulesThatMayFire(text, prefilterFor([rule])),
+          [code],
+          `${path.relative(RULE_FIXTURES, file)} has a ${code} finding but none of its mentions`,
+        );
       }
     }
   });
 
   it('keeps the rules whose mentions occur; a rule without mentions is always kept', () => {
     const rule = (code: string, mentions: string[]) => ({ code, mentions }) as unknown as Rule;
-    const prefilter = prefilterFor([rule('SPG001', ['multiprocessing', 'concurrent']), rule('SPG006', ['set_start_method']), rule('SPG007', ['__name__'])]);
+    const prefilter = prefilterFor([
+      rule('SPG001', ['multiprocessing', 'concurrent']),
+      rule('SPG006', ['set_start_method']),
+      rule('SPG007', ['__name__']),
+    ]);
     assert.deepEqual(rulesThatMayFire('import os\n', prefilter), []);
     assert.deepEqual(rulesThatMayFire('from concurrent.futures import ProcessPoolExecutor\n', prefilter), ['SPG001']);
-    assert.deepEqual(rulesThatMayFire('import multiprocessing\nmultiprocessing.set_start_method("spawn")\n', prefilter), ['SPG001', 'SPG006']);
+    assert.deepEqual(rulesThatMayFire('import multiprocessing\nmultiprocessing.set_start_method("spawn")\n', prefilter), [
+      'SPG001',
+      'SPG006',
+    ]);
     assert.deepEqual(rulesThatMayFire('import os\n', prefilterFor([rule('SPG900', [])])), ['SPG900']);
     assert.deepEqual(rulesThatMayFire('import multiprocessing\n', []), [], 'no rule enabled: nothing can be found');
   });
@@ -90,7 +110,12 @@ describe('import gate', () => {
   for (const text of importing) {
     it(`lets through ${JSON.stringify(text)}`, () => assert.equal(importsProcessModule(text), true));
   }
-  const notImporting = ['x = 1  # multiprocessing', '"""Uses multiprocessing."""\nimport os', 'import os\nos.fork()', 'from . import (a)\nconcurrent = 1'];
+  const notImporting = [
+    'x = 1  # multiprocessing',
+    '"""Uses multiprocessing."""\nimport os',
+    'import os\nos.fork()',
+    'from . import (a)\nconcurrent = 1',
+  ];
   for (const text of notImporting) {
     it(`skips ${JSON.stringify(text)}`, () => {
       assert.equal(importsProcessModule(text), false);

@@ -1,7 +1,14 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { ConfigError, ConfigResolver, defaultConfig, isExcluded, parsePyproject, ruleSelectorProblem } from '../../server/src/config/pyproject';
+import {
+  ConfigError,
+  ConfigResolver,
+  defaultConfig,
+  isExcluded,
+  parsePyproject,
+  ruleSelectorProblem,
+} from '../../server/src/config/pyproject';
 
 const FILE = path.join(path.sep, 'project', 'pyproject.toml');
 
@@ -19,7 +26,16 @@ function configError(text: string): ConfigError {
 describe('parsePyproject', () => {
   it('reads select, ignore, severity and exclude', () => {
     const config = parsePyproject(
-      ['[project]', 'name = "demo"', '', '[tool.spawn-guard]', 'select = ["SPG00"]', 'ignore = ["spg008"]', 'severity = { SPG001 = "warning" }', 'exclude = ["build", "scripts/*.py"]'].join('\n'),
+      [
+        '[project]',
+        'name = "demo"',
+        '',
+        '[tool.spawn-guard]',
+        'select = ["SPG00"]',
+        'ignore = ["spg008"]',
+        'severity = { SPG001 = "warning" }',
+        'exclude = ["build", "scripts/*.py"]',
+      ].join('\n'),
       FILE,
     );
     assert.deepEqual(config, {
@@ -49,11 +65,17 @@ describe('parsePyproject', () => {
   });
 
   it('reports unknown keys, naming the known ones', () => {
-    assert.match(configError('[tool.spawn-guard]\nselekt = ["SPG001"]\n').reason, /unknown key "selekt" in \[tool\.spawn-guard\] \(expected one of: select, ignore, severity, exclude\)/);
+    assert.match(
+      configError('[tool.spawn-guard]\nselekt = ["SPG001"]\n').reason,
+      /unknown key "selekt" in \[tool\.spawn-guard\] \(expected one of: select, ignore, severity, exclude\)/,
+    );
   });
 
   it('reports wrong types', () => {
-    assert.match(configError('[tool.spawn-guard]\nselect = "SPG001"\n').reason, /select: expected a list of strings, got the string "SPG001"/);
+    assert.match(
+      configError('[tool.spawn-guard]\nselect = "SPG001"\n').reason,
+      /select: expected a list of strings, got the string "SPG001"/,
+    );
     assert.match(configError('[tool.spawn-guard]\nexclude = ["ok", 3]\n').reason, /exclude: expected a list of strings, found number 3/);
     assert.match(configError('[tool.spawn-guard]\nseverity = ["SPG001"]\n').reason, /severity: expected a table/);
     assert.match(configError('[tool]\nspawn-guard = 1\n').reason, /\[tool\.spawn-guard\] must be a table/);
@@ -63,13 +85,17 @@ describe('parsePyproject', () => {
     assert.match(configError('[tool.spawn-guard]\nselect = ["SPG999"]\n').reason, /select: unknown rule code or prefix "SPG999"/);
     assert.match(configError('[tool.spawn-guard]\nignore = ["E501"]\n').reason, /ignore: unknown rule code or prefix "E501"/);
     assert.match(configError('[tool.spawn-guard.severity]\nSPG999 = "info"\n').reason, /severity: unknown rule code "SPG999"/);
-    assert.match(configError('[tool.spawn-guard.severity]\nSPG001 = "fatal"\n').reason, /severity: SPG001: expected one of "error", "warning", "info", "hint", got the string "fatal"/);
+    assert.match(
+      configError('[tool.spawn-guard.severity]\nSPG001 = "fatal"\n').reason,
+      /severity: SPG001: expected one of "error", "warning", "info", "hint", got the string "fatal"/,
+    );
   });
 });
 
 describe('ruleSelectorProblem', () => {
   it('accepts codes, prefixes and ALL in any case', () => {
-    for (const selector of ['SPG001', 'spg001', 'SPG00', 'SPG', 'ALL', 'all']) assert.equal(ruleSelectorProblem(selector), undefined, selector);
+    for (const selector of ['SPG001', 'spg001', 'SPG00', 'SPG', 'ALL', 'all'])
+      assert.equal(ruleSelectorProblem(selector), undefined, selector);
   });
 
   it('rejects what selects no rule', () => {
@@ -98,7 +124,11 @@ describe('ConfigResolver', () => {
   it('uses the nearest pyproject.toml that has [tool.spawn-guard]', () => {
     const { resolver } = makeResolver();
     assert.deepEqual(resolver.forFile(path.join(root, 'lib', 'deep', 'x.py')).select, ['SPG001']);
-    assert.equal(resolver.forFile(path.join(root, 'app', 'main.py')).file, path.join(root, 'pyproject.toml'), 'a pyproject.toml without the table is passed over');
+    assert.equal(
+      resolver.forFile(path.join(root, 'app', 'main.py')).file,
+      path.join(root, 'pyproject.toml'),
+      'a pyproject.toml without the table is passed over',
+    );
     assert.deepEqual(resolver.forFile(path.join(root, 'x.py')).ignore, ['SPG008']);
   });
 
@@ -111,7 +141,10 @@ describe('ConfigResolver', () => {
   it('throws the ConfigError of an invalid file, again from the cache', () => {
     const { resolver } = makeResolver();
     const file = path.join(root, 'broken', 'x.py');
-    assert.throws(() => resolver.forFile(file), (error: unknown) => error instanceof ConfigError && error.file === path.join(root, 'broken', 'pyproject.toml'));
+    assert.throws(
+      () => resolver.forFile(file),
+      (error: unknown) => error instanceof ConfigError && error.file === path.join(root, 'broken', 'pyproject.toml'),
+    );
     assert.throws(() => resolver.forFile(file), ConfigError);
   });
 
@@ -134,7 +167,6 @@ describe('ConfigResolver', () => {
     });
     assert.throws(() => failing.forFile(path.join(root, 'x.py')), /cannot read: EACCES/);
   });
-
 });
 
 describe('isExcluded', () => {

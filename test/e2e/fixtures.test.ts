@@ -22,7 +22,10 @@ function describeRun(label: string, result: PythonRun): string {
   return `${label}: ${status}\n--- stdout\n${result.stdout}--- stderr (end)\n${result.stderr.slice(-2000)}`;
 }
 
-const workspaceFiles = fs.readdirSync(E2E_WORKSPACE_FIXTURE).filter((name) => name.endsWith('.py')).sort();
+const workspaceFiles = fs
+  .readdirSync(E2E_WORKSPACE_FIXTURE)
+  .filter((name) => name.endsWith('.py'))
+  .sort();
 
 describe('e2e workspace fixtures under spawn', { concurrency: true }, () => {
   for (const name of workspaceFiles) {

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { computeLineStarts, offsetAt } from '../../server/src/analysis/document';
+import { computeLineStarts, offsetAt } from '../../server/src/text/lineIndex';
 import { applyEdits, editsBetween } from '../../server/src/fixes/edits';
 import { propertyParameters } from '../helpers/property-runs';
 

@@ -60,7 +60,10 @@ describe('fixAll', () => {
       ),
     );
     // What is left is the hazard the unsafe fix made visible: `scale` reads a global only the guard assigns.
-    assert.deepEqual(withAnalysis(parser, result.text, (analysis) => analysis.findings.map((finding) => finding.code)), ['SPG005']);
+    assert.deepEqual(
+      withAnalysis(parser, result.text, (analysis) => analysis.findings.map((finding) => finding.code)),
+      ['SPG005'],
+    );
     assert.deepEqual(fixAll(parser, result.text), { text: result.text, applied: [] });
   });
 
@@ -76,7 +79,10 @@ describe('fixAll', () => {
   it('respects select and ignore', async () => {
     const parser = await sharedParser();
     const result = fixAll(parser, SEVERAL_HAZARDS, { select: ['SPG004'] });
-    assert.deepEqual(result.applied.map((fix) => fix.code), ['SPG004']);
+    assert.deepEqual(
+      result.applied.map((fix) => fix.code),
+      ['SPG004'],
+    );
     assert.deepEqual(fixAll(parser, SEVERAL_HAZARDS, { ignore: ['SPG'] }), { text: SEVERAL_HAZARDS, applied: [] });
   });
 });

@@ -50,9 +50,16 @@ describe('fix fixtures', () => {
 
   it('has fixtures for every fix provider', () => {
     for (const provider of FIX_PROVIDERS) {
-      assert.ok(cases.some((c) => c.fixId === provider.id), `no fixtures under test/fixtures/fixes/${provider.id}`);
+      assert.ok(
+        cases.some((c) => c.fixId === provider.id),
+        `no fixtures under test/fixtures/fixes/${provider.id}`,
+      );
     }
-    for (const c of cases) assert.ok(FIX_PROVIDERS.some((provider) => provider.id === c.fixId), `unknown fix id ${c.fixId}`);
+    for (const c of cases)
+      assert.ok(
+        FIX_PROVIDERS.some((provider) => provider.id === c.fixId),
+        `unknown fix id ${c.fixId}`,
+      );
   });
 
   for (const c of cases) {
@@ -70,7 +77,10 @@ describe('fix fixtures', () => {
       assert.ok(rounds > 0, `no ${c.fixId} fix is offered for ${c.name}.before.py`);
       assert.equal(text, c.after);
       if (c.fixId === ADD_MAIN_GUARD_ID) {
-        assert.deepEqual(withAnalysis(parser, c.after, (analysis) => addMainGuard(analysis, parser)), { error: NOTHING_TO_WRAP });
+        assert.deepEqual(
+          withAnalysis(parser, c.after, (analysis) => addMainGuard(analysis, parser)),
+          { error: NOTHING_TO_WRAP },
+        );
       }
     });
   }
@@ -131,7 +141,7 @@ describe('files that get no fix', () => {
     withAnalysis(parser, text, (analysis) => assert.deepEqual(addMainGuard(analysis, parser), { error: NOTHING_TO_WRAP }));
   });
 
-  it('a guard that would carry the file\'s `# spawn-guard: noqa` below the first lines: the command says why and changes nothing', async () => {
+  it("a guard that would carry the file's `# spawn-guard: noqa` below the first lines: the command says why and changes nothing", async () => {
     // Found by robustness/fixes.test.ts (seed 71): the guard moved below the code it took in, with the
     // comment in its body, which then no longer silenced the file; a second "Add main guard" then wrapped more.
     const parser = await sharedParser();
@@ -168,7 +178,10 @@ describe('files that get no fix', () => {
     ].join('\n');
     withAnalysis(parser, text, (analysis) => {
       const lambdas = analysis.findings.filter((finding) => finding.code === 'SPG004');
-      assert.deepEqual(lambdas.map((finding) => finding.range.start.line), [4, 5]);
+      assert.deepEqual(
+        lambdas.map((finding) => finding.range.start.line),
+        [4, 5],
+      );
       for (const finding of lambdas) {
         const [fix] = fixesFor(analysis, finding, parser);
         assert.equal(fix?.id, 'replace-lambda-with-function');
@@ -184,7 +197,9 @@ describe('files that get no fix', () => {
   it('an empty file and a file of definitions only: nothing to wrap', async () => {
     const parser = await sharedParser();
     for (const text of ['', '\n', '# only a comment\n', 'import os\n\n\ndef f():\n    return os.sep\n\n\nclass C:\n    x = 1\n']) {
-      withAnalysis(parser, text, (analysis) => assert.deepEqual(addMainGuard(analysis, parser), { error: NOTHING_TO_WRAP }, JSON.stringify(text)));
+      withAnalysis(parser, text, (analysis) =>
+        assert.deepEqual(addMainGuard(analysis, parser), { error: NOTHING_TO_WRAP }, JSON.stringify(text)),
+      );
     }
   });
 });

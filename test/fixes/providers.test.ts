@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Applicability } from '../../server/src/analysis/types';
+import type { Applicability } from '../../server/src/fixes/types';
 import { addMainGuard } from '../../server/src/fixes/add-main-guard';
 import { applyEdits } from '../../server/src/fixes/edits';
 import { fixesFor } from '../../server/src/fixes/registry';
@@ -103,7 +103,15 @@ describe('add-main-guard', () => {
 
   it('is unsafe when a statement that stays would now run before moved code that reads what it rebinds', async () => {
     const result = await wrapped(
-      lines('import multiprocessing as mp', 'LIMIT = 2', 'print(LIMIT)', 'LIMIT = 3', 'def work(x):', '    return x * LIMIT', 'mp.Pool(2).map(work, [1])'),
+      lines(
+        'import multiprocessing as mp',
+        'LIMIT = 2',
+        'print(LIMIT)',
+        'LIMIT = 3',
+        'def work(x):',
+        '    return x * LIMIT',
+        'mp.Pool(2).map(work, [1])',
+      ),
     );
     assert.ok('text' in result);
     assert.equal(result.applicability, 'unsafe');
@@ -154,7 +162,10 @@ describe('move-worker-to-module-level', () => {
   });
 
   it('is unsafe when the worker reads a name the guard assigns', async () => {
-    const result = await fixedBy('move-worker-to-module-level', guarded('factor = 3', 'def work(x):', '    return x * factor', 'mp.Pool(2).map(work, [1])'));
+    const result = await fixedBy(
+      'move-worker-to-module-level',
+      guarded('factor = 3', 'def work(x):', '    return x * factor', 'mp.Pool(2).map(work, [1])'),
+    );
     assert.equal(result?.applicability, 'unsafe');
   });
 
@@ -200,12 +211,24 @@ describe('move-set-start-method-into-guard', () => {
 
 describe('replace-lambda-with-function', () => {
   it('is not offered for a lambda that reads local names', async () => {
-    const text = lines('import multiprocessing as mp', 'def main():', '    n = 2', '    mp.Process(target=lambda: print(n)).start()', 'if __name__ == "__main__":', '    main()');
+    const text = lines(
+      'import multiprocessing as mp',
+      'def main():',
+      '    n = 2',
+      '    mp.Process(target=lambda: print(n)).start()',
+      'if __name__ == "__main__":',
+      '    main()',
+    );
     assert.equal(await fixedBy('replace-lambda-with-function', text), undefined);
   });
 
   it('is unsafe when the lambda reads a global the guard assigns', async () => {
-    const text = lines('import multiprocessing as mp', 'if __name__ == "__main__":', '    n = 2', '    mp.Process(target=lambda: print(n)).start()');
+    const text = lines(
+      'import multiprocessing as mp',
+      'if __name__ == "__main__":',
+      '    n = 2',
+      '    mp.Process(target=lambda: print(n)).start()',
+    );
     assert.deepEqual(await fixedBy('replace-lambda-with-function', text), {
       applicability: 'unsafe',
       text: lines(

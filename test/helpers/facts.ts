@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { Tree } from 'web-tree-sitter';
-import type { SyntaxNode as Node } from '../../server/src/analysis/syntaxNode';
-import { buildModuleFacts, type ModuleFacts } from '../../server/src/analysis/facts';
+import type { SyntaxNode as Node } from '../../server/src/syntax/syntaxNode';
+import { buildModuleFacts, type ModuleFacts } from '../../server/src/model/facts';
 import { sharedParser } from './parser';
 
 /** Parses `text` with the real grammar, builds its facts, runs `body`, and frees the tree. */

@@ -1,6 +1,6 @@
-import { analyze, type Analysis } from '../../server/src/analysis/analyze';
-import type { PythonParser } from '../../server/src/analysis/parser';
-import type { Fix } from '../../server/src/analysis/types';
+import { analyze, type Analysis } from '../../server/src/engine/analyze';
+import type { PythonParser } from '../../server/src/syntax/parser';
+import type { Fix } from '../../server/src/fixes/types';
 import { fixesFor } from '../../server/src/fixes/registry';
 
 /** Parses and analyses `text`, hands the analysis to `use`, and frees the tree afterwards. */

@@ -19,7 +19,7 @@ import type {
   PublishDiagnosticsParams,
   TextDocumentContentChangeEvent,
 } from 'vscode-languageserver';
-import { SERVER_NODE_FLAGS } from '../../server/src/nodeFlags';
+import { SERVER_NODE_FLAGS } from '../../server/src/shared/nodeFlags';
 import { REPO_ROOT } from './paths';
 
 /** The bundled server that `npm run build` writes; tests speak LSP to it over stdio, as any editor would. */
@@ -84,7 +84,10 @@ export class LspTestClient {
   private readonly timeoutMs: number;
   private settings: Record<string, unknown>;
 
-  private constructor(readonly process: ChildProcessWithoutNullStreams, options: LspClientOptions) {
+  private constructor(
+    readonly process: ChildProcessWithoutNullStreams,
+    options: LspClientOptions,
+  ) {
     this.timeoutMs = options.timeoutMs ?? 15_000;
     this.settings = options.settings ?? {};
     process.stderr.setEncoding('utf8');
@@ -99,10 +102,7 @@ export class LspTestClient {
         resolve();
       });
     });
-    this.connection = createMessageConnection(
-      new StreamMessageReader(process.stdout),
-      new StreamMessageWriter(process.stdin),
-    );
+    this.connection = createMessageConnection(new StreamMessageReader(process.stdout), new StreamMessageWriter(process.stdin));
     this.connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) =>
       this.receiveDiagnostics({ ...params, receivedAt: performance.now() }),
     );
@@ -218,7 +218,12 @@ export class LspTestClient {
    * intermediate versions while the user types). Resolves at once if they already arrived.
    */
   diagnosticsFor(uri: string, version: number, timeoutMs = this.timeoutMs): Promise<ReceivedDiagnostics> {
-    return this.waitForDiagnostics(uri, (params) => params.version !== undefined && params.version !== null && params.version >= version, timeoutMs, `version ${version}`);
+    return this.waitForDiagnostics(
+      uri,
+      (params) => params.version !== undefined && params.version !== null && params.version >= version,
+      timeoutMs,
+      `version ${version}`,
+    );
   }
 
   /** Waits for the next publishDiagnostics for `uri` that satisfies `accept` (already received ones count). */
@@ -353,7 +358,9 @@ export class LspTestClient {
       timer = setTimeout(() => reject(new Error(`${message} within ${timeoutMs} ms${this.stderrTail()}`)), timeoutMs);
     });
     const death = this.exited.then(() => {
-      throw new Error(`${message}: the server exited (code ${this.exitStatus?.code}, signal ${this.exitStatus?.signal})${this.stderrTail()}`);
+      throw new Error(
+        `${message}: the server exited (code ${this.exitStatus?.code}, signal ${this.exitStatus?.signal})${this.stderrTail()}`,
+      );
     });
     return Promise.race([promise, timeout, death]).finally(() => clearTimeout(timer));
   }

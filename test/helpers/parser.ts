@@ -1,6 +1,6 @@
-import type { ParsedDocument } from '../../server/src/analysis/document';
-import { PythonParser } from '../../server/src/analysis/parser';
-import type { Range } from '../../server/src/analysis/types';
+import type { ParsedDocument } from '../../server/src/syntax/document';
+import { PythonParser } from '../../server/src/syntax/parser';
+import type { Range } from '../../server/src/text/types';
 
 let shared: Promise<PythonParser> | undefined;
 

@@ -150,13 +150,7 @@ const GUARD_HEADERS = [
   'if __name__ != "__main__":',
 ];
 
-const WRAPPER_HEADERS = [
-  'for i in range(2):',
-  'while False:',
-  'if True:',
-  'if sys.platform == "win32":',
-  'if TYPE_CHECKING:',
-];
+const WRAPPER_HEADERS = ['for i in range(2):', 'while False:', 'if True:', 'if sys.platform == "win32":', 'if TYPE_CHECKING:'];
 
 const DECORATORS = ['@trace', '@traced', '@functools.lru_cache(maxsize=None)', '@register(Pool(2))', '@staticmethod'];
 
@@ -211,12 +205,7 @@ const commentOrBlank: fc.Arbitrary<Block> = fc.constantFrom<Block>(
 );
 
 const workerDefinition: fc.Arbitrary<Block> = fc
-  .tuple(
-    fc.constantFrom(...FUNCTION_NAMES),
-    fc.constantFrom(...WORKER_BODIES),
-    oneTimeIn(4, fc.constantFrom(...DECORATORS)),
-    fc.boolean(),
-  )
+  .tuple(fc.constantFrom(...FUNCTION_NAMES), fc.constantFrom(...WORKER_BODIES), oneTimeIn(4, fc.constantFrom(...DECORATORS)), fc.boolean())
   .map(([name, body, decorator, withParameter]) => [
     ...(decorator ? [line(decorator)] : []),
     ...compound(`def ${name}(${withParameter ? 'x' : 'x=0'}):`, bodyFromStrings(body)),
@@ -224,10 +213,7 @@ const workerDefinition: fc.Arbitrary<Block> = fc
 
 /** Decorators the programs use: one keeps the function's identity (functools.wraps), one does not. */
 const decoratorDefinitions: fc.Arbitrary<Block> = fc.constantFrom<Block>(
-  compound('def trace(fn):', [
-    compound('def wrapper(*args, **kwargs):', [[line('return fn(*args, **kwargs)')]]),
-    [line('return wrapper')],
-  ]),
+  compound('def trace(fn):', [compound('def wrapper(*args, **kwargs):', [[line('return fn(*args, **kwargs)')]]), [line('return wrapper')]]),
   compound('def traced(fn):', [
     [line('@functools.wraps(fn)')],
     compound('def wrapper(*args, **kwargs):', [[line('return fn(*args, **kwargs)')]]),
@@ -237,16 +223,9 @@ const decoratorDefinitions: fc.Arbitrary<Block> = fc.constantFrom<Block>(
 );
 
 /** A function with a nested worker or closure handed to a process: unpicklable under spawn. */
-const nestedWorkerDefinition: fc.Arbitrary<Block> = fc.constantFrom(
-  'Process(target=inner, args=(1,)).start()',
-  'Pool(2).map(inner, DATA)',
-  'cf.ProcessPoolExecutor().submit(inner, 2)',
-).map((use) =>
-  compound('def outer(scale=2):', [
-    compound('def inner(y):', [[line('return y * scale')]]),
-    [line(use)],
-  ]),
-);
+const nestedWorkerDefinition: fc.Arbitrary<Block> = fc
+  .constantFrom('Process(target=inner, args=(1,)).start()', 'Pool(2).map(inner, DATA)', 'cf.ProcessPoolExecutor().submit(inner, 2)')
+  .map((use) => compound('def outer(scale=2):', [compound('def inner(y):', [[line('return y * scale')]]), [line(use)]]));
 
 const asyncDefinition: fc.Arbitrary<Block> = fc.constant(
   compound('async def amain():', [
@@ -395,9 +374,37 @@ export interface RandomEdit {
 
 /** What a person types or pastes: single keys, line breaks of every kind, tokens the rules look for. */
 const TYPED = [
-  ' ', 'a', 'x', '(', ')', ':', ',', '.', '"', "'", '#', '\\', '=', '\n', '\r\n', '\r', '\t', '    ',
-  'if __name__ == "__main__":\n    ', 'Pool(2)', 'Process(target=work).start()', 'lambda: 0', 'def f():\n',
-  'with mp.Pool() as pool:\n', '"""', '# noqa', 'import multiprocessing as mp\n', 'é', '\u{1F40D}', '\0', '\uFEFF',
+  ' ',
+  'a',
+  'x',
+  '(',
+  ')',
+  ':',
+  ',',
+  '.',
+  '"',
+  "'",
+  '#',
+  '\\',
+  '=',
+  '\n',
+  '\r\n',
+  '\r',
+  '\t',
+  '    ',
+  'if __name__ == "__main__":\n    ',
+  'Pool(2)',
+  'Process(target=work).start()',
+  'lambda: 0',
+  'def f():\n',
+  'with mp.Pool() as pool:\n',
+  '"""',
+  '# noqa',
+  'import multiprocessing as mp\n',
+  'é',
+  '\u{1F40D}',
+  '\0',
+  '\uFEFF',
 ];
 
 export const randomEditArb: fc.Arbitrary<RandomEdit> = fc.record({

@@ -2,11 +2,12 @@ import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { diffArrays } from 'diff';
 import fc from 'fast-check';
-import type { SyntaxNode as Node } from '../../server/src/analysis/syntaxNode';
-import { analyze, type Analysis } from '../../server/src/analysis/analyze';
-import { computeLineStarts, offsetAt } from '../../server/src/analysis/document';
-import type { PythonParser } from '../../server/src/analysis/parser';
-import type { Finding, Fix } from '../../server/src/analysis/types';
+import type { SyntaxNode as Node } from '../../server/src/syntax/syntaxNode';
+import { analyze, type Analysis } from '../../server/src/engine/analyze';
+import { computeLineStarts, offsetAt } from '../../server/src/text/lineIndex';
+import type { PythonParser } from '../../server/src/syntax/parser';
+import type { Finding } from '../../server/src/rules/types';
+import type { Fix } from '../../server/src/fixes/types';
 import { addMainGuard } from '../../server/src/fixes/add-main-guard';
 import { applyEdits } from '../../server/src/fixes/edits';
 import { fixAll } from '../../server/src/fixes/fix-all';
@@ -68,7 +69,12 @@ function assertOnlyMoves(parser: PythonParser, original: string, fixed: string, 
   // The finding's lines may go, by content: where the file has the same line twice, the diff may show
   // the other one removed.
   const rewrittenLines = countBy(
-    rewritten ? split(original).slice(rewritten.range.start.line, rewritten.range.end.line + 1).map((l) => l.trim()).filter((l) => l !== '') : [],
+    rewritten
+      ? split(original)
+          .slice(rewritten.range.start.line, rewritten.range.end.line + 1)
+          .map((l) => l.trim())
+          .filter((l) => l !== '')
+      : [],
   );
   for (const change of diffArrays(split(original), split(fixed))) {
     if (change.added) added.push(...change.value.map((l) => l.trim()));
@@ -109,7 +115,11 @@ function assertAllCompile(cases: readonly FixedText[]): void {
   cases.forEach((c, index) => {
     const [originalError, fixedError] = [errors[2 * index], errors[2 * index + 1]];
     assert.equal(originalError, null, `the generated program does not compile (${originalError}):\n${c.original}`);
-    assert.equal(fixedError, null, `${c.what} gave text python3 rejects (${fixedError}):\n--- before\n${c.original}\n--- after\n${c.fixed}`);
+    assert.equal(
+      fixedError,
+      null,
+      `${c.what} gave text python3 rejects (${fixedError}):\n--- before\n${c.original}\n--- after\n${c.fixed}`,
+    );
   });
 }
 

@@ -138,7 +138,9 @@ describe('protocol misuse', () => {
     const old = await client.diagnosticsFor(uri, 1);
     assert.ok(old.diagnostics.length > 0, 'the script has a hazard to act on');
     const shifted = `# a header\n# that moves every line\n\n${SCRIPT}`;
-    client.change(uri, 2, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '# a header\n# that moves every line\n\n' }]);
+    client.change(uri, 2, [
+      { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '# a header\n# that moves every line\n\n' },
+    ]);
     await client.diagnosticsFor(uri, 2);
 
     const actions = (await client.codeActions(uri, old.diagnostics[0].range, old.diagnostics)) ?? [];

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { analyze } from '../../server/src/analysis/analyze';
-import { ParsedDocument } from '../../server/src/analysis/document';
+import { analyze } from '../../server/src/engine/analyze';
+import { ParsedDocument } from '../../server/src/syntax/document';
 import { sharedParser } from '../helpers/parser';
 
 /** Failing cases the property tests found once, kept as plain tests. */
@@ -20,7 +20,11 @@ describe('regressions found by the property tests', () => {
       document.applyEdit({ start: at, end: at }, '":\n ');
       assert.equal(document.text, before + '":\n ' + after);
       assert.equal(document.settled, false);
-      assert.notEqual(document.tree.rootNode.toString(), fresh.rootNode.toString(), 'tree-sitter now recovers this edit as a fresh parse does');
+      assert.notEqual(
+        document.tree.rootNode.toString(),
+        fresh.rootNode.toString(),
+        'tree-sitter now recovers this edit as a fresh parse does',
+      );
       assert.equal(document.settle(), true, 'settling replaces the incremental tree');
       assert.equal(document.settled, true);
       assert.equal(document.tree.rootNode.toString(), fresh.rootNode.toString());
@@ -35,7 +39,8 @@ describe('regressions found by the property tests', () => {
     // Found by memo.test.ts with a random seed: the resolver looked up the empty name of a MISSING
     // identifier (`.start()` left without its object), and the word search of '' never ended.
     const parser = await sharedParser();
-    const text = "\"\"\"A script that uses multiprocessing.\"\"\"\nimport threading  #\u00e9 noqa\nimport funct'ools\nimport os, sys\ndef setup(pool=mp.Pool(2)):\n\treturn pool\nclass Ping=Process):\n\tinterval = 1\n\tdef \"\"\"\twork(self.interval)\nwhile False:\n\tdef main():\n\t\tProcess(target=lambda: None).start()  #\ud83d\udc0d a \"quoted\" note\n\t'\t# spawn-guard: noqa\n\t\tThreadPool(2).map(work, DATA)  #\\oqa\n\nrun()\ndef trae(fn):\n\tdef wrapper(*args, **kwargs):\n\t\treturn fn(*args, **kwargs)\n\treturn wrapper\nif __name__ in (\"__main__\", \"__mp_main__\"):\n\t    .start()\n";
+    const text =
+      '"""A script that uses multiprocessing."""\nimport threading  #\u00e9 noqa\nimport funct\'ools\nimport os, sys\ndef setup(pool=mp.Pool(2)):\n\treturn pool\nclass Ping=Process):\n\tinterval = 1\n\tdef """\twork(self.interval)\nwhile False:\n\tdef main():\n\t\tProcess(target=lambda: None).start()  #\ud83d\udc0d a "quoted" note\n\t\'\t# spawn-guard: noqa\n\t\tThreadPool(2).map(work, DATA)  #\\oqa\n\nrun()\ndef trae(fn):\n\tdef wrapper(*args, **kwargs):\n\t\treturn fn(*args, **kwargs)\n\treturn wrapper\nif __name__ in ("__main__", "__mp_main__"):\n\t    .start()\n';
     const tree = parser.parse(text);
     try {
       assert.ok(tree.rootNode.toString().includes('(MISSING identifier)'), 'the text still has a MISSING identifier');

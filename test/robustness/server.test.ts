@@ -41,7 +41,10 @@ async function settledDiagnostics(client: LspTestClient, uri: string, version: n
  * The changes as an editor sends them: each edit in its own didChange, or several in one (as a
  * multi-cursor edit or a quick burst arrives), each range relative to the text after the previous one.
  */
-function editorChanges(mirror: TextDocument, edits: readonly RandomEdit[]): { changes: TextDocumentContentChangeEvent[]; document: TextDocument } {
+function editorChanges(
+  mirror: TextDocument,
+  edits: readonly RandomEdit[],
+): { changes: TextDocumentContentChangeEvent[]; document: TextDocument } {
   const changes: TextDocumentContentChangeEvent[] = [];
   let document = mirror;
   for (const edit of edits) {

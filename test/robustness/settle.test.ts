@@ -21,7 +21,7 @@ describe('settling a document typed into broken code', () => {
     await client?.stop();
   });
 
-  it('publishes from the incremental parse at once, and the fresh parse\'s diagnostics once typing pauses', async () => {
+  it("publishes from the incremental parse at once, and the fresh parse's diagnostics once typing pauses", async () => {
     const uri = documentUri('settle-typed.py');
     const freshUri = documentUri('settle-fresh.py');
     client.open(freshUri, BEFORE + TYPED + AFTER, 1);
@@ -36,7 +36,12 @@ describe('settling a document typed into broken code', () => {
     assert.equal(first.version, 2);
     // This edit's incremental tree differs from the fresh one (regressions.test.ts), so settling replaces
     // the tree and the server publishes version 2 again, whether or not the findings changed.
-    const settled = await client.waitForDiagnostics(uri, (params) => params !== first && params.version === 2, 10_000, 'a second publish of version 2');
+    const settled = await client.waitForDiagnostics(
+      uri,
+      (params) => params !== first && params.version === 2,
+      10_000,
+      'a second publish of version 2',
+    );
     assert.deepEqual(codes(settled.diagnostics), expected);
     client.close(uri);
     client.close(freshUri);

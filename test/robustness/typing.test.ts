@@ -77,8 +77,13 @@ describe('10,000 rapid keystrokes', () => {
     const typed = await client.diagnosticsFor(uri, KEYSTROKES);
     assert.equal(typed.version, KEYSTROKES);
     const grown = client.residentBytes() - settled;
-    t.diagnostic(`server RSS ${(settled / 2 ** 20).toFixed(1)} MB after ${WARM_UP} keystrokes, ${((settled + grown) / 2 ** 20).toFixed(1)} MB after ${KEYSTROKES}`);
-    assert.ok(grown < ALLOWED_GROWTH_BYTES, `resident memory grew ${(grown / 2 ** 20).toFixed(1)} MB over ${KEYSTROKES - WARM_UP} keystrokes`);
+    t.diagnostic(
+      `server RSS ${(settled / 2 ** 20).toFixed(1)} MB after ${WARM_UP} keystrokes, ${((settled + grown) / 2 ** 20).toFixed(1)} MB after ${KEYSTROKES}`,
+    );
+    assert.ok(
+      grown < ALLOWED_GROWTH_BYTES,
+      `resident memory grew ${(grown / 2 ** 20).toFixed(1)} MB over ${KEYSTROKES - WARM_UP} keystrokes`,
+    );
 
     const freshUri = documentUri('typing-fresh.py');
     client.open(freshUri, final, 1);

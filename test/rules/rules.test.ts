@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { analyze } from '../../server/src/analysis/analyze';
+import { analyze } from '../../server/src/engine/analyze';
 import { RULES } from '../../server/src/rules/registry';
 import { sharedParser } from '../helpers/parser';
 import { FIXTURES } from '../helpers/paths';
@@ -107,8 +107,15 @@ describe('rule definitions', () => {
       it('finds its hazard in its own bad example and nothing of its own in the good one', async () => {
         const bad = await actualFindings(rule.docs.example.bad + '\n');
         const good = await actualFindings(rule.docs.example.good + '\n');
-        assert.ok(bad.some((line) => line.endsWith(` ${rule.code}`)), `bad example of ${rule.code}: ${bad.join(', ')}`);
-        assert.deepEqual(good.filter((line) => line.endsWith(` ${rule.code}`)), [], 'good example');
+        assert.ok(
+          bad.some((line) => line.endsWith(` ${rule.code}`)),
+          `bad example of ${rule.code}: ${bad.join(', ')}`,
+        );
+        assert.deepEqual(
+          good.filter((line) => line.endsWith(` ${rule.code}`)),
+          [],
+          'good example',
+        );
       });
 
       it('lists mentions that every positive fixture contains', () => {

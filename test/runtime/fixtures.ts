@@ -4,11 +4,7 @@ import { FIXTURES, REPO_ROOT } from '../helpers/paths';
 
 /** What a fixture's first line says CPython does with it when spawn is the start method. */
 export type RuntimeClaim =
-  | { kind: 'fails'; text: string }
-  | { kind: 'hangs' }
-  | { kind: 'differs' }
-  | { kind: 'same' }
-  | { kind: 'skip'; reason: string };
+  { kind: 'fails'; text: string } | { kind: 'hangs' } | { kind: 'differs' } | { kind: 'same' } | { kind: 'skip'; reason: string };
 
 const HEADER = /^# spawn: (?:fails "(?<text>.+)"|(?<bare>hangs|differs|same)|skip (?<reason>.+))$/;
 

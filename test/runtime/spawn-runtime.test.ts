@@ -145,7 +145,10 @@ describe('rule fixture corpus', () => {
       assert.ok(claim, `first line must be '# spawn: fails "<text>" | hangs | differs | same | skip <why>'`);
       assert.notEqual(fixture.expected, undefined, 'missing .expected beside the fixture');
       if (fixture.expected!.trim() === '') {
-        assert.ok(claim.kind === 'same' || claim.kind === 'skip', `a clean fixture must run the same under spawn and fork, not "${claim.kind}"`);
+        assert.ok(
+          claim.kind === 'same' || claim.kind === 'skip',
+          `a clean fixture must run the same under spawn and fork, not "${claim.kind}"`,
+        );
       }
     });
   }

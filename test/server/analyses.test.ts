@@ -25,7 +25,11 @@ it('reuses an analysis until the document changes, and keeps only the most recen
   cache.analysisFor(c, {}); // evicts b, the least recently used
   assert.equal(cache.analysisFor(a, {}), ofA);
   const ofB = cache.analysisFor(b, {});
-  assert.deepEqual(ofB.findings.map((finding) => finding.code), ['SPG001'], 'an evicted analysis is recomputed');
+  assert.deepEqual(
+    ofB.findings.map((finding) => finding.code),
+    ['SPG001'],
+    'an evicted analysis is recomputed',
+  );
 
   a.applyChange({ range: { start: { line: 2, character: 0 }, end: { line: 2, character: 0 } }, text: 'x = 1\n' });
   assert.notEqual(cache.analysisFor(a, {}), ofA, 'a change makes a new tree, hence a new analysis');

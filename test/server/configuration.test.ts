@@ -29,10 +29,7 @@ describe('mergeOptions: pyproject.toml wins over the editor settings', () => {
   });
 
   it('leaves out what either ignores', () => {
-    assert.deepEqual(mergeOptions(editor({ ignore: ['SPG008'] }), project({ ignore: ['SPG009', 'SPG008'] })).ignore, [
-      'SPG008',
-      'SPG009',
-    ]);
+    assert.deepEqual(mergeOptions(editor({ ignore: ['SPG008'] }), project({ ignore: ['SPG009', 'SPG008'] })).ignore, ['SPG008', 'SPG009']);
   });
 
   it("merges severities, the project's value winning for a code set in both", () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Finding, Severity } from '../../server/src/analysis/types';
+import type { Finding, Severity } from '../../server/src/rules/types';
 import { ruleByCode } from '../../server/src/rules/registry';
 import { findingForDiagnostic, toDiagnostic } from '../../server/src/lsp/diagnostics';
 import { hoverAt } from '../../server/src/lsp/hover';
@@ -28,7 +28,10 @@ describe('toDiagnostic', () => {
       codeDescription: { href: ruleByCode('SPG001')!.docs.url },
       message: 'SPG001 message',
       relatedInformation: [
-        { location: { uri: 'file:///a.py', range: { start: { line: 1, character: 0 }, end: { line: 1, character: 3 } } }, message: 'started here' },
+        {
+          location: { uri: 'file:///a.py', range: { start: { line: 1, character: 0 }, end: { line: 1, character: 3 } } },
+          message: 'started here',
+        },
       ],
       data: { rule: 'unguarded-start', finding: { kind: 'pool' } },
     });

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
-import { PythonParser } from '../../server/src/analysis/parser';
+import { PythonParser } from '../../server/src/syntax/parser';
 import { DEFAULT_SETTINGS } from '../../server/src/config/settings';
 import { ANALYSIS_CACHE_SIZE, AnalysisCache } from '../../server/src/lsp/analyses';
 import { codeActionsFor, FIX_ALL_KIND } from '../../server/src/lsp/codeActions';
@@ -51,13 +51,16 @@ describe('DocumentStore', () => {
     };
     const store = openStore(parser, 'def work(x):\n    return x\n');
     assert.equal(parses, 0, 'opening keeps the text; the first read parses');
-    store.get(URI)!.parsed;
+    void store.get(URI)!.parsed;
     assert.equal(parses, 1);
     let version = 1;
     for (const character of 'print(work(2))\n') {
       const end = store.get(URI)!.text.length;
       const at = { line: 2, character: end - 'def work(x):\n    return x\n'.length };
-      store.change({ textDocument: { uri: URI, version: ++version }, contentChanges: [{ range: { start: at, end: at }, text: character }] });
+      store.change({
+        textDocument: { uri: URI, version: ++version },
+        contentChanges: [{ range: { start: at, end: at }, text: character }],
+      });
     }
     assert.equal(parses, 1, 'no parse while typing');
     const document = store.get(URI)!;
@@ -65,14 +68,29 @@ describe('DocumentStore', () => {
     assert.equal(document.text, 'def work(x):\n    return x\nprint(work(2))\n');
     assert.equal(document.parsed.tree.rootNode.toString(), parse(document.text).rootNode.toString());
     assert.equal(parses, 2, 'one incremental parse for the burst');
-    document.parsed;
+    void document.parsed;
     assert.equal(parses, 2, 'nothing to catch up');
     store.dispose();
   });
 
   it('ends with the text and tree of a fresh parse after any edits (vscode-languageserver-textdocument as the oracle)', async () => {
     const parser = await sharedParser();
-    const pieces = ['\n', '\r\n', '    ', 'def f(x):', 'return x', 'Pool()', ':', '(', ')', '"""', '#', 'é', '😀', 'if __name__ == "__main__":'];
+    const pieces = [
+      '\n',
+      '\r\n',
+      '    ',
+      'def f(x):',
+      'return x',
+      'Pool()',
+      ':',
+      '(',
+      ')',
+      '"""',
+      '#',
+      'é',
+      '😀',
+      'if __name__ == "__main__":',
+    ];
     const change = fc.record({
       startLine: fc.integer({ min: -1, max: 12 }),
       startCharacter: fc.integer({ min: -1, max: 40 }),
@@ -109,9 +127,9 @@ describe('DocumentStore', () => {
             }
             store.change({ textDocument: { uri: URI, version: oracle.version }, contentChanges: events });
             assert.equal(store.get(URI)!.text, oracle.getText());
-            if (afterwards === 'read') store.get(URI)!.parsed;
+            if (afterwards === 'read') void store.get(URI)!.parsed;
             if (afterwards === 'release') {
-              other.parsed;
+              void other.parsed;
               assert.equal(store.get(URI)!.currentTree, undefined);
             }
           }
@@ -139,12 +157,24 @@ const HAZARDS = `${UNGUARDED}worker = mp.Process(target=square, args=(2,))\nwork
 function answers(document: OpenDocument, cache: AnalysisCache, parser: PythonParser) {
   const analysis = cache.analysisFor(document, {});
   const diagnostics = analysis.findings.map((finding) => toDiagnostic(finding, document.uri));
-  const request = { uri: document.uri, version: document.version, document: document.parsed, analysis, parser, options: {}, versionedEdits: true };
+  const request = {
+    uri: document.uri,
+    version: document.version,
+    document: document.parsed,
+    analysis,
+    parser,
+    options: {},
+    versionedEdits: true,
+  };
   return {
     diagnostics,
     hovers: analysis.findings.map((finding) => hoverAt(analysis.findings, finding.range.start)),
     quickFixes: codeActionsFor({ ...request, settings: DEFAULT_SETTINGS, context: { diagnostics } }),
-    fixAll: codeActionsFor({ ...request, settings: { ...DEFAULT_SETTINGS, fixAll: true }, context: { diagnostics: [], only: [FIX_ALL_KIND] } }),
+    fixAll: codeActionsFor({
+      ...request,
+      settings: { ...DEFAULT_SETTINGS, fixAll: true },
+      context: { diagnostics: [], only: [FIX_ALL_KIND] },
+    }),
   };
 }
 
@@ -158,7 +188,10 @@ describe('documents not read recently', () => {
     const cache = new AnalysisCache(1);
     const document = open(store, URI, HAZARDS);
     const before = answers(document, cache, parser);
-    assert.deepEqual(before.diagnostics.map((diagnostic) => diagnostic.code), ['SPG001', 'SPG001']);
+    assert.deepEqual(
+      before.diagnostics.map((diagnostic) => diagnostic.code),
+      ['SPG001', 'SPG001'],
+    );
     assert.ok(before.quickFixes.length > 0 && before.fixAll.length === 1 && before.hovers.every((hover) => hover !== null));
 
     cache.analysisFor(open(store, OTHER_URI, 'x = 1\n'), {});
@@ -174,19 +207,22 @@ describe('documents not read recently', () => {
     const document = open(store, URI, HAZARDS);
     const other = open(store, OTHER_URI, 'x = 1\n');
     const before = answers(document, cache, counting.parser);
-    other.parsed;
+    void other.parsed;
     assert.equal(document.currentTree, undefined);
     const parses = counting.parses();
     // Two lines inserted at the top, then the Process start guarded, in two notifications.
     const top = { line: 0, character: 0 };
-    store.change({ textDocument: { uri: URI, version: 2 }, contentChanges: [{ range: { start: top, end: top }, text: 'import os\nimport sys\n' }] });
+    store.change({
+      textDocument: { uri: URI, version: 2 },
+      contentChanges: [{ range: { start: top, end: top }, text: 'import os\nimport sys\n' }],
+    });
     const start = { line: 12, character: 0 };
     store.change({
       textDocument: { uri: URI, version: 3 },
       contentChanges: [{ range: { start, end: { line: 12, character: 14 } }, text: 'if __name__ == "__main__":\n    worker.start()' }],
     });
     assert.equal(counting.parses(), parses, 'no parse while released');
-    document.parsed;
+    void document.parsed;
     assert.equal(counting.parses(), parses + 1, 'one fresh parse of the current text');
     const after = answers(document, cache, counting.parser);
     const expectedText = `import os\nimport sys\n${HAZARDS.replace('worker.start()', 'if __name__ == "__main__":\n    worker.start()')}`;
@@ -217,7 +253,10 @@ describe('documents not read recently', () => {
     assert.equal(counting.parses(), 0, 'opening parses nothing');
     // As the server does: every document analysed once, in turn, after all were opened.
     const findings = documents.map((document) => cache.analysisFor(document, {}).findings);
-    assert.ok(findings.every((each) => JSON.stringify(each) === JSON.stringify(findings[0])), 'all alike but the first line');
+    assert.ok(
+      findings.every((each) => JSON.stringify(each) === JSON.stringify(findings[0])),
+      'all alike but the first line',
+    );
     assert.equal(counting.peak(), TREES_KEPT, 'never more trees alive than kept');
     assert.equal(store.treeCount, TREES_KEPT);
     assert.equal(cache.size, ANALYSIS_CACHE_SIZE);

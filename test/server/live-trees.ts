@@ -1,4 +1,4 @@
-import { PythonParser } from '../../server/src/analysis/parser';
+import { PythonParser } from '../../server/src/syntax/parser';
 
 /**
  * A real parser that counts the trees it made that are not yet deleted, independently of the code under

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ParsedDocument } from '../../server/src/analysis/document';
-import { lineNoqa } from '../../server/src/analysis/noqa';
+import { ParsedDocument } from '../../server/src/syntax/document';
+import { lineNoqa } from '../../server/src/engine/noqa';
 import { applyEdits } from '../../server/src/fixes/edits';
 import { disableRuleEdit } from '../../server/src/lsp/noqaComment';
 import { sharedParser } from '../helpers/parser';
@@ -42,7 +42,7 @@ describe('Disable SPG00x for this line', () => {
     assert.deepEqual(await silencedOn(after!, 0), ['SPG001', 'SPG002']);
   });
 
-  it('extends a list of other tools\' codes, separated by spaces too', async () => {
+  it("extends a list of other tools' codes, separated by spaces too", async () => {
     assert.equal(await disable('x = f()  # noqa: E501 F401\n', 0, 'SPG008'), 'x = f()  # noqa: E501 F401, SPG008\n');
   });
 

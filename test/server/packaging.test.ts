@@ -9,7 +9,18 @@ import { PYTHON } from '../helpers/python';
 import { REPO_ROOT } from '../helpers/paths';
 
 /** What `npm run package` needs from the repository; node_modules is linked, not copied. */
-const PACKAGE_INPUTS = ['package.json', '.vscodeignore', 'README.md', 'CHANGELOG.md', 'LICENSE', 'images', 'syntaxes', 'scripts', 'client', 'server'];
+const PACKAGE_INPUTS = [
+  'package.json',
+  '.vscodeignore',
+  'README.md',
+  'CHANGELOG.md',
+  'LICENSE',
+  'images',
+  'syntaxes',
+  'scripts',
+  'client',
+  'server',
+];
 const MAX_VSIX_BYTES = 2 * 1024 * 1024;
 
 /** The names in a zip file (a .vsix is one), read with Python's zipfile. */
@@ -22,9 +33,13 @@ function zipEntries(file: string): string[] {
 }
 
 function zipText(file: string, entry: string): string {
-  const read = spawnSync(PYTHON, ['-c', 'import sys, zipfile; sys.stdout.write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]).decode())', file, entry], {
-    encoding: 'utf8',
-  });
+  const read = spawnSync(
+    PYTHON,
+    ['-c', 'import sys, zipfile; sys.stdout.write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]).decode())', file, entry],
+    {
+      encoding: 'utf8',
+    },
+  );
   assert.equal(read.status, 0, read.stderr);
   return read.stdout;
 }
@@ -85,7 +100,10 @@ describe('npm run package', () => {
     const extract = spawnSync(PYTHON, ['-c', 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])', vsix, unpacked]);
     assert.equal(extract.status, 0, String(extract.stderr));
     // Outside the repository there is no node_modules to fall back on.
-    const client = await LspTestClient.start({ serverPath: path.join(unpacked, 'extension', 'dist', 'server.js'), workspaceFolder: unpacked });
+    const client = await LspTestClient.start({
+      serverPath: path.join(unpacked, 'extension', 'dist', 'server.js'),
+      workspaceFolder: unpacked,
+    });
     try {
       const uri = 'untitled:packaged';
       client.open(uri, 'from multiprocessing import Pool\n\nwith Pool() as pool:\n    pool.map(abs, [-1])\n', 1);

@@ -37,7 +37,12 @@ function codes(diagnostics: readonly Diagnostic[]): string[] {
 
 /** Waits until the diagnostics published for `uri` have exactly these codes (a change's effect, whenever it lands). */
 function diagnosticsBecome(client: LspTestClient, uri: string, expected: string[]) {
-  return client.waitForDiagnostics(uri, (params) => codes(params.diagnostics).join() === expected.join(), undefined, expected.join() || 'none');
+  return client.waitForDiagnostics(
+    uri,
+    (params) => codes(params.diagnostics).join() === expected.join(),
+    undefined,
+    expected.join() || 'none',
+  );
 }
 
 function isCodeAction(action: unknown): action is CodeAction {
@@ -73,9 +78,15 @@ describe('language server over stdio', () => {
     const fixtures: { uri: string; expected: string[]; name: string }[] = [];
     for (const code of fs.readdirSync(path.join(FIXTURES, 'rules')).sort()) {
       const folder = path.join(FIXTURES, 'rules', code);
-      for (const file of fs.readdirSync(folder).filter((name) => name.endsWith('.py')).sort()) {
+      for (const file of fs
+        .readdirSync(folder)
+        .filter((name) => name.endsWith('.py'))
+        .sort()) {
         const expectedFile = path.join(folder, file.replace(/\.py$/, '.expected'));
-        const expected = fs.readFileSync(expectedFile, 'utf8').split('\n').filter((line) => line.trim() !== '');
+        const expected = fs
+          .readFileSync(expectedFile, 'utf8')
+          .split('\n')
+          .filter((line) => line.trim() !== '');
         const uri = pathToFileURL(path.join(folder, file)).href;
         fixtures.push({ uri, expected, name: `${code}/${file}` });
         client.open(uri, fs.readFileSync(path.join(folder, file), 'utf8'), 7);
@@ -142,7 +153,9 @@ describe('language server over stdio', () => {
     const guard = 'if __name__ == "__main__":\n';
     let version = 3;
     for (let index = 0; index < guard.length; index++) {
-      client.change(uri, ++version, [{ range: { start: { line: 7, character: index }, end: { line: 7, character: index } }, text: guard[index] }]);
+      client.change(uri, ++version, [
+        { range: { start: { line: 7, character: index }, end: { line: 7, character: index } }, text: guard[index] },
+      ]);
     }
     client.change(uri, ++version, [
       { range: { start: { line: 8, character: 0 }, end: { line: 8, character: 0 } }, text: '    ' },
@@ -192,7 +205,9 @@ describe('language server over stdio', () => {
     client.open(uri, UNGUARDED, 1);
     const { diagnostics } = await client.diagnosticsFor(uri, 1);
     // Two lines inserted above: the old diagnostic's range no longer holds the Pool.
-    client.change(uri, 2, [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: 'import os\nimport sys\n' }]);
+    client.change(uri, 2, [
+      { range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: 'import os\nimport sys\n' },
+    ]);
     const actions = await client.codeActions(uri, POOL_RANGE, diagnostics);
     assert.deepEqual(actions, []);
     const current = await client.diagnosticsFor(uri, 2);
@@ -226,7 +241,10 @@ describe('language server over stdio', () => {
     client.open(uri, UNGUARDED, 3);
     await client.diagnosticsFor(uri, 3);
     const before = client.appliedEdits.length;
-    const result = await client.request('workspace/executeCommand', { command: 'spawnGuard.addMainGuard', arguments: [{ uri, version: 3 }] });
+    const result = await client.request('workspace/executeCommand', {
+      command: 'spawnGuard.addMainGuard',
+      arguments: [{ uri, version: 3 }],
+    });
     assert.deepEqual(result, { applied: true });
     assert.equal(client.appliedEdits.length, before + 1);
     const request = client.appliedEdits.at(-1)!;
@@ -336,9 +354,14 @@ describe('language server over stdio', () => {
     // Released again, then edited: two lines inserted above the Pool move its diagnostic down.
     for (const other of others) client.change(other, 2, [{ text: `${GUARDED}\n` }]);
     for (const other of others) await client.diagnosticsFor(other, 2);
-    client.change(uri, 2, [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: 'import os\nimport sys\n' }]);
+    client.change(uri, 2, [
+      { range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: 'import os\nimport sys\n' },
+    ]);
     const moved = await client.diagnosticsFor(uri, 2);
-    assert.deepEqual(moved.diagnostics.map((diagnostic) => [diagnostic.code, diagnostic.range.start.line]), [['SPG001', 9]]);
+    assert.deepEqual(
+      moved.diagnostics.map((diagnostic) => [diagnostic.code, diagnostic.range.start.line]),
+      [['SPG001', 9]],
+    );
     const fixes = (await client.codeActions(uri, moved.diagnostics[0].range, moved.diagnostics))!.filter(isCodeAction);
     const withImports = (text: string) => text.replace('\n', '\nimport os\nimport sys\n');
     assert.equal(apply(withImports(UNGUARDED), fixes[0].edit, uri, 2), withImports(GUARDED), 'the guard fix, computed on the edited text');

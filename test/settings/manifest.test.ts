@@ -58,9 +58,7 @@ describe('extension manifest (package.json)', () => {
 });
 
 describe('comment grammar (syntaxes/)', () => {
-  const grammar = JSON.parse(
-    fs.readFileSync(path.join(REPO_ROOT, 'syntaxes', 'spawn-guard-comments.tmLanguage.json'), 'utf8'),
-  );
+  const grammar = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'syntaxes', 'spawn-guard-comments.tmLanguage.json'), 'utf8'));
   // Oniguruma's \G (where the comment text starts, after its `#`) is `^` for the comment text alone;
   // the patterns use nothing else that JavaScript regular expressions read differently.
   const fromCommentText = (pattern: string) => new RegExp(pattern.replaceAll('\\G', '^'));

@@ -2,12 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import {
-  configurationContribution,
-  DEFAULT_SETTINGS,
-  parseEditorSettings,
-  SETTINGS,
-} from '../../server/src/config/settings';
+import { configurationContribution, DEFAULT_SETTINGS, parseEditorSettings, SETTINGS } from '../../server/src/config/settings';
 import { REPO_ROOT } from '../helpers/paths';
 
 const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ruleSelectorProblem } from '../config/pyproject';
-import { ruleByCode } from '../rules/registry';
+import { ruleByCode } from '../engine/catalog';
 import type { CheckMode } from './check-file';
 import { FORMATS, type OutputFormat } from './formats/reporter';
 
@@ -22,10 +22,7 @@ export interface CheckArguments {
 }
 
 export type Command =
-  | { kind: 'help'; text: string }
-  | { kind: 'version' }
-  | { kind: 'check'; args: CheckArguments }
-  | { kind: 'rule'; codes: string[] };
+  { kind: 'help'; text: string } | { kind: 'version' } | { kind: 'check'; args: CheckArguments } | { kind: 'rule'; codes: string[] };
 
 /** A command line that cannot be run; the message says what is wrong (exit status 2). */
 export class UsageError extends Error {
@@ -168,11 +165,15 @@ function ruleSelectors(option: string, values: string[]): string[] {
 }
 
 function commaSeparated(values: string[]): string[] {
-  return values.flatMap((value) => value.split(',')).map((item) => item.trim()).filter((item) => item !== '');
+  return values
+    .flatMap((value) => value.split(','))
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
 }
 
 function threadCount(value: string): number {
   const count = Number(value);
-  if (!Number.isInteger(count) || count < 1) throw new UsageError(`--threads must be a whole number of at least 1, not ${JSON.stringify(value)}`);
+  if (!Number.isInteger(count) || count < 1)
+    throw new UsageError(`--threads must be a whole number of at least 1, not ${JSON.stringify(value)}`);
   return count;
 }

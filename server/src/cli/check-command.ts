@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { enabledRules, type AnalysisOptions } from '../analysis/analyze';
+import { enabledRules, type AnalysisOptions } from '../engine/analyze';
 import { ConfigError, ConfigResolver, type SpawnGuardConfig } from '../config/pyproject';
 import type { AppliedFix } from '../fixes/fix-all';
 import type { CheckArguments } from './args';
@@ -75,7 +75,12 @@ export async function runCheck(args: CheckArguments, io: CheckIO): Promise<numbe
   }
 
   if (reporter) reporter.finish(summary);
-  else stderr.line(summary.fixesApplied > 0 ? `Would apply ${plural(summary.fixesApplied, 'fix')} to ${plural(summary.filesFixed, 'file')}.` : 'No fixes available.');
+  else
+    stderr.line(
+      summary.fixesApplied > 0
+        ? `Would apply ${plural(summary.fixesApplied, 'fix')} to ${plural(summary.filesFixed, 'file')}.`
+        : 'No fixes available.',
+    );
 
   if (summary.ioErrors.length > 0) return 2;
   if (args.exitZero) return 0;

@@ -1,6 +1,6 @@
 import { createTwoFilesPatch } from 'diff';
-import { analyze, type Analysis, type AnalysisOptions } from '../analysis/analyze';
-import type { PythonParser } from '../analysis/parser';
+import { analyze, type Analysis, type AnalysisOptions } from '../engine/analyze';
+import type { PythonParser } from '../syntax/parser';
 import { fixAll } from '../fixes/fix-all';
 import { fixesFor } from '../fixes/registry';
 import { displayPath } from './files';
@@ -69,7 +69,10 @@ function applyFixes(parser: PythonParser, source: SourceFile, profile: ScanProfi
   if (fixed.text === source.text) return;
   if (settings.mode === 'diff') {
     const name = displayPath(source.path, settings.cwd);
-    report.diff = createTwoFilesPatch(name, name, source.text, fixed.text, undefined, undefined, { context: 3 }).replace(/^Index: .*\n=+\n/, '');
+    report.diff = createTwoFilesPatch(name, name, source.text, fixed.text, undefined, undefined, { context: 3 }).replace(
+      /^Index: .*\n=+\n/,
+      '',
+    );
     report.applied = fixed.applied;
     return;
   }

@@ -1,4 +1,4 @@
-import type { Severity } from '../analysis/types';
+import type { Severity } from '../rules/types';
 
 /** ANSI styling for terminal output; `plain` when colour is off. */
 export interface Palette {

@@ -1,4 +1,4 @@
-import { RULES, ruleByCode } from '../rules/registry';
+import { RULES, ruleByCode } from '../engine/catalog';
 import { parseCommandLine, UsageError } from './args';
 import { runCheck } from './check-command';
 import { paletteFor } from './colors';
@@ -35,7 +35,8 @@ async function main(argv: readonly string[]): Promise<number> {
         });
     }
   } catch (error) {
-    const message = error instanceof UsageError ? error.message : `internal error (please report it): ${(error as Error).stack ?? String(error)}`;
+    const message =
+      error instanceof UsageError ? error.message : `internal error (please report it): ${(error as Error).stack ?? String(error)}`;
     stderr.line(`${stderrPalette.red(stderrPalette.bold('error'))}: ${message}`);
     return 2;
   } finally {

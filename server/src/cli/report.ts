@@ -1,7 +1,9 @@
-import { computeLineStarts } from '../analysis/document';
-import type { Applicability, Finding, Fix, Position, Severity } from '../analysis/types';
+import { computeLineStarts } from '../text/lineIndex';
+import type { Applicability, Fix } from '../fixes/types';
+import type { Finding, Severity } from '../rules/types';
+import type { Position } from '../text/types';
 import type { AppliedFix } from '../fixes/fix-all';
-import { ruleByCode } from '../rules/registry';
+import { ruleByCode } from '../engine/catalog';
 
 /**
  * What the CLI reports per file, as plain data: it crosses from the worker threads by structured clone,

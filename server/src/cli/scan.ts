@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { PythonParser } from '../analysis/parser';
+import { PythonParser } from '../syntax/parser';
 import { checkFile, type ScanSettings } from './check-file';
 import type { FileReport } from './report';
 

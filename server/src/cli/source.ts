@@ -109,7 +109,10 @@ export function describeIoError(error: unknown): string {
 }
 
 function nonUtf8Message(bytes: Buffer): string {
-  const head = bytes.subarray(0, 1024).toString('latin1').split(/\r\n|\r|\n/, 2);
+  const head = bytes
+    .subarray(0, 1024)
+    .toString('latin1')
+    .split(/\r\n|\r|\n/, 2);
   const declared = head.map((line) => CODING_COOKIE.exec(line)?.[1]).find((name) => name !== undefined);
   const where = firstInvalidUtf8Line(bytes);
   const declaration = declared && !/^utf-?8/i.test(declared) ? ` (it declares the encoding ${declared})` : '';

@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { PythonParser } from '../analysis/parser';
+import { PythonParser } from '../syntax/parser';
 import { checkFile, type ScanSettings } from './check-file';
 import type { ScanRequest, ScanResponse } from './scan';
 

@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import picomatch from 'picomatch';
 import { parse as parseToml, TomlError } from 'smol-toml';
-import { SEVERITIES, type Severity } from '../analysis/types';
-import { RULES } from '../rules/registry';
+import { SEVERITIES, type Severity } from '../rules/types';
+import { RULES } from '../engine/catalog';
 
 /**
  * `[tool.spawn-guard]` in pyproject.toml: which rules run, their severities, and which paths are left

@@ -1,4 +1,4 @@
-import { SEVERITIES, type Severity } from '../analysis/types';
+import { SEVERITIES, type Severity } from '../rules/types';
 
 /**
  * The editor settings under `spawnGuard.*`: their JSON schema (the single source of package.json
@@ -115,8 +115,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     key: 'fixAll',
     scope: 'resource',
     markdownDescription:
-      'Offer the `source.fixAll.spawn-guard` code action, which applies every safe fix (use it in ' +
-      '`editor.codeActionsOnSave`).',
+      'Offer the `source.fixAll.spawn-guard` code action, which applies every safe fix (use it in ' + '`editor.codeActionsOnSave`).',
     schema: { type: 'boolean', default: true },
   },
   {

@@ -1,4 +1,4 @@
-import { RULES } from '../rules/registry';
+import { RULES } from '../engine/catalog';
 import { formatRuleDocs } from './rule-docs';
 
 export const README_RULES_START = '<!-- rules:start -->';
@@ -9,7 +9,10 @@ export function readmeRulesSection(): string {
   const table = [
     '| code | name | default severity | what it reports |',
     '| --- | --- | --- | --- |',
-    ...RULES.map((rule) => `| [${rule.code}](#${anchor(rule.name, rule.code)}) | \`${rule.name}\` | ${rule.defaultSeverity} | ${rule.docs.summary.replace(/\|/g, '\\|')} |`),
+    ...RULES.map(
+      (rule) =>
+        `| [${rule.code}](#${anchor(rule.name, rule.code)}) | \`${rule.name}\` | ${rule.defaultSeverity} | ${rule.docs.summary.replace(/\|/g, '\\|')} |`,
+    ),
   ];
   return [
     README_RULES_START,
@@ -34,5 +37,8 @@ export function withRulesSection(readme: string): string {
 
 /** GitHub's heading anchor for `### name (CODE)`. */
 function anchor(name: string, code: string): string {
-  return `${name} (${code})`.toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-');
+  return `${name} (${code})`
+    .toLowerCase()
+    .replace(/[^a-z0-9 -]/g, '')
+    .replace(/ /g, '-');
 }

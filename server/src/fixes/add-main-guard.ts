@@ -25,14 +25,15 @@
  *   uses (the order of execution changes);
  * - a moved statement binds a name listed in `__all__`.
  */
-import type { SyntaxNode } from '../analysis/syntaxNode';
-import type { Analysis } from '../analysis/analyze';
-import { collectScopeBindings } from '../analysis/bindings';
-import { FILE_NOQA_LINES, sameFileNoqa } from '../analysis/noqa';
-import type { PythonParser } from '../analysis/parser';
-import type { ScopeTree } from '../analysis/scopes';
-import { stringLiteralValue, syntaxChildren, unparenthesize } from '../analysis/syntax';
-import type { Applicability, Finding, Fix, RuleCode } from '../analysis/types';
+import type { SyntaxNode } from '../syntax/syntaxNode';
+import type { Analysis } from '../engine/analyze';
+import { collectScopeBindings } from '../model/bindings';
+import { FILE_NOQA_LINES, sameFileNoqa } from '../engine/noqa';
+import type { PythonParser } from '../syntax/parser';
+import type { ScopeTree } from '../model/scopes';
+import { stringLiteralValue, syntaxChildren, unparenthesize } from '../syntax/queries';
+import type { Applicability, Fix } from './types';
+import type { Finding, RuleCode } from '../rules/types';
 import { editsBetween } from './edits';
 import type { FixProvider, ProposedFix } from './fix';
 import { guardMustMove, writeModuleWithGuard } from './guard-writer';
@@ -151,7 +152,11 @@ function computePlan(analysis: Analysis): MainGuardPlan | { error: string } {
  * (function bodies, decorators, defaults, class bodies, guard conditions, `__all__`), or changes such a
  * variable in place, transitively. A unit that starts processes never stays for that reason.
  */
-function unitsThatStay(analysis: Analysis, described: readonly UnitFacts[], exported: ReadonlySet<string>): { kept: Set<UnitFacts>; needed: Set<string> } {
+function unitsThatStay(
+  analysis: Analysis,
+  described: readonly UnitFacts[],
+  exported: ReadonlySet<string>,
+): { kept: Set<UnitFacts>; needed: Set<string> } {
   const { facts } = analysis;
   const needed = new Set<string>(exported);
   const addAll = (names: Iterable<string>) => {
@@ -169,7 +174,7 @@ function unitsThatStay(analysis: Analysis, described: readonly UnitFacts[], expo
   for (const [name, bindings] of facts.moduleBindings) {
     if (bindings.some((binding) => binding.kind !== 'import' && binding.kind !== 'def' && binding.kind !== 'class')) variables.add(name);
   }
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const unit of described) {
       if (kept.has(unit)) continue;
@@ -223,7 +228,8 @@ function describeUnit(unit: StatementUnit, { findings, inertGuards, scopes }: Un
     flagged: inside.length > 0,
     isGuard,
     // A guard's findings are in its else branch or its condition: moving it would not answer them.
-    inert: isGuard || unit.statements.every((statement) => isDefinition(statement) || (!startsProcesses && isInert(statement, inertGuards))),
+    inert:
+      isGuard || unit.statements.every((statement) => isDefinition(statement) || (!startsProcesses && isInert(statement, inertGuards))),
   };
 }
 

@@ -1,6 +1,6 @@
 import { diffArrays } from 'diff';
-import { computeLineStarts, offsetAt, positionAt } from '../analysis/document';
-import type { TextEdit } from '../analysis/types';
+import { computeLineStarts, offsetAt, positionAt } from '../text/lineIndex';
+import type { TextEdit } from '../text/types';
 
 /** Applies non-overlapping edits (LSP ranges on `text`) and returns the new text. */
 export function applyEdits(text: string, edits: readonly TextEdit[]): string {

@@ -1,6 +1,7 @@
-import { analyze, type Analysis, type AnalysisOptions } from '../analysis/analyze';
-import type { PythonParser } from '../analysis/parser';
-import type { Applicability, Fix, RuleCode } from '../analysis/types';
+import { analyze, type Analysis, type AnalysisOptions } from '../engine/analyze';
+import type { PythonParser } from '../syntax/parser';
+import type { Applicability, Fix } from './types';
+import type { RuleCode } from '../rules/types';
 import { applyEdits } from './edits';
 import { fixesFor } from './registry';
 

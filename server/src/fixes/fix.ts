@@ -1,6 +1,8 @@
-import type { Analysis } from '../analysis/analyze';
-import type { PythonParser } from '../analysis/parser';
-import type { Applicability, Finding, RuleCode, TextEdit } from '../analysis/types';
+import type { Analysis } from '../engine/analyze';
+import type { PythonParser } from '../syntax/parser';
+import type { Applicability } from './types';
+import type { Finding, RuleCode } from '../rules/types';
+import type { TextEdit } from '../text/types';
 
 export interface FixContext {
   analysis: Analysis;

@@ -1,5 +1,5 @@
-import type { SyntaxNode } from '../analysis/syntaxNode';
-import { dottedName, syntaxChildren, unparenthesize } from '../analysis/syntax';
+import type { SyntaxNode } from '../syntax/syntaxNode';
+import { dottedName, syntaxChildren, unparenthesize } from '../syntax/queries';
 import type { SourceLayout } from './layout';
 import { topLevelGap } from './placement';
 import { lastRow, type StatementUnit } from './units';
@@ -185,8 +185,7 @@ function guardParts(layout: SourceLayout, guard: NonNullable<GuardRewrite['guard
   if (body.startPosition.row === headerEnd) {
     // `if __name__ == "__main__": main()`: the body becomes an indented block of its own.
     const headerLine = layout.content(headerEnd);
-    const header =
-      layout.verbatim(unit.firstLine, headerEnd - 1) + headerLine.slice(0, colon.endPosition.column) + layout.eol;
+    const header = layout.verbatim(unit.firstLine, headerEnd - 1) + headerLine.slice(0, colon.endPosition.column) + layout.eol;
     const bodyLine = layout.indentUnit + headerLine.slice(body.startPosition.column).trimStart() + layout.terminator(headerEnd);
     return {
       header,

@@ -1,4 +1,4 @@
-import type { SyntaxNode } from '../analysis/syntaxNode';
+import type { SyntaxNode } from '../syntax/syntaxNode';
 
 /** One physical line: `text.slice(start, end)` is its content, `text.slice(end, next)` its line break. */
 export interface SourceLine {
@@ -25,7 +25,10 @@ export class SourceLayout {
   readonly indentUnit: string;
   private readonly frozenLines: Set<number>;
 
-  constructor(readonly text: string, root: SyntaxNode) {
+  constructor(
+    readonly text: string,
+    root: SyntaxNode,
+  ) {
     this.lines = splitLines(text);
     this.eol = detectEol(text);
     this.frozenLines = linesInsideStrings(root);

@@ -8,9 +8,9 @@
  * `safe` when nothing that runs between the call's old and new places is script code (which could
  * start processes or read the start method); `unsafe` otherwise.
  */
-import type { SyntaxNode } from '../analysis/syntaxNode';
-import type { Analysis } from '../analysis/analyze';
-import type { TextEdit } from '../analysis/types';
+import type { SyntaxNode } from '../syntax/syntaxNode';
+import type { Analysis } from '../engine/analyze';
+import type { TextEdit } from '../text/types';
 import { editsBetween } from './edits';
 import type { FixProvider } from './fix';
 import { guardHeader, writeModuleWithGuard } from './guard-writer';
@@ -61,7 +61,8 @@ export const moveSetStartMethodIntoGuardFix: FixProvider = {
  */
 function makesOnlyThisCall(statement: SyntaxNode, call: SyntaxNode): boolean {
   if (['function_definition', 'class_definition', 'decorated_definition'].includes(statement.type)) return false;
-  const expressionStatements = statement.type === 'expression_statement' ? [statement] : statement.descendantsOfType('expression_statement');
+  const expressionStatements =
+    statement.type === 'expression_statement' ? [statement] : statement.descendantsOfType('expression_statement');
   return expressionStatements.length === 1 && expressionStatements[0]!.id === call.parent?.id;
 }
 

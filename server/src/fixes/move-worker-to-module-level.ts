@@ -7,10 +7,10 @@
  * would find such a name unbound, or with its import-time value), it was not defined conditionally
  * inside the guard, and no other module-level binding has its name. Otherwise `unsafe`.
  */
-import type { SyntaxNode } from '../analysis/syntaxNode';
-import type { ModuleFacts } from '../analysis/facts';
-import { contains } from '../analysis/syntax';
-import type { Range } from '../analysis/types';
+import type { SyntaxNode } from '../syntax/syntaxNode';
+import type { ModuleFacts } from '../model/facts';
+import { contains } from '../syntax/queries';
+import type { Range } from '../text/types';
 import type { FixProvider } from './fix';
 import { SourceLayout } from './layout';
 import { freeNames } from './names';
@@ -43,7 +43,8 @@ export const moveWorkerToModuleLevelFix: FixProvider = {
     const indent = layout.indentation(unit.codeLine).length;
     const moved = layout.reindent(unit.firstLine, unit.lastLine, indent, '');
     const conditional = guard.body === null || block.id !== guard.body.id;
-    const safe = !conditional && !readsGuardAssignments(facts, definition, guard.guarded) && !nameTakenElsewhere(facts, data.workerName, definition);
+    const safe =
+      !conditional && !readsGuardAssignments(facts, definition, guard.guarded) && !nameTakenElsewhere(facts, data.workerName, definition);
     return {
       title: `Move \`${data.workerName}\` to module level`,
       applicability: safe ? 'safe' : 'unsafe',
@@ -72,5 +73,7 @@ function readsGuardAssignments(facts: ModuleFacts, definition: SyntaxNode, guard
 /** Another module-level binding of the same name: moving the definition would change which one wins. */
 function nameTakenElsewhere(facts: ModuleFacts, name: string, definition: SyntaxNode): boolean {
   const own = definition.type === 'decorated_definition' ? definition.childForFieldName('definition') : definition;
-  return (facts.moduleBindings.get(name) ?? []).some((binding) => binding.statement.id !== own?.id && binding.statement.id !== definition.id);
+  return (facts.moduleBindings.get(name) ?? []).some(
+    (binding) => binding.statement.id !== own?.id && binding.statement.id !== definition.id,
+  );
 }

@@ -1,7 +1,7 @@
-import type { SyntaxNode } from '../analysis/syntaxNode';
-import { targetNames } from '../analysis/bindings';
-import type { Scope, ScopeTree } from '../analysis/scopes';
-import { syntaxChildren } from '../analysis/syntax';
+import type { SyntaxNode } from '../syntax/syntaxNode';
+import { targetNames } from '../model/bindings';
+import type { Scope, ScopeTree } from '../model/scopes';
+import { syntaxChildren } from '../syntax/queries';
 
 /**
  * Which names a piece of code reads from the scope it runs in: identifiers in load position, plus the

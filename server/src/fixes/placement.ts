@@ -1,6 +1,6 @@
-import type { SyntaxNode } from '../analysis/syntaxNode';
-import { syntaxChildren } from '../analysis/syntax';
-import type { Range, TextEdit } from '../analysis/types';
+import type { SyntaxNode } from '../syntax/syntaxNode';
+import { syntaxChildren } from '../syntax/queries';
+import type { Range, TextEdit } from '../text/types';
 import type { SourceLayout } from './layout';
 import { statementUnits, type StatementUnit } from './units';
 
@@ -60,7 +60,12 @@ export function topLevelGap(layout: SourceLayout, units: readonly StatementUnit[
  * Inserts a module-level definition (complete lines, each with its line break) above `before`, a
  * module-level unit, with the file's top-level spacing on both sides.
  */
-export function insertAbove(layout: SourceLayout, moduleUnitList: readonly StatementUnit[], before: StatementUnit, definition: string): TextEdit {
+export function insertAbove(
+  layout: SourceLayout,
+  moduleUnitList: readonly StatementUnit[],
+  before: StatementUnit,
+  definition: string,
+): TextEdit {
   const gap = layout.eol.repeat(topLevelGap(layout, moduleUnitList));
   const index = moduleUnitList.indexOf(before);
   const previous = index > 0 ? moduleUnitList[index - 1] : undefined;

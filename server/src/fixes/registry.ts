@@ -1,6 +1,7 @@
-import type { Analysis } from '../analysis/analyze';
-import type { PythonParser } from '../analysis/parser';
-import type { Finding, Fix } from '../analysis/types';
+import type { Analysis } from '../engine/analyze';
+import type { PythonParser } from '../syntax/parser';
+import type { Finding } from '../rules/types';
+import type { Fix } from './types';
 import { addMainGuardFix } from './add-main-guard';
 import type { FixProvider } from './fix';
 import { moveSetStartMethodIntoGuardFix } from './move-set-start-method-into-guard';

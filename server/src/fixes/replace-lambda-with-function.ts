@@ -9,10 +9,10 @@
  * guard, would find it unbound or with its import-time value) or its parameter defaults read names
  * (a lambda evaluates them where it stands, a module-level def at import).
  */
-import type { SyntaxNode } from '../analysis/syntaxNode';
-import type { ModuleFacts } from '../analysis/facts';
-import { syntaxChildren } from '../analysis/syntax';
-import type { Range } from '../analysis/types';
+import type { SyntaxNode } from '../syntax/syntaxNode';
+import type { ModuleFacts } from '../model/facts';
+import { syntaxChildren } from '../syntax/queries';
+import type { Range } from '../text/types';
 import type { FixProvider } from './fix';
 import { SourceLayout } from './layout';
 import { freeNames } from './names';
@@ -91,7 +91,11 @@ function lineBreaksEnclosed(layout: SourceLayout, body: SyntaxNode): boolean {
   for (let row = body.startPosition.row + 1; row <= body.endPosition.row; row++) {
     const offset = layout.lines[row].start;
     let enclosed = false;
-    for (let node: SyntaxNode | null = body.descendantForIndex(offset); node && !enclosed; node = node.id === body.id ? null : node.parent) {
+    for (
+      let node: SyntaxNode | null = body.descendantForIndex(offset);
+      node && !enclosed;
+      node = node.id === body.id ? null : node.parent
+    ) {
       enclosed = BRACKETED.has(node.type) && node.startIndex < offset && offset < node.endIndex;
     }
     if (!enclosed) return false;

@@ -1,6 +1,6 @@
-import type { SyntaxNode } from '../analysis/syntaxNode';
-import type { ModuleFacts } from '../analysis/facts';
-import { syntaxChildren, unparenthesize } from '../analysis/syntax';
+import type { SyntaxNode } from '../syntax/syntaxNode';
+import type { ModuleFacts } from '../model/facts';
+import { syntaxChildren, unparenthesize } from '../syntax/queries';
 
 /**
  * What is script code at module level and what is not. Definitions, constants and guards stay where
@@ -10,11 +10,7 @@ import { syntaxChildren, unparenthesize } from '../analysis/syntax';
 
 /** Correct and never-true guards, by node id: their code does not run on import. */
 export function inertGuardIds(facts: ModuleFacts): Set<number> {
-  return new Set(
-    facts.guards
-      .filter((guard) => guard.verdict === 'correct' || guard.verdict === 'never')
-      .map((guard) => guard.node.id),
-  );
+  return new Set(facts.guards.filter((guard) => guard.verdict === 'correct' || guard.verdict === 'never').map((guard) => guard.node.id));
 }
 
 const DEFINITIONS = new Set([

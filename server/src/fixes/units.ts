@@ -1,4 +1,4 @@
-import type { SyntaxNode } from '../analysis/syntaxNode';
+import type { SyntaxNode } from '../syntax/syntaxNode';
 import type { SourceLayout } from './layout';
 
 /**

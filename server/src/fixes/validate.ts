@@ -1,8 +1,9 @@
-import { analyze, type Analysis } from '../analysis/analyze';
-import { computeLineStarts, offsetAt } from '../analysis/document';
-import { sameFileNoqa } from '../analysis/noqa';
-import type { PythonParser } from '../analysis/parser';
-import type { Finding, Fix } from '../analysis/types';
+import { analyze, type Analysis } from '../engine/analyze';
+import { computeLineStarts, offsetAt } from '../text/lineIndex';
+import { sameFileNoqa } from '../engine/noqa';
+import type { PythonParser } from '../syntax/parser';
+import type { Finding } from '../rules/types';
+import type { Fix } from './types';
 import { applyEdits } from './edits';
 import type { ProposedFix } from './fix';
 
@@ -24,7 +25,13 @@ const outcomes = new WeakMap<ProposedFix, Outcome>();
  * for a finding, re-analysing the result must show fewer occurrences of that hazard (same rule, same
  * code under the finding's range). Returns the fix, or undefined when it fails the gate.
  */
-export function checkedFix(id: string, proposed: ProposedFix, analysis: Analysis, parser: PythonParser, finding?: Finding): Fix | undefined {
+export function checkedFix(
+  id: string,
+  proposed: ProposedFix,
+  analysis: Analysis,
+  parser: PythonParser,
+  finding?: Finding,
+): Fix | undefined {
   if (proposed.edits.length === 0) return undefined;
   const outcome = outcomeOf(proposed, analysis, parser);
   if (!outcome.findings || !sameFileNoqa(analysis.text, outcome.text)) return undefined;

@@ -1,5 +1,5 @@
-import type { ParsedDocument } from '../analysis/document';
-import { analyze, type Analysis, type AnalysisOptions } from '../analysis/analyze';
+import type { ParsedDocument } from '../syntax/document';
+import { analyze, type Analysis, type AnalysisOptions } from '../engine/analyze';
 import { TREES_KEPT, type OpenDocument } from './documents';
 
 interface CachedAnalysis {

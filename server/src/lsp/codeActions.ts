@@ -1,8 +1,8 @@
 import { CodeActionKind, type CodeAction, type CodeActionContext, type Diagnostic } from 'vscode-languageserver';
-import type { Analysis, AnalysisOptions } from '../analysis/analyze';
-import type { ParsedDocument } from '../analysis/document';
-import type { PythonParser } from '../analysis/parser';
-import type { TextEdit } from '../analysis/types';
+import type { Analysis, AnalysisOptions } from '../engine/analyze';
+import type { ParsedDocument } from '../syntax/document';
+import type { PythonParser } from '../syntax/parser';
+import type { TextEdit } from '../text/types';
 import type { EditorSettings } from '../config/settings';
 import { editsBetween } from '../fixes/edits';
 import { fixAll } from '../fixes/fix-all';

@@ -1,11 +1,11 @@
-import type { Analysis, AnalysisOptions } from '../analysis/analyze';
-import type { PythonParser } from '../analysis/parser';
-import type { TextEdit } from '../analysis/types';
+import { ADD_MAIN_GUARD_COMMAND, FIX_ALL_COMMAND } from '../shared/protocol';
+import type { Analysis, AnalysisOptions } from '../engine/analyze';
+import type { PythonParser } from '../syntax/parser';
+import type { TextEdit } from '../text/types';
 import { addMainGuard, NOTHING_TO_WRAP, SYNTAX_ERRORS } from '../fixes/add-main-guard';
 import { safeFixAllEdits } from './codeActions';
 
-export const ADD_MAIN_GUARD_COMMAND = 'spawnGuard.addMainGuard';
-export const FIX_ALL_COMMAND = 'spawnGuard.fixAll';
+export { ADD_MAIN_GUARD_COMMAND, FIX_ALL_COMMAND };
 /** The commands the server executes (workspace/executeCommand). */
 export const SERVER_COMMANDS: readonly string[] = [ADD_MAIN_GUARD_COMMAND, FIX_ALL_COMMAND];
 
@@ -27,8 +27,7 @@ export function commandTarget(args: readonly unknown[] | undefined): CommandTarg
 
 /** What running a command comes to: edits to apply, or a message for the user. */
 export type CommandPlan =
-  | { kind: 'edit'; label: string; edits: TextEdit[] }
-  | { kind: 'message'; severity: 'info' | 'warning'; text: string };
+  { kind: 'edit'; label: string; edits: TextEdit[] } | { kind: 'message'; severity: 'info' | 'warning'; text: string };
 
 /** `spawnGuard.addMainGuard`: wrap the import-time script code, or say why there is nothing to do. */
 export function planAddMainGuard(analysis: Analysis, parser: PythonParser, documentName: string): CommandPlan {

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { AnalysisOptions } from '../analysis/analyze';
+import type { AnalysisOptions } from '../engine/analyze';
 import { ConfigError, ConfigResolver, isExcluded, type SpawnGuardConfig } from '../config/pyproject';
 import { DEFAULT_SETTINGS, parseEditorSettings, SETTINGS_SECTION, type EditorSettings } from '../config/settings';
 

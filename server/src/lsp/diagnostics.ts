@@ -1,9 +1,11 @@
+import { DIAGNOSTIC_SOURCE } from '../shared/protocol';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
-import type { Finding, Range, Severity } from '../analysis/types';
-import { ruleByCode } from '../rules/registry';
+import type { Finding, Severity } from '../rules/types';
+import type { Range } from '../text/types';
+import { ruleByCode } from '../engine/catalog';
 
 /** The `source` of every diagnostic the server publishes. */
-export const DIAGNOSTIC_SOURCE = 'spawn-guard';
+export { DIAGNOSTIC_SOURCE };
 
 /**
  * What `Diagnostic.data` holds: the rule name and the finding's own data. Nothing version-specific, so the

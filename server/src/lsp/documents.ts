@@ -1,12 +1,9 @@
 import type { Tree } from 'web-tree-sitter';
-import type {
-  DidChangeTextDocumentParams,
-  DidOpenTextDocumentParams,
-  TextDocumentContentChangeEvent,
-} from 'vscode-languageserver';
-import { computeLineStarts, offsetAt, ParsedDocument } from '../analysis/document';
-import { mergeEdits, type EditSpan } from '../analysis/mirror';
-import type { PythonParser } from '../analysis/parser';
+import type { DidChangeTextDocumentParams, DidOpenTextDocumentParams, TextDocumentContentChangeEvent } from 'vscode-languageserver';
+import { ParsedDocument } from '../syntax/document';
+import { computeLineStarts, offsetAt } from '../text/lineIndex';
+import { mergeEdits, type EditSpan } from '../syntax/mirror/mirror';
+import type { PythonParser } from '../syntax/parser';
 
 /**
  * How many open documents keep their syntax tree: the few a person types in or asks about at once. A

@@ -1,7 +1,8 @@
 import { MarkupKind, type Hover } from 'vscode-languageserver';
-import type { Finding, Position, Range } from '../analysis/types';
+import type { Finding } from '../rules/types';
+import type { Position, Range } from '../text/types';
 import { formatRuleDocs } from '../docs/rule-docs';
-import { ruleByCode } from '../rules/registry';
+import { ruleByCode } from '../engine/catalog';
 
 /**
  * The hover for `position`: for each finding whose range holds it, the rule's explanation and its example,
@@ -31,7 +32,6 @@ function ruleMarkdown(finding: Finding): string {
 function contains(range: Range, position: Position): boolean {
   const afterStart =
     position.line > range.start.line || (position.line === range.start.line && position.character >= range.start.character);
-  const beforeEnd =
-    position.line < range.end.line || (position.line === range.end.line && position.character <= range.end.character);
+  const beforeEnd = position.line < range.end.line || (position.line === range.end.line && position.character <= range.end.character);
   return afterStart && beforeEnd;
 }

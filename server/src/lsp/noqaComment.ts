@@ -1,5 +1,5 @@
-import type { ParsedDocument } from '../analysis/document';
-import type { TextEdit } from '../analysis/types';
+import type { ParsedDocument } from '../syntax/document';
+import type { TextEdit } from '../text/types';
 
 /** `# noqa: A1, B2` (flake8 and ruff style: codes separated by commas or spaces). */
 const NOQA_WITH_CODES = /#\s*noqa\s*:\s*[A-Z]+[0-9]+(?:(?:\s*,\s*|\s+)[A-Z]+[0-9]+)*/i;

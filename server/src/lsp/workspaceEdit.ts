@@ -1,5 +1,5 @@
 import type { WorkspaceEdit } from 'vscode-languageserver';
-import type { TextEdit } from '../analysis/types';
+import type { TextEdit } from '../text/types';
 
 /**
  * A workspace edit of one document. With `documentChanges` support it names the document version the

@@ -1,6 +1,6 @@
-import type { SyntaxNode } from '../analysis/syntaxNode';
-import { nodeRange } from '../analysis/ranges';
-import type { RelatedLocation } from '../analysis/types';
+import type { SyntaxNode } from '../syntax/syntaxNode';
+import { nodeRange } from '../syntax/ranges';
+import type { RelatedLocation } from './types';
 
 /** CPython documentation sections the rules rest on. */
 export const DOCS_URL = {

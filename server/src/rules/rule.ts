@@ -1,6 +1,6 @@
-import type { SyntaxNode } from '../analysis/syntaxNode';
-import type { ModuleFacts } from '../analysis/facts';
-import type { RelatedLocation, RuleCode, Severity } from '../analysis/types';
+import type { SyntaxNode } from '../syntax/syntaxNode';
+import type { ModuleFacts } from '../model/facts';
+import type { RelatedLocation, RuleCode, Severity } from './types';
 
 /** Documentation of a rule: the one place the README, the CLI and the server's hover read it from. */
 export interface RuleDocs {

@@ -1,4 +1,4 @@
-import type { ModuleFacts, StartSite } from '../analysis/facts';
+import type { ModuleFacts, StartSite } from '../model/facts';
 import type { Rule, RuleFinding } from './rule';
 import { BOOTSTRAP_ERROR, codeText, DOCS_URL, GUARD_TEXT } from './common';
 

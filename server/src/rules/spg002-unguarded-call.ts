@@ -1,7 +1,7 @@
-import type { SyntaxNode } from '../analysis/syntaxNode';
-import type { ModuleFacts, Scope, StartChain } from '../analysis/facts';
-import type { RelatedLocation } from '../analysis/types';
-import { nodeRange } from '../analysis/ranges';
+import type { SyntaxNode } from '../syntax/syntaxNode';
+import type { ModuleFacts, Scope, StartChain } from '../model/facts';
+import type { RelatedLocation } from './types';
+import { nodeRange } from '../syntax/ranges';
 import type { Rule, RuleFinding } from './rule';
 import { codeText, DOCS_URL, GUARD_TEXT, lineOf, related } from './common';
 

@@ -1,5 +1,5 @@
-import type { ModuleFacts, WorkerRole } from '../analysis/facts';
-import { nodeRange } from '../analysis/ranges';
+import type { ModuleFacts, WorkerRole } from '../model/facts';
+import { nodeRange } from '../syntax/ranges';
 import type { Rule, RuleFinding } from './rule';
 import { DOCS_URL, GUARD_TEXT, related } from './common';
 

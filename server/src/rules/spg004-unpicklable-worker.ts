@@ -1,6 +1,6 @@
-import type { SyntaxNode } from '../analysis/syntaxNode';
-import type { ModuleFacts, WorkerReference, WorkerTarget } from '../analysis/facts';
-import { nodeRange } from '../analysis/ranges';
+import type { SyntaxNode } from '../syntax/syntaxNode';
+import type { ModuleFacts, WorkerReference, WorkerTarget } from '../model/facts';
+import { nodeRange } from '../syntax/ranges';
 import type { Rule, RuleFinding } from './rule';
 import { DOCS_URL, related } from './common';
 import { ROLE_TEXT } from './spg003-worker-in-guard';
@@ -103,7 +103,12 @@ function findingFor(facts: ModuleFacts, reference: WorkerReference, target: Work
           `${role}, \`${target.name}\`, is defined inside \`${enclosing}\`: under spawn it is pickled to reach the child, and pickle cannot find a local ` +
           `function by name ("Can't pickle local object '${qualified}'"). Define it at module level and pass what it uses as arguments.`,
         related: [related(target.definition, `\`${target.name}\` is defined here`)],
-        data: { kind: 'local-definition', workerName: target.name, definitionRange: nodeRange(target.definition), enclosingFunction: enclosing },
+        data: {
+          kind: 'local-definition',
+          workerName: target.name,
+          definitionRange: nodeRange(target.definition),
+          enclosingFunction: enclosing,
+        },
       };
     }
     case 'unwrapped-decorated': {

@@ -1,7 +1,7 @@
-import type { SyntaxNode } from '../analysis/syntaxNode';
-import { once } from '../analysis/once';
-import type { Binding, GlobalRead, Guard, ModuleFacts, Value } from '../analysis/facts';
-import { nodeRange } from '../analysis/ranges';
+import type { SyntaxNode } from '../syntax/syntaxNode';
+import { once } from '../text/once';
+import type { Binding, GlobalRead, Guard, ModuleFacts, Value } from '../model/facts';
+import { nodeRange } from '../syntax/ranges';
 import type { Rule, RuleFinding } from './rule';
 import { codeText, DOCS_URL, GUARD_TEXT, related } from './common';
 
@@ -23,7 +23,7 @@ export const guardOnlyGlobal: Rule = {
   docs: {
     summary: 'A worker reads a global that only the guarded block sets, or a module-level Queue/Lock/Event.',
     explanation: [
-      'Under `spawn` (and `forkserver`) a child does not inherit the parent\'s memory: it imports the main script',
+      "Under `spawn` (and `forkserver`) a child does not inherit the parent's memory: it imports the main script",
       'again as `__mp_main__`, without running the `if __name__ == "__main__":` block. A global assigned only in that',
       "block does not exist in the child (`NameError: name 'CONFIG' is not defined`); one reassigned or modified there",
       'has its import-time value in the child, so the worker silently computes something else than under `fork`.',
@@ -109,7 +109,12 @@ function globalProblems(facts: ModuleFacts): Map<string, Problem> {
   return problems;
 }
 
-function problemOf(facts: ModuleFacts, name: string, bindings: readonly Binding[], modifiedInGuard: () => Map<string, SyntaxNode>): Problem | undefined {
+function problemOf(
+  facts: ModuleFacts,
+  name: string,
+  bindings: readonly Binding[],
+  modifiedInGuard: () => Map<string, SyntaxNode>,
+): Problem | undefined {
   // Run for every module-level name at every analysis: no arrays until a name can make a problem.
   let firstGuarded: Binding | undefined;
   let unguardedAssignment = false;
@@ -123,7 +128,10 @@ function problemOf(facts: ModuleFacts, name: string, bindings: readonly Binding[
   if (!firstGuarded && !unguardedAssignment) return undefined;
   // At import time: outside functions and guards (so not among the guarded ones).
   const atImport = bindings.filter((binding) => facts.isImportTime(binding.statement));
-  if (firstGuarded) return atImport.length === 0 ? { reason: 'guard-only', assignment: firstGuarded } : { reason: 'reassigned-in-guard', assignment: firstGuarded };
+  if (firstGuarded)
+    return atImport.length === 0
+      ? { reason: 'guard-only', assignment: firstGuarded }
+      : { reason: 'reassigned-in-guard', assignment: firstGuarded };
   // Objects of other modules (os.environ, sys.path) reach children their own way: only this module's variables count.
   const modification = atImport.some((binding) => binding.kind === 'assignment') ? modifiedInGuard().get(name) : undefined;
   if (modification) return { reason: 'modified-in-guard', modification };
@@ -139,7 +147,8 @@ function problemOf(facts: ModuleFacts, name: string, bindings: readonly Binding[
 
 function findingFor(worker: string, read: GlobalRead, problem: Problem): RuleFinding {
   const name = read.name;
-  const reader = read.reader.qualifiedName === worker ? `\`${worker}\`` : `\`${read.reader.qualifiedName}\` (called by the worker \`${worker}\`)`;
+  const reader =
+    read.reader.qualifiedName === worker ? `\`${worker}\`` : `\`${read.reader.qualifiedName}\` (called by the worker \`${worker}\`)`;
   const base = { node: read.node, data: { workerName: worker, globalName: name, reason: problem.reason } as Record<string, unknown> };
   switch (problem.reason) {
     case 'guard-only':
@@ -181,13 +190,28 @@ function findingFor(worker: string, read: GlobalRead, problem: Problem): RuleFin
   }
 }
 
-const MUTATING_METHODS = new Set(['append', 'extend', 'insert', 'update', 'setdefault', 'add', 'pop', 'popitem', 'remove', 'discard', 'clear', 'sort', 'reverse']);
+const MUTATING_METHODS = new Set([
+  'append',
+  'extend',
+  'insert',
+  'update',
+  'setdefault',
+  'add',
+  'pop',
+  'popitem',
+  'remove',
+  'discard',
+  'clear',
+  'sort',
+  'reverse',
+]);
 
 /** Module globals changed in place inside a correct guard (`X[k] = v`, `X.a = v`, `X += …`, `X.append(…)`), first change by name. */
 function namesModifiedInGuards(facts: ModuleFacts): Map<string, SyntaxNode> {
   const result = new Map<string, SyntaxNode>();
   const note = (object: SyntaxNode | null, site: SyntaxNode) => {
-    if (object?.type === 'identifier' && !result.has(object.text) && facts.values.scopeAt(site) === facts.scopes.module) result.set(object.text, site);
+    if (object?.type === 'identifier' && !result.has(object.text) && facts.values.scopeAt(site) === facts.scopes.module)
+      result.set(object.text, site);
   };
   for (const guard of facts.guards) {
     if (guard.verdict !== 'correct') continue;
@@ -196,16 +220,17 @@ function namesModifiedInGuards(facts: ModuleFacts): Map<string, SyntaxNode> {
         if (!node) continue;
         if (node.type === 'call') {
           const callee = node.childForFieldName('function');
-          if (callee?.type === 'attribute' && MUTATING_METHODS.has(callee.childForFieldName('attribute')?.text ?? '')) note(callee.childForFieldName('object'), node);
+          if (callee?.type === 'attribute' && MUTATING_METHODS.has(callee.childForFieldName('attribute')?.text ?? ''))
+            note(callee.childForFieldName('object'), node);
           continue;
         }
         const left = node.childForFieldName('left');
         if (!left) continue;
-        if (left.type === 'subscript' || left.type === 'attribute') note(left.childForFieldName(left.type === 'subscript' ? 'value' : 'object'), node);
+        if (left.type === 'subscript' || left.type === 'attribute')
+          note(left.childForFieldName(left.type === 'subscript' ? 'value' : 'object'), node);
         else if (node.type === 'augmented_assignment') note(left, node);
       }
     }
   }
   return result;
 }
-

@@ -1,6 +1,6 @@
-import type { SyntaxNode } from '../analysis/syntaxNode';
-import type { ModuleFacts } from '../analysis/facts';
-import { syntaxChildren } from '../analysis/syntax';
+import type { SyntaxNode } from '../syntax/syntaxNode';
+import type { ModuleFacts } from '../model/facts';
+import { syntaxChildren } from '../syntax/queries';
 import type { Rule, RuleFinding } from './rule';
 import { codeText, DOCS_URL, GUARD_TEXT } from './common';
 
@@ -87,7 +87,8 @@ function runtimeErrorIsCaught(facts: ModuleFacts, call: SyntaxNode): boolean {
     if (current.type === 'try_statement' && current.childForFieldName('body')?.id === child.id) {
       if (syntaxChildren(current).some((clause) => clause.type === 'except_clause' && exceptCatches(facts, clause))) return true;
     }
-    if (current.type === 'with_statement' && current.childForFieldName('body')?.id === child.id && withSuppresses(facts, current)) return true;
+    if (current.type === 'with_statement' && current.childForFieldName('body')?.id === child.id && withSuppresses(facts, current))
+      return true;
   }
   return false;
 }

@@ -1,5 +1,5 @@
-import type { Guard, GuardVerdict, ModuleFacts } from '../analysis/facts';
-import type { Severity } from '../analysis/types';
+import type { Guard, GuardVerdict, ModuleFacts } from '../model/facts';
+import type { Severity } from './types';
 import type { Rule, RuleFinding } from './rule';
 import { codeText, DOCS_URL, GUARD_TEXT } from './common';
 

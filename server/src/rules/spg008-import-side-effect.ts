@@ -1,7 +1,7 @@
-import type { SyntaxNode } from '../analysis/syntaxNode';
-import { IMPORT_SIDE_EFFECTS } from '../analysis/api';
-import { collectScopeBindings } from '../analysis/bindings';
-import type { ModuleFacts, Scope } from '../analysis/facts';
+import type { SyntaxNode } from '../syntax/syntaxNode';
+import { IMPORT_SIDE_EFFECTS } from '../model/api';
+import { collectScopeBindings } from '../model/bindings';
+import type { ModuleFacts, Scope } from '../model/facts';
 import type { Rule, RuleFinding } from './rule';
 import { codeText, DOCS_URL, GUARD_TEXT } from './common';
 

@@ -1,4 +1,4 @@
-import type { ForkOnlyUse, ModuleFacts } from '../analysis/facts';
+import type { ForkOnlyUse, ModuleFacts } from '../model/facts';
 import type { Rule, RuleFinding } from './rule';
 import { codeText, DOCS_URL } from './common';
 
@@ -19,8 +19,8 @@ export const forkOnly: Rule = {
     summary: 'Code that depends on the `fork` start method, or that switches an executor to spawn.',
     explanation: [
       '`get_context("fork")` and `set_start_method("fork")` fail on Windows, which has no fork (`ValueError: cannot',
-      'find context for \'fork\'`), and fork is unsafe in processes that run threads (macOS system libraries, and',
-      'Python 3.12+ warns about it). Code written for fork often relies on children inheriting the parent\'s memory,',
+      "find context for 'fork'`), and fork is unsafe in processes that run threads (macOS system libraries, and",
+      "Python 3.12+ warns about it). Code written for fork often relies on children inheriting the parent's memory,",
       'which breaks as soon as it runs with spawn.',
       '',
       '`ProcessPoolExecutor(max_tasks_per_child=N)` without `mp_context` uses the spawn start method even on Linux',

@@ -7,13 +7,7 @@ import { suite, suiteSetup, test } from 'mocha';
 import * as vscode from 'vscode';
 import { REPO_ROOT } from '../../helpers/paths';
 import { E2E_FIXED_DIR } from '../support/paths';
-import {
-  diagnosticCode,
-  openInEditor,
-  waitForDiagnostics,
-  waitForText,
-  workspaceFile,
-} from './editor';
+import { diagnosticCode, openInEditor, waitForDiagnostics, waitForText, workspaceFile } from './editor';
 
 const MANIFEST = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { publisher: string; name: string };
 const EXTENSION_ID = `${MANIFEST.publisher}.${MANIFEST.name}`;
@@ -57,7 +51,10 @@ suite('Spawn Guard in VS Code', () => {
     assert.ok(guardFix, `no ${JSON.stringify(GUARD_FIX_TITLE)} among ${JSON.stringify(titles)}`);
     assert.ok(guardFix.isPreferred, 'the guard fix is the preferred (safe) fix');
     assert.ok(guardFix.kind && vscode.CodeActionKind.QuickFix.contains(guardFix.kind));
-    assert.ok(titles.some((title) => title === 'Disable SPG001 for this line'), `titles: ${JSON.stringify(titles)}`);
+    assert.ok(
+      titles.some((title) => title === 'Disable SPG001 for this line'),
+      `titles: ${JSON.stringify(titles)}`,
+    );
     assert.ok(guardFix.edit, 'the fix carries its edit');
 
     assert.ok(await vscode.workspace.applyEdit(guardFix.edit));

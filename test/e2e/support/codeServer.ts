@@ -90,8 +90,10 @@ export class CodeServer {
     const port = await freePort();
     const args = [
       CODE_SERVER_ENTRY,
-      '--bind-addr', `127.0.0.1:${port}`,
-      '--auth', 'none',
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--auth',
+      'none',
       '--disable-telemetry',
       '--disable-update-check',
       '--disable-workspace-trust',

@@ -1,4 +1,4 @@
-import type { Severity } from '../../analysis/types';
+import type { Severity } from '../../rules/types';
 import { displayPath } from '../files';
 import type { StreamWriter } from '../output';
 import type { FileReport } from '../report';

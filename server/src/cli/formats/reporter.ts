@@ -1,4 +1,4 @@
-import type { Severity } from '../../analysis/types';
+import type { Severity } from '../../rules/types';
 import type { CheckMode } from '../check-file';
 import type { FileReport } from '../report';
 

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Severity } from '../../analysis/types';
-import { RULES } from '../../rules/registry';
+import type { Severity } from '../../rules/types';
+import { RULES } from '../../engine/catalog';
 import type { Rule } from '../../rules/rule';
 import type { StreamWriter } from '../output';
 import type { FileReport, Location, ReportedFinding } from '../report';

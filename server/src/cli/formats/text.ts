@@ -1,4 +1,4 @@
-import { SEVERITIES } from '../../analysis/types';
+import { SEVERITIES } from '../../rules/types';
 import type { Palette } from '../colors';
 import { displayPath } from '../files';
 import type { StreamWriter } from '../output';

@@ -1,0 +1,16 @@
+/**
+ * What the VS Code client and the language server must agree on. The client imports only from
+ * server/src/shared/, so it never bundles analysis code.
+ */
+
+/** The `source` of every diagnostic the server publishes (the client's status item counts them). */
+export const DIAGNOSTIC_SOURCE = 'spawn-guard';
+
+/** Commands the server executes (workspace/executeCommand). */
+export const ADD_MAIN_GUARD_COMMAND = 'spawnGuard.addMainGuard';
+export const FIX_ALL_COMMAND = 'spawnGuard.fixAll';
+export const SERVER_COMMANDS: readonly string[] = [ADD_MAIN_GUARD_COMMAND, FIX_ALL_COMMAND];
+
+/** Commands the client handles itself. */
+export const RESTART_COMMAND = 'spawnGuard.restartServer';
+export const SHOW_LOGS_COMMAND = 'spawnGuard.showLogs';
