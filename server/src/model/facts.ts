@@ -1,5 +1,5 @@
 import type { SyntaxNode } from '../syntax/syntaxNode';
-import type { StartMethod } from './api';
+import { PROCESS_MODULE_WORD, type StartMethod } from './api';
 import type { Binding } from './bindings';
 import { CallGraph } from './callgraph';
 import { findGuards, findGuardVariables, GuardJudge, type Guard } from './guards';
@@ -63,12 +63,10 @@ export interface ModuleFacts {
   isReportable(node: SyntaxNode): boolean;
 }
 
-/** Modules whose objects start processes: a file that names none of them starts none (prefilter, safe by construction). */
-const PROCESS_MODULES = /multiprocessing|concurrent|joblib/;
 const GUARD_TYPES = ['if_statement', 'elif_clause', 'conditional_expression'];
 
 export function buildModuleFacts(root: SyntaxNode, text: string): ModuleFacts {
-  const mayStartProcesses = PROCESS_MODULES.test(text);
+  const mayStartProcesses = PROCESS_MODULE_WORD.test(text);
   const mayHaveGuards = text.includes('__name__');
   // One scan of the tree for every node type the model needs (function bodies that hold only calls are
   // read when their calls are asked for, see scan.ts). A file that can neither start processes nor hold
