@@ -131,10 +131,15 @@ export class Workbench {
   }
 
   private async squiggleBox(name: string, severity: SquiggleSeverity) {
+    // The editor re-renders its decorations (after a hover closes, on a new diagnostics push), and a
+    // squiggle found a moment ago may be detached when its box is asked for: ask again until one is laid out.
     const squiggle = this.squiggles(name, severity).first();
-    await squiggle.waitFor();
-    const box = await squiggle.boundingBox();
-    if (!box) throw new Error(`the ${severity} squiggle in ${name} is not on screen`);
-    return box;
+    return pollUntil(
+      async () => {
+        await squiggle.waitFor({ timeout: UI_TIMEOUT_MS });
+        return squiggle.boundingBox();
+      },
+      { timeoutMs: UI_TIMEOUT_MS, intervalMs: 100, what: `the ${severity} squiggle in ${name} to be on screen` },
+    );
   }
 }
