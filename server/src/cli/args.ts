@@ -52,7 +52,8 @@ the exclude globs). Configuration: [tool.spawn-guard] in the nearest pyproject.t
 severity, exclude).
 
 Options:
-  --format FORMAT      text (default), json (ruff-shaped), sarif (2.1.0), github (Actions annotations)
+  --output-format FMT  text (default), json (ruff-shaped), sarif (2.1.0), github (Actions annotations);
+                       --format is the same option
   --fix                apply every available fix in place (files with syntax errors are left alone)
   --diff               print the fixes as a unified diff; write nothing
   --select CODES       rules to run, comma-separated codes or prefixes (SPG001,SPG00 or ALL);
@@ -97,6 +98,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
 
 function parseCheck(argv: string[]): Command {
   const { values, positionals } = parse(argv, {
+    'output-format': { type: 'string' },
     format: { type: 'string' },
     fix: { type: 'boolean' },
     diff: { type: 'boolean' },
@@ -111,7 +113,7 @@ function parseCheck(argv: string[]): Command {
   });
   if (values.help) return { kind: 'help', text: CHECK_HELP };
   if (values.fix && values.diff) throw new UsageError('--fix and --diff cannot be used together (--diff shows what --fix would write)');
-  const format = values.format ?? 'text';
+  const format = values['output-format'] ?? values.format ?? 'text';
   if (!(FORMATS as readonly string[]).includes(format)) {
     throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not ${JSON.stringify(format)}`);
   }

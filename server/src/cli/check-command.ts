@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import { enabledRules, type AnalysisOptions } from '../engine/analyze';
 import { ConfigError, ConfigResolver, type SpawnGuardConfig } from '../config/pyproject';
 import type { AppliedFix } from '../fixes/fix-all';
+import { hasFixProvider } from '../fixes/registry';
 import type { CheckArguments } from './args';
 import type { ScanProfile, ScanSettings } from './check-file';
 import type { Palette } from './colors';
@@ -100,7 +101,9 @@ function scanPlan(discovery: Discovery, args: CheckArguments, cwd: string): { ta
     }
     return { path: file.path, profile };
   });
-  return { tasks, settings: { mode: args.mode, cwd, profiles } };
+  // The outputs that print fixes (JSON and SARIF carry each finding's fix) need them computed.
+  const computeFixes = args.mode !== 'check' || args.format === 'json' || args.format === 'sarif';
+  return { tasks, settings: { mode: args.mode, cwd, profiles, computeFixes } };
 }
 
 /**
@@ -134,6 +137,7 @@ function countFindings(summary: RunSummary, report: FileReport): void {
     summary.findings++;
     summary.bySeverity[finding.severity]++;
     if (finding.fix) summary.fixable++;
+    if (hasFixProvider(finding.code)) summary.mayBeFixable++;
   }
 }
 

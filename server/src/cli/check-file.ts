@@ -1,4 +1,3 @@
-import { createTwoFilesPatch } from 'diff';
 import { analyze, type Analysis, type AnalysisOptions } from '../engine/analyze';
 import type { PythonParser } from '../syntax/parser';
 import { fixAll } from '../fixes/fix-all';
@@ -6,6 +5,7 @@ import { fixesFor } from '../fixes/registry';
 import { displayPath } from './files';
 import { rulesThatMayFire, type RuleMentions } from './prefilter';
 import { emptyReport, LocationMapper, reportFinding, type FileReport, type ReportedFinding } from './report';
+import { unifiedDiff } from './unified-diff';
 import { readSource, SourceError, writeSource, type SourceFile } from './source';
 
 /** `check` reports; `fix` writes the fixes and reports what remains; `diff` shows the fixes and writes nothing. */
@@ -21,6 +21,11 @@ export interface ScanProfile {
 /** The same for every file of a run; sent once to each worker thread. */
 export interface ScanSettings {
   mode: CheckMode;
+  /**
+   * Work out each finding's fix (--fix, --diff, and the outputs that print fixes). A plain check does not:
+   * a fix costs another parse and analysis of the fixed text.
+   */
+  computeFixes: boolean;
   cwd: string;
   profiles: ScanProfile[];
 }
@@ -51,7 +56,7 @@ export function checkFile(parser: PythonParser, file: string, profile: ScanProfi
   try {
     withAnalysis(parser, source.text, options, (analysis) => {
       report.syntaxError = analysis.tree.rootNode.hasError;
-      report.findings = reportedFindings(parser, file, analysis);
+      report.findings = reportedFindings(parser, file, analysis, settings.computeFixes);
     });
     if (settings.mode !== 'check' && !report.syntaxError && report.findings.some((finding) => finding.fix)) {
       applyFixes(parser, source, profile, settings, report);
@@ -69,10 +74,7 @@ function applyFixes(parser: PythonParser, source: SourceFile, profile: ScanProfi
   if (fixed.text === source.text) return;
   if (settings.mode === 'diff') {
     const name = displayPath(source.path, settings.cwd);
-    report.diff = createTwoFilesPatch(name, name, source.text, fixed.text, undefined, undefined, { context: 3 }).replace(
-      /^Index: .*\n=+\n/,
-      '',
-    );
+    report.diff = unifiedDiff(name, source.text, fixed.text);
     report.applied = fixed.applied;
     return;
   }
@@ -80,7 +82,7 @@ function applyFixes(parser: PythonParser, source: SourceFile, profile: ScanProfi
   report.applied = fixed.applied;
   const before = report.findings.length;
   withAnalysis(parser, fixed.text, profile.options, (analysis) => {
-    report.findings = reportedFindings(parser, source.path, analysis);
+    report.findings = reportedFindings(parser, source.path, analysis, settings.computeFixes);
   });
   report.fixedFindings = Math.max(0, before - report.findings.length);
 }
@@ -95,11 +97,11 @@ function withAnalysis(parser: PythonParser, text: string, options: AnalysisOptio
 }
 
 /** The findings in ruff's shape, each with the fix --fix would apply for it (a file with syntax errors gets none). */
-function reportedFindings(parser: PythonParser, file: string, analysis: Analysis): ReportedFinding[] {
+function reportedFindings(parser: PythonParser, file: string, analysis: Analysis, computeFixes: boolean): ReportedFinding[] {
   if (analysis.findings.length === 0) return [];
   const mapper = new LocationMapper(analysis.text);
   return analysis.findings.map((finding) => {
-    const fixes = fixesFor(analysis, finding, parser);
+    const fixes = computeFixes ? fixesFor(analysis, finding, parser) : [];
     // The one --fix would apply: a safe fix where several are offered.
     return reportFinding(file, mapper, finding, fixes.find((fix) => fix.applicability === 'safe') ?? fixes[0]);
   });

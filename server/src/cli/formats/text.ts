@@ -40,6 +40,8 @@ export class TextReporter implements Reporter {
     }
     if (summary.mode === 'check' && summary.fixable > 0) {
       this.out.line(`${summary.fixable} fixable with \`spawn-guard check --fix\` (see them first with --diff).`);
+    } else if (summary.mode === 'check' && summary.mayBeFixable > 0) {
+      this.out.line('Fixes may be available: `spawn-guard check --diff` shows them, `--fix` applies them.');
     }
   }
 }
