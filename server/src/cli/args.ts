@@ -125,7 +125,7 @@ function parseCheck(argv: string[]): Command {
       mode: values.fix ? 'fix' : values.diff ? 'diff' : 'check',
       select: values.select ? ruleSelectors('--select', values.select) : undefined,
       ignore: values.ignore ? ruleSelectors('--ignore', values.ignore) : [],
-      exclude: values.exclude ? commaSeparated(values.exclude) : [],
+      exclude: values.exclude ? values.exclude.flatMap(globList) : [],
       forceExclude: values['force-exclude'] ?? false,
       exitZero: values['exit-zero'] ?? false,
       prefilter: !values['no-prefilter'],
@@ -171,6 +171,24 @@ function commaSeparated(values: string[]): string[] {
     .flatMap((value) => value.split(','))
     .map((item) => item.trim())
     .filter((item) => item !== '');
+}
+
+/** Comma-separated globs; a comma inside braces (`{build,src}/**`) belongs to its glob. */
+export function globList(value: string): string[] {
+  const globs: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i <= value.length; i++) {
+    const char = value[i];
+    if (char === '\\' && i + 1 < value.length) i++;
+    else if (char === '{') depth++;
+    else if (char === '}') depth = Math.max(0, depth - 1);
+    else if (i === value.length || (char === ',' && depth === 0)) {
+      globs.push(value.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  return globs.filter((glob) => glob !== '');
 }
 
 function threadCount(value: string): number {

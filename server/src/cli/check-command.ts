@@ -24,6 +24,11 @@ export interface CheckIO {
   /** Colours for stdout (text format) and for stderr. */
   stdoutPalette: Palette;
   stderrPalette: Palette;
+  /**
+   * Told the exit status the run has so far, before each write to stdout: a reader that closes the pipe
+   * early (`| head`, `| true`) ends the process at its next write, which must still exit with it.
+   */
+  exitStatus?: (status: number) => void;
 }
 
 /** `spawn-guard check`: returns the exit status (0 nothing found, 1 findings, 2 usage/configuration/I/O error). */
@@ -69,12 +74,15 @@ export async function runCheck(args: CheckArguments, io: CheckIO): Promise<numbe
       summary.filesFixed++;
       if (args.mode === 'fix') stderr.line(`Fixed ${name}: ${describeFixes(report.applied)}`);
     }
+    if (args.mode !== 'diff') countFindings(summary, report);
+    if (report.syntaxError) summary.syntaxErrors++;
+    io.exitStatus?.(exitStatus(summary, args));
     if (args.mode === 'diff') io.stdout.write(report.diff);
-    else countFindings(summary, report);
     reporter?.file(report);
     await Promise.all([io.stdout.ready(), stderr.ready()]);
   }
 
+  io.exitStatus?.(exitStatus(summary, args));
   if (reporter) reporter.finish(summary);
   else
     stderr.line(
@@ -83,6 +91,11 @@ export async function runCheck(args: CheckArguments, io: CheckIO): Promise<numbe
         : 'No fixes available.',
     );
 
+  return exitStatus(summary, args);
+}
+
+/** 2 when a file could not be read, checked or written; else 1 for findings (syntax errors included). */
+function exitStatus(summary: RunSummary, args: CheckArguments): number {
   if (summary.ioErrors.length > 0) return 2;
   if (args.exitZero) return 0;
   if (args.mode === 'diff') return summary.fixesApplied > 0 ? 1 : 0;

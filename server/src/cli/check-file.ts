@@ -5,6 +5,7 @@ import { fixesFor } from '../fixes/registry';
 import { displayPath } from './files';
 import { rulesThatMayFire, type RuleMentions } from './prefilter';
 import { emptyReport, LocationMapper, reportFinding, type FileReport, type ReportedFinding } from './report';
+import { syntaxErrorFinding } from './syntax-error';
 import { unifiedDiff } from './unified-diff';
 import { readSource, SourceError, writeSource, type SourceFile } from './source';
 
@@ -55,14 +56,17 @@ export function checkFile(parser: PythonParser, file: string, profile: ScanProfi
   }
   try {
     withAnalysis(parser, source.text, options, (analysis) => {
-      report.syntaxError = analysis.tree.rootNode.hasError;
-      report.findings = reportedFindings(parser, file, analysis, settings.computeFixes);
+      const syntaxError = syntaxErrorFinding(file, new LocationMapper(source.text), analysis.tree.rootNode);
+      report.syntaxError = syntaxError !== undefined;
+      report.findings = reportedFindings(parser, file, analysis, settings.computeFixes && !report.syntaxError);
+      if (syntaxError) report.findings = sortedByLocation([syntaxError, ...report.findings]);
     });
     if (settings.mode !== 'check' && !report.syntaxError && report.findings.some((finding) => finding.fix)) {
       applyFixes(parser, source, profile, settings, report);
     }
   } catch (error) {
     if (error instanceof SourceError) report.error = error.message;
+    else if (isStackOverflow(error)) report.error = TOO_DEEPLY_NESTED;
     else report.error = `internal error while checking (please report it): ${(error as Error).stack ?? String(error)}`;
   }
   return report;
@@ -101,8 +105,29 @@ function reportedFindings(parser: PythonParser, file: string, analysis: Analysis
   if (analysis.findings.length === 0) return [];
   const mapper = new LocationMapper(analysis.text);
   return analysis.findings.map((finding) => {
-    const fixes = computeFixes ? fixesFor(analysis, finding, parser) : [];
+    const fixes = computeFixes ? fixesWithinStack(analysis, finding, parser) : [];
     // The one --fix would apply: a safe fix where several are offered.
     return reportFinding(file, mapper, finding, fixes.find((fix) => fix.applicability === 'safe') ?? fixes[0]);
   });
+}
+
+/** Thousands of nested brackets or calls: the analysis walks the tree recursively and runs out of stack. */
+export const TOO_DEEPLY_NESTED = 'not checked: its code is nested too deeply to analyse (thousands of nested brackets or calls)';
+
+function isStackOverflow(error: unknown): boolean {
+  return error instanceof RangeError && /Maximum call stack size exceeded/.test(error.message);
+}
+
+/** A file nested too deeply for a fix's recursive walk still gets its findings, without fixes. */
+function fixesWithinStack(analysis: Analysis, finding: Analysis['findings'][number], parser: PythonParser): ReturnType<typeof fixesFor> {
+  try {
+    return fixesFor(analysis, finding, parser);
+  } catch (error) {
+    if (isStackOverflow(error)) return [];
+    throw error;
+  }
+}
+
+function sortedByLocation(findings: ReportedFinding[]): ReportedFinding[] {
+  return findings.sort((a, b) => a.location.row - b.location.row || a.location.column - b.location.column);
 }

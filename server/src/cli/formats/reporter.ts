@@ -22,6 +22,8 @@ export interface RunSummary {
   /** --fix: findings the fixes removed. */
   findingsFixed: number;
   filesFixed: number;
+  /** Files that do not parse as Python 3 (each also has a `syntax-error` finding). */
+  syntaxErrors: number;
   /** Paths that could not be read, checked or written. */
   ioErrors: string[];
 }
@@ -37,6 +39,7 @@ export function emptySummary(mode: CheckMode): RunSummary {
     fixesApplied: 0,
     findingsFixed: 0,
     filesFixed: 0,
+    syntaxErrors: 0,
     ioErrors: [],
   };
 }

@@ -29,14 +29,23 @@ export class TextReporter implements Reporter {
     if (summary.mode === 'fix' && summary.fixesApplied > 0) {
       const found = summary.findingsFixed + summary.findings;
       this.out.line(bold(`Found ${plural(found, 'problem')} (${summary.findingsFixed} fixed, ${summary.findings} remaining; ${checked}).`));
-    } else if (summary.findings === 0) {
+    } else if (summary.findings === 0 && summary.ioErrors.length === 0) {
       this.out.line(`${green('All checks passed!')} (${checked})`);
+      return;
+    } else if (summary.findings === 0) {
+      // Never "All checks passed!" beside exit status 2: some paths were not checked at all.
+      this.out.line(bold(`No problems found in ${checked}; ${plural(summary.ioErrors.length, 'error')} (see above).`));
       return;
     } else {
       const kinds = SEVERITIES.filter((severity) => summary.bySeverity[severity] > 0)
         .map((severity) => plural(summary.bySeverity[severity], severity))
         .join(', ');
       this.out.line(bold(`Found ${plural(summary.findings, 'problem')} (${kinds}; ${checked}).`));
+    }
+    if (summary.syntaxErrors > 0) {
+      this.out.line(
+        `${plural(summary.syntaxErrors, 'file')} did not parse as Python 3 (syntax-error): only the parts that parsed were checked.`,
+      );
     }
     if (summary.mode === 'check' && summary.fixable > 0) {
       this.out.line(`${summary.fixable} fixable with \`spawn-guard check --fix\` (see them first with --diff).`);
