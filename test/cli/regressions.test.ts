@@ -106,6 +106,27 @@ describe('spawn-guard check: regressions', () => {
   });
 });
 
+describe('spawn-guard check --fix and --diff: counts', () => {
+  let cwd: string;
+  before(() => (cwd = createTree({ 'pool.py': UNGUARDED_POOL })));
+  after(() => removeTree(cwd));
+
+  it('one fix settling several findings counts each, with every code, the same in --diff and --fix', async () => {
+    const findings = parseJsonFindings((await runCli(['check', '--output-format', 'json', 'pool.py'], { cwd })).stdout);
+    assert.ok(findings.length >= 2, 'the script has several findings for one fix');
+    const codes = [...new Set(findings.map((finding) => finding.code))].sort().join(', ');
+    const diff = await runCli(['check', '--diff', 'pool.py'], { cwd });
+    assert.match(diff.stderr, new RegExp(`^Would fix ${findings.length} problems with 1 fix in 1 file\\.$`, 'm'));
+    const fix = await runCli(['check', '--fix', 'pool.py'], { cwd });
+    assert.equal(fix.status, 0, fix.stderr);
+    assert.ok(fix.stderr.includes(`Fixed pool.py: Add main guard (${findings.length} problems: ${codes})`), fix.stderr);
+    assert.match(
+      fix.stdout,
+      new RegExp(`^Found ${findings.length} problems \\(${findings.length} fixed, 0 remaining; 1 file checked\\)\\.$`, 'm'),
+    );
+  });
+});
+
 describe('spawn-guard check --fix: how it writes', () => {
   let cwd: string;
   before(() => (cwd = createTree({ 'readonly.py': UNGUARDED_POOL, 'linked.py': UNGUARDED_POOL })));

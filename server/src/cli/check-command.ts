@@ -70,9 +70,9 @@ export async function runCheck(args: CheckArguments, io: CheckIO): Promise<numbe
     }
     if (report.applied.length > 0) {
       summary.fixesApplied += report.applied.length;
-      summary.findingsFixed += report.fixedFindings;
+      summary.findingsFixed += report.fixed.length;
       summary.filesFixed++;
-      if (args.mode === 'fix') stderr.line(`Fixed ${name}: ${describeFixes(report.applied)}`);
+      if (args.mode === 'fix') stderr.line(`Fixed ${name}: ${describeFixes(report.applied, report.fixed)}`);
     }
     if (args.mode !== 'diff') countFindings(summary, report);
     if (report.syntaxError) summary.syntaxErrors++;
@@ -87,7 +87,7 @@ export async function runCheck(args: CheckArguments, io: CheckIO): Promise<numbe
   else
     stderr.line(
       summary.fixesApplied > 0
-        ? `Would apply ${plural(summary.fixesApplied, 'fix')} to ${plural(summary.filesFixed, 'file')}.`
+        ? `Would fix ${plural(summary.findingsFixed, 'problem')} with ${plural(summary.fixesApplied, 'fix')} in ${plural(summary.filesFixed, 'file')}.`
         : 'No fixes available.',
     );
 
@@ -154,15 +154,11 @@ function countFindings(summary: RunSummary, report: FileReport): void {
   }
 }
 
-/** `Add main guard (SPG001, SPG002); Move worker to module level (SPG003)`. */
-function describeFixes(applied: readonly AppliedFix[]): string {
-  const codesByTitle = new Map<string, Set<string>>();
-  for (const fix of applied) {
-    const codes = codesByTitle.get(fix.title) ?? new Set<string>();
-    codes.add(fix.code);
-    codesByTitle.set(fix.title, codes);
-  }
-  return [...codesByTitle].map(([title, codes]) => `${title} (${[...codes].join(', ')})`).join('; ');
+/** `Add main guard; Move worker to module level (3 problems: SPG001, SPG002, SPG003)`. */
+function describeFixes(applied: readonly AppliedFix[], fixed: readonly { code: string }[]): string {
+  const titles = [...new Set(applied.map((fix) => fix.title))].join('; ');
+  const codes = [...new Set(fixed.map((finding) => finding.code))].sort().join(', ');
+  return fixed.length > 0 ? `${titles} (${plural(fixed.length, 'problem')}: ${codes})` : titles;
 }
 
 function readTextFileIfExists(file: string): string | undefined {

@@ -76,19 +76,33 @@ export function checkFile(parser: PythonParser, file: string, profile: ScanProfi
 function applyFixes(parser: PythonParser, source: SourceFile, profile: ScanProfile, settings: ScanSettings, report: FileReport): void {
   const fixed = fixAll(parser, source.text, profile.options);
   if (fixed.text === source.text) return;
-  if (settings.mode === 'diff') {
-    const name = displayPath(source.path, settings.cwd);
-    report.diff = unifiedDiff(name, source.text, fixed.text);
-    report.applied = fixed.applied;
-    return;
-  }
-  writeSource(source, fixed.text);
   report.applied = fixed.applied;
-  const before = report.findings.length;
+  if (settings.mode === 'diff') report.diff = unifiedDiff(displayPath(source.path, settings.cwd), source.text, fixed.text);
+  else writeSource(source, fixed.text);
+  let remaining: ReportedFinding[] = [];
   withAnalysis(parser, fixed.text, profile.options, (analysis) => {
-    report.findings = reportedFindings(parser, source.path, analysis, settings.computeFixes);
+    remaining = reportedFindings(parser, source.path, analysis, settings.mode === 'fix' && settings.computeFixes);
   });
-  report.fixedFindings = Math.max(0, before - report.findings.length);
+  report.fixed = fixedFindings(report.findings, remaining);
+  if (settings.mode === 'fix') report.findings = remaining;
+}
+
+/**
+ * The findings the fixes settled: those of `before` with no counterpart in `after` (same code and
+ * message; a message names the code it points at, which a fix moves but does not change). Counted one
+ * by one, so a fix that settles three findings counts three, with their codes.
+ */
+function fixedFindings(before: readonly ReportedFinding[], after: readonly ReportedFinding[]): { code: string }[] {
+  const left = new Map<string, number>();
+  const key = (finding: ReportedFinding) => `${finding.code}\u0000${finding.message}`;
+  for (const finding of after) left.set(key(finding), (left.get(key(finding)) ?? 0) + 1);
+  const fixed: { code: string }[] = [];
+  for (const finding of before) {
+    const count = left.get(key(finding)) ?? 0;
+    if (count > 0) left.set(key(finding), count - 1);
+    else fixed.push({ code: finding.code });
+  }
+  return fixed;
 }
 
 function withAnalysis(parser: PythonParser, text: string, options: AnalysisOptions, use: (analysis: Analysis) => void): void {
