@@ -4,7 +4,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CLI_MAIN, createTree, parseJsonFindings, removeTree, runCli } from '../helpers/cli';
+import { SKIPPED_DIRECTORIES } from '../../server/src/cli/files';
 import { GUARDED_POOL, UNGUARDED_POOL } from '../helpers/cli-scripts';
+import { REPO_ROOT } from '../helpers/paths';
 
 /** Regressions for the correctness bugs of issue 15, and issue 18's unparsable files. */
 describe('spawn-guard check: regressions', () => {
@@ -106,6 +108,54 @@ describe('spawn-guard check: regressions', () => {
   });
 });
 
+describe('what the docs claim', () => {
+  let cwd: string;
+  before(() => {
+    const skipped: Record<string, string> = { 'src/pool.py': UNGUARDED_POOL };
+    for (const directory of SKIPPED_DIRECTORIES) skipped[`src/${directory}/pool.py`] = UNGUARDED_POOL;
+    skipped['job_queue.py'] = fs.readFileSync(path.join(REPO_ROOT, 'examples', 'job_queue.py'), 'utf8');
+    cwd = createTree(skipped);
+  });
+  after(() => removeTree(cwd));
+
+  it("a walk skips ruff's default excludes (and __pycache__); a file named on the command line is checked", async () => {
+    for (const directory of [
+      '.direnv',
+      '.eggs',
+      '.git',
+      '.venv',
+      '__pypackages__',
+      '_build',
+      'buck-out',
+      'dist',
+      'site-packages',
+      'venv',
+    ]) {
+      assert.ok(SKIPPED_DIRECTORIES.has(directory), directory);
+    }
+    const walk = parseJsonFindings((await runCli(['check', '--output-format', 'json', 'src'], { cwd })).stdout);
+    assert.deepEqual([...new Set(walk.map((finding) => path.relative(cwd, finding.filename)))], [path.join('src', 'pool.py')]);
+    const named = await runCli(['check', path.join('src', 'dist', 'pool.py')], { cwd });
+    assert.equal(named.status, 1, named.stderr);
+  });
+
+  it('examples/job_queue.py: SPG003 first, then, after --fix, SPG005, as its docstring says', async () => {
+    const codes = async () =>
+      parseJsonFindings((await runCli(['check', '--output-format', 'json', 'job_queue.py'], { cwd })).stdout).map(
+        (finding) => finding.code,
+      );
+    assert.deepEqual(await codes(), ['SPG003']);
+    await runCli(['check', '--fix', 'job_queue.py'], { cwd });
+    assert.deepEqual(await codes(), ['SPG005']);
+  });
+
+  it('--diff with a JSON or SARIF output format is a usage error', async () => {
+    const run = await runCli(['check', '--diff', '--output-format', 'json', '.'], { cwd });
+    assert.equal(run.status, 2);
+    assert.match(run.stderr, /^error: --diff prints a unified diff and takes no --output-format/);
+  });
+});
+
 describe('spawn-guard check --fix and --diff: counts', () => {
   let cwd: string;
   before(() => (cwd = createTree({ 'pool.py': UNGUARDED_POOL })));
@@ -124,6 +174,35 @@ describe('spawn-guard check --fix and --diff: counts', () => {
       fix.stdout,
       new RegExp(`^Found ${findings.length} problems \\(${findings.length} fixed, 0 remaining; 1 file checked\\)\\.$`, 'm'),
     );
+  });
+});
+
+describe('fix safety, as in ruff', () => {
+  // Under spawn the Pool is re-created in every child (SPG001); the guard fix is unsafe here because it
+  // moves `pool`, which `__all__` exports, so `import thisfile` would no longer get it.
+  const EXPORTED_POOL = `import multiprocessing\n\n__all__ = ["pool"]\n\n\ndef square(n):\n    return n * n\n\n\npool = multiprocessing.Pool(2)\nprint(pool.map(square, range(3)))\n`;
+  let cwd: string;
+  before(() => (cwd = createTree({ 'exported.py': EXPORTED_POOL, 'safe.py': UNGUARDED_POOL })));
+  after(() => removeTree(cwd));
+
+  it('--fix applies safe fixes only and says how many unsafe ones it left out; --unsafe-fixes applies them', async () => {
+    const fix = await runCli(['check', '--fix', 'exported.py'], { cwd });
+    assert.equal(fix.status, 1, fix.stderr);
+    assert.equal(fs.readFileSync(path.join(cwd, 'exported.py'), 'utf8'), EXPORTED_POOL, 'an unsafe fix is not applied');
+    assert.match(fix.stdout, /^2 problems have unsafe fixes, not applied \(`--unsafe-fixes` applies them\)\.$/m);
+    const diff = await runCli(['check', '--diff', 'exported.py'], { cwd });
+    assert.equal(diff.stdout, '');
+    assert.match(diff.stderr, /^2 problems have unsafe fixes, not applied/m);
+    const unsafe = await runCli(['check', '--fix', '--unsafe-fixes', 'exported.py'], { cwd });
+    assert.equal(unsafe.status, 0, unsafe.stderr);
+    assert.match(fs.readFileSync(path.join(cwd, 'exported.py'), 'utf8'), /^if __name__ == "__main__":$/m);
+  });
+
+  it('a plain check computes no fixes, so it marks no finding [*]', async () => {
+    const run = await runCli(['check', '--fix', '--select', 'SPG008', 'safe.py'], { cwd });
+    assert.equal(run.status, 0, run.stderr);
+    const marked = await runCli(['check', '--output-format', 'text', 'safe.py'], { cwd });
+    assert.doesNotMatch(marked.stdout, /\[\*\]/, 'a plain check computes no fixes, so marks none');
   });
 });
 

@@ -11,7 +11,7 @@ import { GithubReporter } from './formats/github';
 import { JsonReporter } from './formats/json';
 import { emptySummary, type Reporter, type RunSummary } from './formats/reporter';
 import { SarifReporter } from './formats/sarif';
-import { plural, TextReporter } from './formats/text';
+import { plural, TextReporter, unsafeFixesHint } from './formats/text';
 import type { StreamWriter } from './output';
 import { prefilterFor } from './prefilter';
 import type { FileReport } from './report';
@@ -76,6 +76,7 @@ export async function runCheck(args: CheckArguments, io: CheckIO): Promise<numbe
     }
     if (args.mode !== 'diff') countFindings(summary, report);
     if (report.syntaxError) summary.syntaxErrors++;
+    summary.unsafeFixesLeft += report.unsafeFixesLeft;
     io.exitStatus?.(exitStatus(summary, args));
     if (args.mode === 'diff') io.stdout.write(report.diff);
     reporter?.file(report);
@@ -84,12 +85,14 @@ export async function runCheck(args: CheckArguments, io: CheckIO): Promise<numbe
 
   io.exitStatus?.(exitStatus(summary, args));
   if (reporter) reporter.finish(summary);
-  else
+  else {
+    if (summary.unsafeFixesLeft > 0) stderr.line(unsafeFixesHint(summary.unsafeFixesLeft));
     stderr.line(
       summary.fixesApplied > 0
         ? `Would fix ${plural(summary.findingsFixed, 'problem')} with ${plural(summary.fixesApplied, 'fix')} in ${plural(summary.filesFixed, 'file')}.`
         : 'No fixes available.',
     );
+  }
 
   return exitStatus(summary, args);
 }
@@ -116,7 +119,7 @@ function scanPlan(discovery: Discovery, args: CheckArguments, cwd: string): { ta
   });
   // The outputs that print fixes (JSON and SARIF carry each finding's fix) need them computed.
   const computeFixes = args.mode !== 'check' || args.format === 'json' || args.format === 'sarif';
-  return { tasks, settings: { mode: args.mode, cwd, profiles, computeFixes } };
+  return { tasks, settings: { mode: args.mode, cwd, profiles, computeFixes, unsafeFixes: args.unsafeFixes } };
 }
 
 /**
@@ -135,7 +138,7 @@ function scanProfile(config: SpawnGuardConfig, args: CheckArguments): ScanProfil
 function createReporter(args: CheckArguments, io: CheckIO): Reporter {
   switch (args.format) {
     case 'text':
-      return new TextReporter(io.stdout, io.cwd, io.stdoutPalette);
+      return new TextReporter(io.stdout, io.cwd, io.stdoutPalette, args.unsafeFixes);
     case 'json':
       return new JsonReporter(io.stdout);
     case 'sarif':

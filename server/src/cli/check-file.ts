@@ -27,6 +27,8 @@ export interface ScanSettings {
    * a fix costs another parse and analysis of the fixed text.
    */
   computeFixes: boolean;
+  /** Apply unsafe fixes too; else only safe ones. */
+  unsafeFixes: boolean;
   cwd: string;
   profiles: ScanProfile[];
 }
@@ -61,8 +63,10 @@ export function checkFile(parser: PythonParser, file: string, profile: ScanProfi
       report.findings = reportedFindings(parser, file, analysis, settings.computeFixes && !report.syntaxError);
       if (syntaxError) report.findings = sortedByLocation([syntaxError, ...report.findings]);
     });
-    if (settings.mode !== 'check' && !report.syntaxError && report.findings.some((finding) => finding.fix)) {
+    if (settings.mode !== 'check' && !report.syntaxError && report.findings.some((finding) => appliesFix(finding, settings))) {
       applyFixes(parser, source, profile, settings, report);
+    } else if (settings.mode !== 'check') {
+      report.unsafeFixesLeft = report.findings.filter((finding) => finding.fix && !appliesFix(finding, settings)).length;
     }
   } catch (error) {
     if (error instanceof SourceError) report.error = error.message;
@@ -74,17 +78,23 @@ export function checkFile(parser: PythonParser, file: string, profile: ScanProfi
 
 /** --fix writes every available fix (then reports what remains); --diff only shows them. */
 function applyFixes(parser: PythonParser, source: SourceFile, profile: ScanProfile, settings: ScanSettings, report: FileReport): void {
-  const fixed = fixAll(parser, source.text, profile.options);
+  const fixed = fixAll(parser, source.text, { ...profile.options, safeOnly: !settings.unsafeFixes });
   if (fixed.text === source.text) return;
   report.applied = fixed.applied;
   if (settings.mode === 'diff') report.diff = unifiedDiff(displayPath(source.path, settings.cwd), source.text, fixed.text);
   else writeSource(source, fixed.text);
   let remaining: ReportedFinding[] = [];
   withAnalysis(parser, fixed.text, profile.options, (analysis) => {
-    remaining = reportedFindings(parser, source.path, analysis, settings.mode === 'fix' && settings.computeFixes);
+    remaining = reportedFindings(parser, source.path, analysis, settings.computeFixes);
   });
   report.fixed = fixedFindings(report.findings, remaining);
+  report.unsafeFixesLeft = remaining.filter((finding) => finding.fix && !appliesFix(finding, settings)).length;
   if (settings.mode === 'fix') report.findings = remaining;
+}
+
+/** Whether --fix (and --diff) apply the finding's fix: safe ones always, unsafe ones with --unsafe-fixes. */
+export function appliesFix(finding: ReportedFinding, settings: { unsafeFixes: boolean }): boolean {
+  return finding.fix !== null && (finding.fix.applicability === 'safe' || settings.unsafeFixes);
 }
 
 /**

@@ -3,20 +3,30 @@ import * as path from 'node:path';
 import { ConfigError, ConfigResolver, isExcluded, type SpawnGuardConfig } from '../config/pyproject';
 import { describeIoError } from './source';
 
-/** Directories that never hold the user's own source (environments, caches, version control). */
+/**
+ * Directories a walk never enters: ruff's default excludes (environments, caches, version control,
+ * build output), and __pycache__. docs/cli.md lists them; a file named on the command line is still checked.
+ */
 export const SKIPPED_DIRECTORIES: ReadonlySet<string> = new Set([
+  '.direnv',
+  '.eggs',
   '.git',
   '.hg',
-  '.svn',
-  '.venv',
-  'venv',
-  'node_modules',
-  '__pycache__',
-  '.tox',
-  '.nox',
   '.mypy_cache',
+  '.nox',
   '.pytest_cache',
   '.ruff_cache',
+  '.svn',
+  '.tox',
+  '.venv',
+  '__pycache__',
+  '__pypackages__',
+  '_build',
+  'buck-out',
+  'dist',
+  'node_modules',
+  'site-packages',
+  'venv',
 ]);
 
 /** Extensions of the files a directory walk collects (`.pyi` stubs never run, so they are left out). */

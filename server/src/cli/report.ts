@@ -63,12 +63,14 @@ export interface FileReport {
   applied: AppliedFix[];
   /** --fix and --diff: the findings the fixes settle (one fix often settles several), with their codes. */
   fixed: { code: string }[];
+  /** --fix and --diff without --unsafe-fixes: remaining findings whose fix is unsafe, so was left out. */
+  unsafeFixesLeft: number;
   /** --diff: the unified diff of the fixes (empty when nothing would change). */
   diff: string;
 }
 
 export function emptyReport(path: string): FileReport {
-  return { path, findings: [], syntaxError: false, applied: [], fixed: [], diff: '' };
+  return { path, findings: [], syntaxError: false, applied: [], fixed: [], unsafeFixesLeft: 0, diff: '' };
 }
 
 /** Converts LSP positions (0-based, UTF-16) of one text to ruff locations (1-based, code points). */

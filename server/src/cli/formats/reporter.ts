@@ -22,6 +22,8 @@ export interface RunSummary {
   /** --fix: findings the fixes removed. */
   findingsFixed: number;
   filesFixed: number;
+  /** --fix and --diff: findings whose fix is unsafe and was left out (no --unsafe-fixes). */
+  unsafeFixesLeft: number;
   /** Files that do not parse as Python 3 (each also has a `syntax-error` finding). */
   syntaxErrors: number;
   /** Paths that could not be read, checked or written. */
@@ -40,6 +42,7 @@ export function emptySummary(mode: CheckMode): RunSummary {
     findingsFixed: 0,
     filesFixed: 0,
     syntaxErrors: 0,
+    unsafeFixesLeft: 0,
     ioErrors: [],
   };
 }

@@ -11,6 +11,7 @@ export class TextReporter implements Reporter {
     private readonly out: StreamWriter,
     private readonly cwd: string,
     private readonly palette: Palette,
+    private readonly unsafeFixes = false,
   ) {}
 
   file(report: FileReport): void {
@@ -19,7 +20,9 @@ export class TextReporter implements Reporter {
     const name = displayPath(report.path, this.cwd);
     for (const finding of report.findings) {
       const where = `${bold(name)}${dim(`:${finding.location.row}:${finding.location.column}:`)}`;
-      this.out.line(`${where} ${this.palette.severity(finding.severity, finding.code)} ${finding.message}`);
+      // `[*]`: --fix fixes it (ruff's mark); shown where fixes are computed (not by a plain check).
+      const mark = finding.fix && (finding.fix.applicability === 'safe' || this.unsafeFixes) ? '[*] ' : '';
+      this.out.line(`${where} ${this.palette.severity(finding.severity, finding.code)} ${mark}${finding.message}`);
     }
   }
 
@@ -42,6 +45,7 @@ export class TextReporter implements Reporter {
         .join(', ');
       this.out.line(bold(`Found ${plural(summary.findings, 'problem')} (${kinds}; ${checked}).`));
     }
+    if (summary.unsafeFixesLeft > 0) this.out.line(unsafeFixesHint(summary.unsafeFixesLeft));
     if (summary.syntaxErrors > 0) {
       this.out.line(
         `${plural(summary.syntaxErrors, 'file')} did not parse as Python 3 (syntax-error): only the parts that parsed were checked.`,
@@ -59,4 +63,9 @@ export class TextReporter implements Reporter {
 export function plural(count: number, noun: string): string {
   if (count === 1 || noun === 'info') return `${count} ${noun}`;
   return `${count} ${/(s|x|ch|sh)$/.test(noun) ? `${noun}es` : `${noun}s`}`;
+}
+
+/** The problems whose fixes --fix left out because they are unsafe (the editor's fix-all leaves them out too). */
+export function unsafeFixesHint(count: number): string {
+  return `${plural(count, 'problem')} ${count === 1 ? 'has an unsafe fix' : 'have unsafe fixes'}, not applied (\`--unsafe-fixes\` applies them).`;
 }
