@@ -3,6 +3,9 @@
 Under spawn the child re-imports this module as __mp_main__: the worker function defined inside the
 guard does not exist there ("Can't get attribute 'consume'"), and the module-level RESULTS queue is a
 new, empty queue in every child, so the parent never sees what the consumer puts in it.
+
+Spawn Guard reports the first of these (SPG003) and its fix moves `consume` to module level; checked
+again, the file then shows the second (SPG005), which needs the queue passed to the worker by hand.
 """
 import multiprocessing as mp
 

@@ -25,8 +25,8 @@ describe('spawn-guard check --fix', () => {
     withTree({ 'pool.py': UNGUARDED_POOL, 'main_call.py': UNGUARDED_MAIN, 'clean.py': GUARDED_POOL }, async (cwd) => {
       const cleanStat = fs.statSync(path.join(cwd, 'clean.py'));
       const run = await runCli(['check', '--fix', '.'], { cwd });
-      assert.match(run.stderr, /^Fixed main_call\.py: .+ \(SPG\d{3}\)$/m);
-      assert.match(run.stderr, /^Fixed pool\.py: .+ \(SPG\d{3}\)$/m);
+      assert.match(run.stderr, /^Fixed main_call\.py: .+ \(\d+ problems?: SPG\d{3}(, SPG\d{3})*\)$/m);
+      assert.match(run.stderr, /^Fixed pool\.py: .+ \(\d+ problems?: SPG\d{3}(, SPG\d{3})*\)$/m);
       assert.match(run.stdout, /^Found \d+ problems? \(\d+ fixed, \d+ remaining; 3 files checked\)\.$/m);
       for (const file of ['pool.py', 'main_call.py']) assert.ok(read(cwd, file).includes(GUARD), `${file} got a main guard`);
       assert.equal(fs.statSync(path.join(cwd, 'clean.py')).mtimeMs, cleanStat.mtimeMs, 'a clean file is not rewritten');
@@ -99,7 +99,7 @@ describe('spawn-guard check --diff', () => {
         const before = Object.fromEntries(fs.readdirSync(cwd).map((file) => [file, fs.statSync(path.join(cwd, file)).mtimeMs]));
         const run = await runCli(['check', '--diff', '.'], { cwd });
         assert.equal(run.status, 1, run.stderr);
-        assert.match(run.stderr, /^Would apply \d+ fix(es)? to 2 files\.$/m);
+        assert.match(run.stderr, /^Would fix \d+ problems? with \d+ fix(es)? in 2 files\.$/m);
         assert.deepEqual(
           Object.fromEntries(fs.readdirSync(cwd).map((file) => [file, fs.statSync(path.join(cwd, file)).mtimeMs])),
           before,

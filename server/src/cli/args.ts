@@ -8,6 +8,8 @@ export interface CheckArguments {
   paths: string[];
   format: OutputFormat;
   mode: CheckMode;
+  /** --fix and --diff also apply fixes marked unsafe (ruff's --unsafe-fixes). */
+  unsafeFixes: boolean;
   /** Replaces the configuration's select (and then its ignore too), as ruff's --select does. */
   select: string[] | undefined;
   /** Added to the configuration's ignore. */
@@ -47,13 +49,15 @@ Exit status: 0 nothing found, 1 findings, 2 usage, configuration or I/O error.
 
 export const CHECK_HELP = `Usage: spawn-guard check [OPTIONS] [PATH...]
 
-Checks Python files, and folders recursively (skipping .git, .venv, venv, node_modules, __pycache__ and
-the exclude globs). Configuration: [tool.spawn-guard] in the nearest pyproject.toml (select, ignore,
-severity, exclude).
+Checks Python files, and folders recursively (skipping .git, .venv, venv, dist, node_modules,
+__pycache__, the other caches and environments ruff skips, and the exclude globs; see docs/cli.md).
+Configuration: [tool.spawn-guard] in the nearest pyproject.toml (select, ignore, severity, exclude).
 
 Options:
-  --format FORMAT      text (default), json (ruff-shaped), sarif (2.1.0), github (Actions annotations)
-  --fix                apply every available fix in place (files with syntax errors are left alone)
+  --output-format FMT  text (default), json (ruff-shaped), sarif (2.1.0), github (Actions annotations);
+                       --format is the same option
+  --fix                apply the safe fixes in place (files with syntax errors are left alone)
+  --unsafe-fixes       with --fix or --diff, also apply the fixes marked unsafe
   --diff               print the fixes as a unified diff; write nothing
   --select CODES       rules to run, comma-separated codes or prefixes (SPG001,SPG00 or ALL);
                        replaces the configured select and ignore
@@ -97,9 +101,11 @@ export function parseCommandLine(argv: readonly string[]): Command {
 
 function parseCheck(argv: string[]): Command {
   const { values, positionals } = parse(argv, {
+    'output-format': { type: 'string' },
     format: { type: 'string' },
     fix: { type: 'boolean' },
     diff: { type: 'boolean' },
+    'unsafe-fixes': { type: 'boolean' },
     select: { type: 'string', multiple: true },
     ignore: { type: 'string', multiple: true },
     exclude: { type: 'string', multiple: true },
@@ -111,7 +117,10 @@ function parseCheck(argv: string[]): Command {
   });
   if (values.help) return { kind: 'help', text: CHECK_HELP };
   if (values.fix && values.diff) throw new UsageError('--fix and --diff cannot be used together (--diff shows what --fix would write)');
-  const format = values.format ?? 'text';
+  if (values.diff && (values['output-format'] ?? values.format ?? 'text') !== 'text') {
+    throw new UsageError("--diff prints a unified diff and takes no --output-format (JSON and SARIF carry each finding's fix already)");
+  }
+  const format = values['output-format'] ?? values.format ?? 'text';
   if (!(FORMATS as readonly string[]).includes(format)) {
     throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not ${JSON.stringify(format)}`);
   }
@@ -121,9 +130,10 @@ function parseCheck(argv: string[]): Command {
       paths: positionals.length > 0 ? positionals : ['.'],
       format: format as OutputFormat,
       mode: values.fix ? 'fix' : values.diff ? 'diff' : 'check',
+      unsafeFixes: values['unsafe-fixes'] ?? false,
       select: values.select ? ruleSelectors('--select', values.select) : undefined,
       ignore: values.ignore ? ruleSelectors('--ignore', values.ignore) : [],
-      exclude: values.exclude ? commaSeparated(values.exclude) : [],
+      exclude: values.exclude ? values.exclude.flatMap(globList) : [],
       forceExclude: values['force-exclude'] ?? false,
       exitZero: values['exit-zero'] ?? false,
       prefilter: !values['no-prefilter'],
@@ -169,6 +179,24 @@ function commaSeparated(values: string[]): string[] {
     .flatMap((value) => value.split(','))
     .map((item) => item.trim())
     .filter((item) => item !== '');
+}
+
+/** Comma-separated globs; a comma inside braces (`{build,src}/**`) belongs to its glob. */
+export function globList(value: string): string[] {
+  const globs: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i <= value.length; i++) {
+    const char = value[i];
+    if (char === '\\' && i + 1 < value.length) i++;
+    else if (char === '{') depth++;
+    else if (char === '}') depth = Math.max(0, depth - 1);
+    else if (i === value.length || (char === ',' && depth === 0)) {
+      globs.push(value.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  return globs.filter((glob) => glob !== '');
 }
 
 function threadCount(value: string): number {

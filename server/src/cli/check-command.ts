@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import { enabledRules, type AnalysisOptions } from '../engine/analyze';
 import { ConfigError, ConfigResolver, type SpawnGuardConfig } from '../config/pyproject';
 import type { AppliedFix } from '../fixes/fix-all';
+import { hasFixProvider } from '../fixes/registry';
 import type { CheckArguments } from './args';
 import type { ScanProfile, ScanSettings } from './check-file';
 import type { Palette } from './colors';
@@ -10,7 +11,7 @@ import { GithubReporter } from './formats/github';
 import { JsonReporter } from './formats/json';
 import { emptySummary, type Reporter, type RunSummary } from './formats/reporter';
 import { SarifReporter } from './formats/sarif';
-import { plural, TextReporter } from './formats/text';
+import { plural, TextReporter, unsafeFixesHint } from './formats/text';
 import type { StreamWriter } from './output';
 import { prefilterFor } from './prefilter';
 import type { FileReport } from './report';
@@ -23,6 +24,11 @@ export interface CheckIO {
   /** Colours for stdout (text format) and for stderr. */
   stdoutPalette: Palette;
   stderrPalette: Palette;
+  /**
+   * Told the exit status the run has so far, before each write to stdout: a reader that closes the pipe
+   * early (`| head`, `| true`) ends the process at its next write, which must still exit with it.
+   */
+  exitStatus?: (status: number) => void;
 }
 
 /** `spawn-guard check`: returns the exit status (0 nothing found, 1 findings, 2 usage/configuration/I/O error). */
@@ -64,24 +70,35 @@ export async function runCheck(args: CheckArguments, io: CheckIO): Promise<numbe
     }
     if (report.applied.length > 0) {
       summary.fixesApplied += report.applied.length;
-      summary.findingsFixed += report.fixedFindings;
+      summary.findingsFixed += report.fixed.length;
       summary.filesFixed++;
-      if (args.mode === 'fix') stderr.line(`Fixed ${name}: ${describeFixes(report.applied)}`);
+      if (args.mode === 'fix') stderr.line(`Fixed ${name}: ${describeFixes(report.applied, report.fixed)}`);
     }
+    if (args.mode !== 'diff') countFindings(summary, report);
+    if (report.syntaxError) summary.syntaxErrors++;
+    summary.unsafeFixesLeft += report.unsafeFixesLeft;
+    io.exitStatus?.(exitStatus(summary, args));
     if (args.mode === 'diff') io.stdout.write(report.diff);
-    else countFindings(summary, report);
     reporter?.file(report);
     await Promise.all([io.stdout.ready(), stderr.ready()]);
   }
 
+  io.exitStatus?.(exitStatus(summary, args));
   if (reporter) reporter.finish(summary);
-  else
+  else {
+    if (summary.unsafeFixesLeft > 0) stderr.line(unsafeFixesHint(summary.unsafeFixesLeft));
     stderr.line(
       summary.fixesApplied > 0
-        ? `Would apply ${plural(summary.fixesApplied, 'fix')} to ${plural(summary.filesFixed, 'file')}.`
+        ? `Would fix ${plural(summary.findingsFixed, 'problem')} with ${plural(summary.fixesApplied, 'fix')} in ${plural(summary.filesFixed, 'file')}.`
         : 'No fixes available.',
     );
+  }
 
+  return exitStatus(summary, args);
+}
+
+/** 2 when a file could not be read, checked or written; else 1 for findings (syntax errors included). */
+function exitStatus(summary: RunSummary, args: CheckArguments): number {
   if (summary.ioErrors.length > 0) return 2;
   if (args.exitZero) return 0;
   if (args.mode === 'diff') return summary.fixesApplied > 0 ? 1 : 0;
@@ -100,7 +117,9 @@ function scanPlan(discovery: Discovery, args: CheckArguments, cwd: string): { ta
     }
     return { path: file.path, profile };
   });
-  return { tasks, settings: { mode: args.mode, cwd, profiles } };
+  // The outputs that print fixes (JSON and SARIF carry each finding's fix) need them computed.
+  const computeFixes = args.mode !== 'check' || args.format === 'json' || args.format === 'sarif';
+  return { tasks, settings: { mode: args.mode, cwd, profiles, computeFixes, unsafeFixes: args.unsafeFixes } };
 }
 
 /**
@@ -119,7 +138,7 @@ function scanProfile(config: SpawnGuardConfig, args: CheckArguments): ScanProfil
 function createReporter(args: CheckArguments, io: CheckIO): Reporter {
   switch (args.format) {
     case 'text':
-      return new TextReporter(io.stdout, io.cwd, io.stdoutPalette);
+      return new TextReporter(io.stdout, io.cwd, io.stdoutPalette, args.unsafeFixes);
     case 'json':
       return new JsonReporter(io.stdout);
     case 'sarif':
@@ -134,18 +153,15 @@ function countFindings(summary: RunSummary, report: FileReport): void {
     summary.findings++;
     summary.bySeverity[finding.severity]++;
     if (finding.fix) summary.fixable++;
+    if (hasFixProvider(finding.code)) summary.mayBeFixable++;
   }
 }
 
-/** `Add main guard (SPG001, SPG002); Move worker to module level (SPG003)`. */
-function describeFixes(applied: readonly AppliedFix[]): string {
-  const codesByTitle = new Map<string, Set<string>>();
-  for (const fix of applied) {
-    const codes = codesByTitle.get(fix.title) ?? new Set<string>();
-    codes.add(fix.code);
-    codesByTitle.set(fix.title, codes);
-  }
-  return [...codesByTitle].map(([title, codes]) => `${title} (${[...codes].join(', ')})`).join('; ');
+/** `Add main guard; Move worker to module level (3 problems: SPG001, SPG002, SPG003)`. */
+function describeFixes(applied: readonly AppliedFix[], fixed: readonly { code: string }[]): string {
+  const titles = [...new Set(applied.map((fix) => fix.title))].join('; ');
+  const codes = [...new Set(fixed.map((finding) => finding.code))].sort().join(', ');
+  return fixed.length > 0 ? `${titles} (${plural(fixed.length, 'problem')}: ${codes})` : titles;
 }
 
 function readTextFileIfExists(file: string): string | undefined {

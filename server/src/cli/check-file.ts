@@ -1,4 +1,3 @@
-import { createTwoFilesPatch } from 'diff';
 import { analyze, type Analysis, type AnalysisOptions } from '../engine/analyze';
 import type { PythonParser } from '../syntax/parser';
 import { fixAll } from '../fixes/fix-all';
@@ -6,6 +5,8 @@ import { fixesFor } from '../fixes/registry';
 import { displayPath } from './files';
 import { rulesThatMayFire, type RuleMentions } from './prefilter';
 import { emptyReport, LocationMapper, reportFinding, type FileReport, type ReportedFinding } from './report';
+import { syntaxErrorFinding } from './syntax-error';
+import { unifiedDiff } from './unified-diff';
 import { readSource, SourceError, writeSource, type SourceFile } from './source';
 
 /** `check` reports; `fix` writes the fixes and reports what remains; `diff` shows the fixes and writes nothing. */
@@ -21,6 +22,13 @@ export interface ScanProfile {
 /** The same for every file of a run; sent once to each worker thread. */
 export interface ScanSettings {
   mode: CheckMode;
+  /**
+   * Work out each finding's fix (--fix, --diff, and the outputs that print fixes). A plain check does not:
+   * a fix costs another parse and analysis of the fixed text.
+   */
+  computeFixes: boolean;
+  /** Apply unsafe fixes too; else only safe ones. */
+  unsafeFixes: boolean;
   cwd: string;
   profiles: ScanProfile[];
 }
@@ -50,14 +58,19 @@ export function checkFile(parser: PythonParser, file: string, profile: ScanProfi
   }
   try {
     withAnalysis(parser, source.text, options, (analysis) => {
-      report.syntaxError = analysis.tree.rootNode.hasError;
-      report.findings = reportedFindings(parser, file, analysis);
+      const syntaxError = syntaxErrorFinding(file, new LocationMapper(source.text), analysis.tree.rootNode);
+      report.syntaxError = syntaxError !== undefined;
+      report.findings = reportedFindings(parser, file, analysis, settings.computeFixes && !report.syntaxError);
+      if (syntaxError) report.findings = sortedByLocation([syntaxError, ...report.findings]);
     });
-    if (settings.mode !== 'check' && !report.syntaxError && report.findings.some((finding) => finding.fix)) {
+    if (settings.mode !== 'check' && !report.syntaxError && report.findings.some((finding) => appliesFix(finding, settings))) {
       applyFixes(parser, source, profile, settings, report);
+    } else if (settings.mode !== 'check') {
+      report.unsafeFixesLeft = report.findings.filter((finding) => finding.fix && !appliesFix(finding, settings)).length;
     }
   } catch (error) {
     if (error instanceof SourceError) report.error = error.message;
+    else if (isStackOverflow(error)) report.error = TOO_DEEPLY_NESTED;
     else report.error = `internal error while checking (please report it): ${(error as Error).stack ?? String(error)}`;
   }
   return report;
@@ -65,24 +78,41 @@ export function checkFile(parser: PythonParser, file: string, profile: ScanProfi
 
 /** --fix writes every available fix (then reports what remains); --diff only shows them. */
 function applyFixes(parser: PythonParser, source: SourceFile, profile: ScanProfile, settings: ScanSettings, report: FileReport): void {
-  const fixed = fixAll(parser, source.text, profile.options);
+  const fixed = fixAll(parser, source.text, { ...profile.options, safeOnly: !settings.unsafeFixes });
   if (fixed.text === source.text) return;
-  if (settings.mode === 'diff') {
-    const name = displayPath(source.path, settings.cwd);
-    report.diff = createTwoFilesPatch(name, name, source.text, fixed.text, undefined, undefined, { context: 3 }).replace(
-      /^Index: .*\n=+\n/,
-      '',
-    );
-    report.applied = fixed.applied;
-    return;
-  }
-  writeSource(source, fixed.text);
   report.applied = fixed.applied;
-  const before = report.findings.length;
+  if (settings.mode === 'diff') report.diff = unifiedDiff(displayPath(source.path, settings.cwd), source.text, fixed.text);
+  else writeSource(source, fixed.text);
+  let remaining: ReportedFinding[] = [];
   withAnalysis(parser, fixed.text, profile.options, (analysis) => {
-    report.findings = reportedFindings(parser, source.path, analysis);
+    remaining = reportedFindings(parser, source.path, analysis, settings.computeFixes);
   });
-  report.fixedFindings = Math.max(0, before - report.findings.length);
+  report.fixed = fixedFindings(report.findings, remaining);
+  report.unsafeFixesLeft = remaining.filter((finding) => finding.fix && !appliesFix(finding, settings)).length;
+  if (settings.mode === 'fix') report.findings = remaining;
+}
+
+/** Whether --fix (and --diff) apply the finding's fix: safe ones always, unsafe ones with --unsafe-fixes. */
+export function appliesFix(finding: ReportedFinding, settings: { unsafeFixes: boolean }): boolean {
+  return finding.fix !== null && (finding.fix.applicability === 'safe' || settings.unsafeFixes);
+}
+
+/**
+ * The findings the fixes settled: those of `before` with no counterpart in `after` (same code and
+ * message; a message names the code it points at, which a fix moves but does not change). Counted one
+ * by one, so a fix that settles three findings counts three, with their codes.
+ */
+function fixedFindings(before: readonly ReportedFinding[], after: readonly ReportedFinding[]): { code: string }[] {
+  const left = new Map<string, number>();
+  const key = (finding: ReportedFinding) => `${finding.code}\u0000${finding.message}`;
+  for (const finding of after) left.set(key(finding), (left.get(key(finding)) ?? 0) + 1);
+  const fixed: { code: string }[] = [];
+  for (const finding of before) {
+    const count = left.get(key(finding)) ?? 0;
+    if (count > 0) left.set(key(finding), count - 1);
+    else fixed.push({ code: finding.code });
+  }
+  return fixed;
 }
 
 function withAnalysis(parser: PythonParser, text: string, options: AnalysisOptions, use: (analysis: Analysis) => void): void {
@@ -95,12 +125,33 @@ function withAnalysis(parser: PythonParser, text: string, options: AnalysisOptio
 }
 
 /** The findings in ruff's shape, each with the fix --fix would apply for it (a file with syntax errors gets none). */
-function reportedFindings(parser: PythonParser, file: string, analysis: Analysis): ReportedFinding[] {
+function reportedFindings(parser: PythonParser, file: string, analysis: Analysis, computeFixes: boolean): ReportedFinding[] {
   if (analysis.findings.length === 0) return [];
   const mapper = new LocationMapper(analysis.text);
   return analysis.findings.map((finding) => {
-    const fixes = fixesFor(analysis, finding, parser);
+    const fixes = computeFixes ? fixesWithinStack(analysis, finding, parser) : [];
     // The one --fix would apply: a safe fix where several are offered.
     return reportFinding(file, mapper, finding, fixes.find((fix) => fix.applicability === 'safe') ?? fixes[0]);
   });
+}
+
+/** Thousands of nested brackets or calls: the analysis walks the tree recursively and runs out of stack. */
+export const TOO_DEEPLY_NESTED = 'not checked: its code is nested too deeply to analyse (thousands of nested brackets or calls)';
+
+function isStackOverflow(error: unknown): boolean {
+  return error instanceof RangeError && /Maximum call stack size exceeded/.test(error.message);
+}
+
+/** A file nested too deeply for a fix's recursive walk still gets its findings, without fixes. */
+function fixesWithinStack(analysis: Analysis, finding: Analysis['findings'][number], parser: PythonParser): ReturnType<typeof fixesFor> {
+  try {
+    return fixesFor(analysis, finding, parser);
+  } catch (error) {
+    if (isStackOverflow(error)) return [];
+    throw error;
+  }
+}
+
+function sortedByLocation(findings: ReportedFinding[]): ReportedFinding[] {
+  return findings.sort((a, b) => a.location.row - b.location.row || a.location.column - b.location.column);
 }

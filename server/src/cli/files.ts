@@ -1,22 +1,32 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ConfigResolver, isExcluded, type SpawnGuardConfig } from '../config/pyproject';
+import { ConfigError, ConfigResolver, isExcluded, type SpawnGuardConfig } from '../config/pyproject';
 import { describeIoError } from './source';
 
-/** Directories that never hold the user's own source (environments, caches, version control). */
+/**
+ * Directories a walk never enters: ruff's default excludes (environments, caches, version control,
+ * build output), and __pycache__. docs/cli.md lists them; a file named on the command line is still checked.
+ */
 export const SKIPPED_DIRECTORIES: ReadonlySet<string> = new Set([
+  '.direnv',
+  '.eggs',
   '.git',
   '.hg',
-  '.svn',
-  '.venv',
-  'venv',
-  'node_modules',
-  '__pycache__',
-  '.tox',
-  '.nox',
   '.mypy_cache',
+  '.nox',
   '.pytest_cache',
   '.ruff_cache',
+  '.svn',
+  '.tox',
+  '.venv',
+  '__pycache__',
+  '__pypackages__',
+  '_build',
+  'buck-out',
+  'dist',
+  'node_modules',
+  'site-packages',
+  'venv',
 ]);
 
 /** Extensions of the files a directory walk collects (`.pyi` stubs never run, so they are left out). */
@@ -50,7 +60,7 @@ export interface DiscoveryOptions {
  * Collects the Python files to check from the command-line paths: a file is taken as it is, a directory
  * is walked recursively, leaving out SKIPPED_DIRECTORIES and whatever the nearest configuration (or
  * --exclude) excludes. Symbolic links to files are followed; links to directories are not (no cycles).
- * Throws ConfigError when a configuration on the way is invalid.
+ * An invalid configuration on the way is an error for the files below it; the rest are still found.
  */
 export function discoverFiles(paths: readonly string[], resolver: ConfigResolver, options: DiscoveryOptions): Discovery {
   const commandLine: SpawnGuardConfig = {
@@ -66,6 +76,24 @@ export function discoverFiles(paths: readonly string[], resolver: ConfigResolver
   const errors: string[] = [];
   const warnings: string[] = [];
 
+  // An invalid pyproject.toml is an error for the files it governs (they are not checked); the rest of
+  // the run goes on. Each file is named once.
+  const badConfigs = new Set<string>();
+  const configFor = (directory: string): SpawnGuardConfig | undefined => {
+    try {
+      return resolver.forDirectory(directory);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      if (!badConfigs.has(error.file)) {
+        badConfigs.add(error.file);
+        errors.push(
+          `invalid configuration in ${displayPath(error.file, options.cwd)}: ${error.reason}; the files it governs were not checked`,
+        );
+      }
+      return undefined;
+    }
+  };
+
   const walk = (directory: string): number => {
     let entries: fs.Dirent[];
     try {
@@ -74,7 +102,8 @@ export function discoverFiles(paths: readonly string[], resolver: ConfigResolver
       errors.push(`${displayPath(directory, options.cwd)}: cannot read directory: ${describeIoError(error)}`);
       return 0;
     }
-    const config = resolver.forDirectory(directory);
+    const config = configFor(directory);
+    if (!config) return 0;
     let count = 0;
     for (const entry of entries) {
       const full = path.join(directory, entry.name);
@@ -99,10 +128,13 @@ export function discoverFiles(paths: readonly string[], resolver: ConfigResolver
       continue;
     }
     if (stat.isDirectory()) {
-      if (options.forceExclude && excluded(absolute, resolver.forDirectory(path.dirname(absolute)))) continue;
-      if (walk(absolute) === 0) warnings.push(`${given}: no Python files found`);
+      const parentConfig = options.forceExclude ? configFor(path.dirname(absolute)) : undefined;
+      if (parentConfig && excluded(absolute, parentConfig)) continue;
+      const errorsBefore = errors.length;
+      if (walk(absolute) === 0 && errors.length === errorsBefore) warnings.push(`${given}: no Python files found`);
     } else {
-      const config = resolver.forFile(absolute);
+      const config = configFor(path.dirname(absolute));
+      if (!config) continue;
       if (options.forceExclude && excluded(absolute, config)) continue;
       found.set(absolute, { path: absolute, config });
     }

@@ -32,6 +32,7 @@ async function main(argv: readonly string[]): Promise<number> {
           stderr,
           stdoutPalette: paletteFor(process.stdout, process.env),
           stderrPalette,
+          exitStatus: (status) => (process.exitCode = status),
         });
     }
   } catch (error) {

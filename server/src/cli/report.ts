@@ -61,14 +61,16 @@ export interface FileReport {
   syntaxError: boolean;
   /** --fix: the fixes written to the file; --diff: those the diff shows. */
   applied: AppliedFix[];
-  /** --fix: how many findings the fixes removed (one fix often settles several). */
-  fixedFindings: number;
+  /** --fix and --diff: the findings the fixes settle (one fix often settles several), with their codes. */
+  fixed: { code: string }[];
+  /** --fix and --diff without --unsafe-fixes: remaining findings whose fix is unsafe, so was left out. */
+  unsafeFixesLeft: number;
   /** --diff: the unified diff of the fixes (empty when nothing would change). */
   diff: string;
 }
 
 export function emptyReport(path: string): FileReport {
-  return { path, findings: [], syntaxError: false, applied: [], fixedFindings: 0, diff: '' };
+  return { path, findings: [], syntaxError: false, applied: [], fixed: [], unsafeFixesLeft: 0, diff: '' };
 }
 
 /** Converts LSP positions (0-based, UTF-16) of one text to ruff locations (1-based, code points). */

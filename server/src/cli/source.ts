@@ -58,8 +58,9 @@ export function readSource(file: string): SourceFile {
 /**
  * Replaces the file's content with `text` (BOM kept as it was), atomically: the new content goes to a
  * temporary file in the same directory, which is then renamed over the original, so a crash or a full
- * disk never leaves a half-written file. Refuses when the file changed since it was read. A symbolic
- * link is followed: its target is rewritten, the link stays.
+ * disk never leaves a half-written file. A file with hard links, or owned by another user, is written in
+ * place instead, so the links and the owner stay. Refuses a read-only file, and one that changed since it
+ * was read. A symbolic link is followed: its target is rewritten, the link stays.
  */
 export function writeSource(source: SourceFile, text: string): void {
   let target: string;
@@ -70,10 +71,19 @@ export function writeSource(source: SourceFile, text: string): void {
     if (current.size !== source.size || current.mtimeMs !== source.mtimeMs) {
       throw new SourceError(source.path, 'changed on disk while it was being checked; not written');
     }
+    // Root may write anything: the mode bits say whether the user meant the file to change.
+    if ((current.mode & 0o222) === 0) throw new SourceError(source.path, 'is read-only; not fixed (make it writable to fix it)');
+    const content = (source.bom ? UTF8_BOM : '') + text;
+    const ownedByUs = typeof process.getuid !== 'function' || current.uid === process.getuid();
+    if (current.nlink > 1 || !ownedByUs) {
+      // A new file renamed over the old one would split the hard link or take the file from its owner.
+      writeInPlace(target, content);
+      return;
+    }
     temporary = path.join(path.dirname(target), `.${path.basename(target)}.spawn-guard-${process.pid}-${threadId}.tmp`);
     const descriptor = fs.openSync(temporary, 'wx', current.mode & 0o7777);
     try {
-      fs.writeFileSync(descriptor, (source.bom ? UTF8_BOM : '') + text, 'utf8');
+      fs.writeFileSync(descriptor, content, 'utf8');
       fs.fsyncSync(descriptor);
     } finally {
       fs.closeSync(descriptor);
@@ -85,6 +95,17 @@ export function writeSource(source: SourceFile, text: string): void {
     throw new SourceError(source.path, `cannot be written: ${describeIoError(error)}`);
   } finally {
     if (temporary !== undefined) fs.rmSync(temporary, { force: true });
+  }
+}
+
+function writeInPlace(file: string, content: string): void {
+  const descriptor = fs.openSync(file, 'r+');
+  try {
+    fs.ftruncateSync(descriptor, 0);
+    fs.writeFileSync(descriptor, content, 'utf8');
+    fs.fsyncSync(descriptor);
+  } finally {
+    fs.closeSync(descriptor);
   }
 }
 

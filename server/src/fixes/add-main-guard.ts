@@ -117,7 +117,11 @@ function computePlan(analysis: Analysis): MainGuardPlan | { error: string } {
   const mainGuard = facts.mainGuard;
   const guardUnit = mainGuard ? unitOf(units, mainGuard.node) : undefined;
 
-  const context: UnitContext = { findings: analysis.findings, inertGuards: inertGuardIds(facts), scopes: facts.scopes };
+  const context: UnitContext = {
+    findingsByLine: findingsByLine(analysis.findings),
+    inertGuards: inertGuardIds(facts),
+    scopes: facts.scopes,
+  };
   const described = units.filter((unit) => unit !== guardUnit).map((unit) => describeUnit(unit, context));
   const exported = exportedNames(analysis);
   const { kept, needed } = unitsThatStay(analysis, described, exported);
@@ -130,8 +134,9 @@ function computePlan(analysis: Analysis): MainGuardPlan | { error: string } {
   if (movedFacts.some((unit) => intersects(unit.binds, needed) || intersects(unit.binds, exported))) applicability = 'unsafe';
   // Code that runs later than before: every moved unit, and the guard's own body if it moves down.
   const runLater = [...movedFacts];
-  if (guard && guardMustMove(units, moved, guard.unit)) runLater.push(describeUnit(guard.unit, { ...context, findings: [] }));
-  if (runLater.some((late) => overtakenHarmfully(late, described, kept))) applicability = 'unsafe';
+  if (guard && guardMustMove(units, moved, guard.unit)) runLater.push(describeUnit(guard.unit, { ...context, findingsByLine: new Map() }));
+  const overtaken = overtakingIndex(described, kept);
+  if (runLater.some((late) => overtaken.harms(late))) applicability = 'unsafe';
 
   const text = writeModuleWithGuard({ layout, root, units, moved, guard, placement: 'in-order' });
   if (!sameFileNoqa(analysis.text, text)) return { error: FILE_NOQA_MOVED };
@@ -174,43 +179,90 @@ function unitsThatStay(
   for (const [name, bindings] of facts.moduleBindings) {
     if (bindings.some((binding) => binding.kind !== 'import' && binding.kind !== 'def' && binding.kind !== 'class')) variables.add(name);
   }
-  for (let changed = true; changed;) {
-    changed = false;
-    for (const unit of described) {
+  // A worklist over names: when a name becomes needed, only the units that bind or change it are looked
+  // at again, so the closure is linear in the module's size (a sweep to a fixed point was quadratic).
+  const byName = new Map<string, UnitFacts[]>();
+  const index = (name: string, unit: UnitFacts) => {
+    const list = byName.get(name);
+    if (list) list.push(unit);
+    else byName.set(name, [unit]);
+  };
+  for (const unit of described) {
+    if (kept.has(unit)) continue;
+    if (!unit.startsProcesses) for (const name of unit.binds) index(name, unit);
+    if (!unit.flagged) for (const name of unit.mutates) if (variables.has(name)) index(name, unit);
+  }
+  const pending = [...needed];
+  const need = (name: string) => {
+    if (needed.has(name)) return;
+    needed.add(name);
+    pending.push(name);
+  };
+  for (let name = pending.pop(); name !== undefined; name = pending.pop()) {
+    for (const unit of byName.get(name) ?? []) {
       if (kept.has(unit)) continue;
-      const bindsNeeded = !unit.startsProcesses && intersects(unit.binds, needed);
-      const changesNeeded = !unit.flagged && [...unit.mutates].some((name) => needed.has(name) && variables.has(name));
-      if (!bindsNeeded && !changesNeeded) continue;
       kept.add(unit);
-      addAll(unit.reads);
-      changed = true;
+      for (const read of unit.reads) need(read);
     }
   }
   return { kept, needed };
 }
 
 /**
- * A unit that stays and followed `late` now runs before it: a problem when it is another guard (its
- * code and the moved code trade places in the parent), when it rebinds a name `late` binds, or one
- * `late` reads that already had a value (reading a name bound only later failed before).
+ * Answers, for a unit that will run later than before (`late`), whether a unit that stays and followed
+ * it now runs before it harmfully: when that unit is another guard (its code and the moved code trade
+ * places in the parent), when it rebinds a name `late` binds, or one `late` reads that already had a
+ * value (reading a name bound only later failed before). Built once in linear time: for each name, the
+ * line of the last kept unit that binds it and the end of the first unit that binds it.
  */
-function overtakenHarmfully(late: UnitFacts, described: readonly UnitFacts[], kept: ReadonlySet<UnitFacts>): boolean {
-  const boundBefore = new Set(described.filter((unit) => unit.unit.lastLine < late.unit.codeLine).flatMap((unit) => [...unit.binds]));
-  const affected = new Set([...late.binds, ...[...late.reads].filter((name) => boundBefore.has(name))]);
-  return [...kept].some((unit) => unit.unit.codeLine > late.unit.lastLine && (unit.isGuard || intersects(unit.binds, affected)));
+function overtakingIndex(described: readonly UnitFacts[], kept: ReadonlySet<UnitFacts>): { harms(late: UnitFacts): boolean } {
+  const lastKeptBinding = new Map<string, number>();
+  let lastKeptGuard = -1;
+  const firstBindingEnd = new Map<string, number>();
+  for (const unit of described) {
+    for (const name of unit.binds) if (!firstBindingEnd.has(name)) firstBindingEnd.set(name, unit.unit.lastLine);
+    if (!kept.has(unit)) continue;
+    if (unit.isGuard) lastKeptGuard = Math.max(lastKeptGuard, unit.unit.codeLine);
+    for (const name of unit.binds) lastKeptBinding.set(name, Math.max(lastKeptBinding.get(name) ?? -1, unit.unit.codeLine));
+  }
+  const keptBindingAfter = (name: string, line: number) => (lastKeptBinding.get(name) ?? -1) > line;
+  return {
+    harms(late) {
+      const after = late.unit.lastLine;
+      if (lastKeptGuard > after) return true;
+      for (const name of late.binds) if (keptBindingAfter(name, after)) return true;
+      for (const name of late.reads) {
+        const boundBefore = (firstBindingEnd.get(name) ?? Infinity) < late.unit.codeLine;
+        if (boundBefore && keptBindingAfter(name, after)) return true;
+      }
+      return false;
+    },
+  };
 }
 
 interface UnitContext {
-  findings: readonly Finding[];
+  /** Findings of the rules this fix answers, by the line they start on. */
+  findingsByLine: ReadonlyMap<number, readonly Finding[]>;
   /** Correct and never-true guards, by node id: not script code. */
   inertGuards: ReadonlySet<number>;
   scopes: ScopeTree;
 }
 
-function describeUnit(unit: StatementUnit, { findings, inertGuards, scopes }: UnitContext): UnitFacts {
-  const inside = findings.filter(
-    (finding) => CODES.includes(finding.code) && finding.range.start.line >= unit.codeLine && finding.range.start.line <= unit.lastLine,
-  );
+function findingsByLine(findings: readonly Finding[]): Map<number, Finding[]> {
+  const byLine = new Map<number, Finding[]>();
+  for (const finding of findings) {
+    if (!CODES.includes(finding.code)) continue;
+    const line = finding.range.start.line;
+    const list = byLine.get(line);
+    if (list) list.push(finding);
+    else byLine.set(line, [finding]);
+  }
+  return byLine;
+}
+
+function describeUnit(unit: StatementUnit, { findingsByLine, inertGuards, scopes }: UnitContext): UnitFacts {
+  const inside: Finding[] = [];
+  for (let line = unit.codeLine; line <= unit.lastLine; line++) inside.push(...(findingsByLine.get(line) ?? []));
   const startsProcesses = inside.some((finding) => PROCESS_START_CODES.has(finding.code));
   const isGuard = unit.statements.some((statement) => inertGuards.has(statement.id));
   const reads = new Set<string>();

@@ -29,13 +29,12 @@ export function applyEdits(text: string, edits: readonly TextEdit[]): string {
  */
 export function editsBetween(before: string, after: string): TextEdit[] {
   if (before === after) return [];
-  const oldLines = splitKeepingBreaks(before);
-  const newLines = splitKeepingBreaks(after);
+  const { oldLines, newLines, hunks } = lineDiff(before, after);
   const oldStarts = lineOffsets(oldLines);
   const newStarts = lineOffsets(newLines);
   const lineStarts = computeLineStarts(before);
   const edits: TextEdit[] = [];
-  for (const hunk of diffSequences(oldLines, newLines)) {
+  for (const hunk of hunks) {
     const trimmed = trimCommonEnds(
       before,
       oldStarts[hunk.oldStart],
@@ -53,6 +52,13 @@ export function editsBetween(before: string, after: string): TextEdit[] {
   return edits;
 }
 
+/** Two texts as lines (each with its line break) and the runs of lines that differ between them, in order. */
+export function lineDiff(before: string, after: string): { oldLines: string[]; newLines: string[]; hunks: LineHunk[] } {
+  const oldLines = splitKeepingBreaks(before);
+  const newLines = splitKeepingBreaks(after);
+  return { oldLines, newLines, hunks: diffSequences(oldLines, newLines) };
+}
+
 /** Lines with their breaks (`\n`, `\r\n`, lone `\r`); the last may have none. */
 function splitKeepingBreaks(text: string): string[] {
   return text.match(/[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$/g) ?? [];
@@ -64,20 +70,43 @@ function lineOffsets(lines: readonly string[]): number[] {
   return offsets;
 }
 
-interface Hunk {
+/** Lines [oldStart, oldEnd) of the old text are replaced by lines [newStart, newEnd) of the new one (0-based). */
+export interface LineHunk {
   oldStart: number;
   oldEnd: number;
   newStart: number;
   newEnd: number;
 }
 
+/**
+ * The line diff's budget: Myers' algorithm costs about (lines × differences), which is quadratic when a
+ * fix re-indents a whole script. Past this many line comparisons the differing middle becomes one hunk.
+ */
+const DIFF_BUDGET = 4_000_000;
+
 /** Runs of differing lines between two line sequences. */
-function diffSequences(oldLines: string[], newLines: string[]): Hunk[] {
-  const hunks: Hunk[] = [];
-  let oldCursor = 0;
-  let newCursor = 0;
-  let open: Hunk | undefined;
-  for (const change of diffArrays(oldLines, newLines)) {
+function diffSequences(oldLines: string[], newLines: string[]): LineHunk[] {
+  // The common head and tail cost nothing to find and are most of a typical fix's text.
+  let head = 0;
+  while (head < oldLines.length && head < newLines.length && oldLines[head] === newLines[head]) head++;
+  let tail = 0;
+  while (
+    tail < oldLines.length - head &&
+    tail < newLines.length - head &&
+    oldLines[oldLines.length - 1 - tail] === newLines[newLines.length - 1 - tail]
+  )
+    tail++;
+  const oldMiddle = oldLines.slice(head, oldLines.length - tail);
+  const newMiddle = newLines.slice(head, newLines.length - tail);
+  if (oldMiddle.length === 0 && newMiddle.length === 0) return [];
+  const size = oldMiddle.length + newMiddle.length;
+  const changes = diffArrays(oldMiddle, newMiddle, { maxEditLength: Math.max(64, Math.floor(DIFF_BUDGET / size)) });
+  if (!changes) return [{ oldStart: head, oldEnd: head + oldMiddle.length, newStart: head, newEnd: head + newMiddle.length }];
+  const hunks: LineHunk[] = [];
+  let oldCursor = head;
+  let newCursor = head;
+  let open: LineHunk | undefined;
+  for (const change of changes) {
     const count = change.count ?? change.value.length;
     if (!change.added && !change.removed) {
       if (open) hunks.push(open);

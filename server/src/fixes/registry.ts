@@ -35,3 +35,8 @@ export function fixesFor(analysis: Analysis, finding: Finding, parser: PythonPar
   }
   return fixes;
 }
+
+/** Whether some fix provider answers findings of `code` (it may still offer no fix for a given one). */
+export function hasFixProvider(code: string): boolean {
+  return FIX_PROVIDERS.some((provider) => (provider.codes as readonly string[]).includes(code));
+}

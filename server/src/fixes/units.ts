@@ -51,9 +51,19 @@ export function statementUnits(layout: SourceLayout, statements: readonly Syntax
   return units;
 }
 
-/** The unit whose statements contain `line`, if any. */
+/** The unit whose statements contain `line`, if any (`units` in line order, as statementUnits() makes them). */
 export function unitAtLine(units: readonly StatementUnit[], line: number): StatementUnit | undefined {
-  return units.find((unit) => unit.codeLine <= line && line <= unit.lastLine);
+  // Binary search: a fix asks once per finding, and a long script can have a finding on every line.
+  let low = 0;
+  let high = units.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    const unit = units[middle];
+    if (line < unit.codeLine) high = middle - 1;
+    else if (line > unit.lastLine) low = middle + 1;
+    else return unit;
+  }
+  return undefined;
 }
 
 /** The last row holding the statement's own text. */

@@ -36,14 +36,39 @@ export function checkedFix(
   const outcome = outcomeOf(proposed, analysis, parser);
   if (!outcome.findings || !sameFileNoqa(analysis.text, outcome.text)) return undefined;
   if (finding) {
-    const key = hazardKey(analysis.text, computeLineStarts(analysis.text), finding);
-    const count = (findings: readonly Finding[], source: string): number => {
-      const lineStarts = computeLineStarts(source);
-      return findings.filter((other) => other.code === finding.code && hazardKey(source, lineStarts, other) === key).length;
-    };
-    if (count(outcome.findings, outcome.text) >= count(analysis.findings, analysis.text)) return undefined;
+    const before = hazardCounts(analysis.findings, analysis.text);
+    const key = hazardKey(analysis.text, before.lineStarts, finding);
+    const after = hazardCounts(outcome.findings, outcome.text);
+    if ((after.counts.get(key) ?? 0) >= (before.counts.get(key) ?? 0)) return undefined;
   }
   return { id, ...proposed };
+}
+
+interface HazardCounts {
+  lineStarts: number[];
+  /** How many findings have each hazardKey. */
+  counts: Map<string, number>;
+}
+
+/**
+ * By findings list: a fix that answers many findings is checked once for each, and counting afresh
+ * every time made that quadratic in the number of findings.
+ */
+const hazardCountCache = new WeakMap<readonly Finding[], HazardCounts>();
+
+function hazardCounts(findings: readonly Finding[], text: string): HazardCounts {
+  let cached = hazardCountCache.get(findings);
+  if (!cached) {
+    const lineStarts = computeLineStarts(text);
+    const counts = new Map<string, number>();
+    for (const finding of findings) {
+      const key = hazardKey(text, lineStarts, finding);
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    cached = { lineStarts, counts };
+    hazardCountCache.set(findings, cached);
+  }
+  return cached;
 }
 
 function outcomeOf(proposed: ProposedFix, analysis: Analysis, parser: PythonParser): Outcome {

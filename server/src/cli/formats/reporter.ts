@@ -13,13 +13,19 @@ export interface RunSummary {
   /** Findings reported (with --fix: those that remain). */
   findings: number;
   bySeverity: Record<Severity, number>;
-  /** Reported findings that have a fix. */
+  /** Reported findings that have a fix (counted only where fixes are computed: not by a plain check). */
   fixable: number;
+  /** Reported findings of rules that have a fix: the plain check's hint that --diff may show some. */
+  mayBeFixable: number;
   /** --fix: fixes written; --diff: fixes shown. */
   fixesApplied: number;
   /** --fix: findings the fixes removed. */
   findingsFixed: number;
   filesFixed: number;
+  /** --fix and --diff: findings whose fix is unsafe and was left out (no --unsafe-fixes). */
+  unsafeFixesLeft: number;
+  /** Files that do not parse as Python 3 (each also has a `syntax-error` finding). */
+  syntaxErrors: number;
   /** Paths that could not be read, checked or written. */
   ioErrors: string[];
 }
@@ -31,9 +37,12 @@ export function emptySummary(mode: CheckMode): RunSummary {
     findings: 0,
     bySeverity: { error: 0, warning: 0, info: 0, hint: 0 },
     fixable: 0,
+    mayBeFixable: 0,
     fixesApplied: 0,
     findingsFixed: 0,
     filesFixed: 0,
+    syntaxErrors: 0,
+    unsafeFixesLeft: 0,
     ioErrors: [],
   };
 }

@@ -11,6 +11,7 @@ export class TextReporter implements Reporter {
     private readonly out: StreamWriter,
     private readonly cwd: string,
     private readonly palette: Palette,
+    private readonly unsafeFixes = false,
   ) {}
 
   file(report: FileReport): void {
@@ -19,7 +20,9 @@ export class TextReporter implements Reporter {
     const name = displayPath(report.path, this.cwd);
     for (const finding of report.findings) {
       const where = `${bold(name)}${dim(`:${finding.location.row}:${finding.location.column}:`)}`;
-      this.out.line(`${where} ${this.palette.severity(finding.severity, finding.code)} ${finding.message}`);
+      // `[*]`: --fix fixes it (ruff's mark); shown where fixes are computed (not by a plain check).
+      const mark = finding.fix && (finding.fix.applicability === 'safe' || this.unsafeFixes) ? '[*] ' : '';
+      this.out.line(`${where} ${this.palette.severity(finding.severity, finding.code)} ${mark}${finding.message}`);
     }
   }
 
@@ -29,8 +32,12 @@ export class TextReporter implements Reporter {
     if (summary.mode === 'fix' && summary.fixesApplied > 0) {
       const found = summary.findingsFixed + summary.findings;
       this.out.line(bold(`Found ${plural(found, 'problem')} (${summary.findingsFixed} fixed, ${summary.findings} remaining; ${checked}).`));
-    } else if (summary.findings === 0) {
+    } else if (summary.findings === 0 && summary.ioErrors.length === 0) {
       this.out.line(`${green('All checks passed!')} (${checked})`);
+      return;
+    } else if (summary.findings === 0) {
+      // Never "All checks passed!" beside exit status 2: some paths were not checked at all.
+      this.out.line(bold(`No problems found in ${checked}; ${plural(summary.ioErrors.length, 'error')} (see above).`));
       return;
     } else {
       const kinds = SEVERITIES.filter((severity) => summary.bySeverity[severity] > 0)
@@ -38,8 +45,16 @@ export class TextReporter implements Reporter {
         .join(', ');
       this.out.line(bold(`Found ${plural(summary.findings, 'problem')} (${kinds}; ${checked}).`));
     }
+    if (summary.unsafeFixesLeft > 0) this.out.line(unsafeFixesHint(summary.unsafeFixesLeft));
+    if (summary.syntaxErrors > 0) {
+      this.out.line(
+        `${plural(summary.syntaxErrors, 'file')} did not parse as Python 3 (syntax-error): only the parts that parsed were checked.`,
+      );
+    }
     if (summary.mode === 'check' && summary.fixable > 0) {
       this.out.line(`${summary.fixable} fixable with \`spawn-guard check --fix\` (see them first with --diff).`);
+    } else if (summary.mode === 'check' && summary.mayBeFixable > 0) {
+      this.out.line('Fixes may be available: `spawn-guard check --diff` shows them, `--fix` applies them.');
     }
   }
 }
@@ -48,4 +63,9 @@ export class TextReporter implements Reporter {
 export function plural(count: number, noun: string): string {
   if (count === 1 || noun === 'info') return `${count} ${noun}`;
   return `${count} ${/(s|x|ch|sh)$/.test(noun) ? `${noun}es` : `${noun}s`}`;
+}
+
+/** The problems whose fixes --fix left out because they are unsafe (the editor's fix-all leaves them out too). */
+export function unsafeFixesHint(count: number): string {
+  return `${plural(count, 'problem')} ${count === 1 ? 'has an unsafe fix' : 'have unsafe fixes'}, not applied (\`--unsafe-fixes\` applies them).`;
 }
