@@ -3,21 +3,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { it } from 'node:test';
 import { withRulesSection } from '../../server/src/docs/readme-rules';
-import { RULES } from '../../server/src/rules/registry';
 import { REPO_ROOT } from '../helpers/paths';
 
 const readme = fs.readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
 
 it('README rule reference matches the rule docs (npm run docs)', () => {
   assert.equal(readme, withRulesSection(readme));
-});
-
-it('README documents every rule with its example and fix', () => {
-  for (const rule of RULES) {
-    for (const part of [`${rule.name} (${rule.code})`, rule.docs.example.bad.trimEnd(), rule.docs.fix.trim()]) {
-      assert.ok(readme.includes(part), `${rule.code}: ${part.slice(0, 60)}`);
-    }
-  }
 });
 
 it('README starts with the two quick-start commands', () => {
