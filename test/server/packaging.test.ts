@@ -20,6 +20,7 @@ const PACKAGE_INPUTS = [
   'scripts',
   'client',
   'server',
+  'walkthrough',
 ];
 const MAX_VSIX_BYTES = 2 * 1024 * 1024;
 
@@ -69,7 +70,7 @@ describe('npm run package', () => {
     assert.ok(size < MAX_VSIX_BYTES, `${size} bytes`);
   });
 
-  it('ships only the bundles, the wasm grammar, the comment grammar, the docs and the icon', () => {
+  it('ships only the bundles, the wasm grammar, the comment grammar, the docs, the icon and the walkthrough', () => {
     assert.deepEqual(zipEntries(vsix), [
       '[Content_Types].xml',
       'extension.vsixmanifest',
@@ -84,6 +85,10 @@ describe('npm run package', () => {
       'extension/package.json',
       'extension/readme.md',
       'extension/syntaxes/spawn-guard-comments.tmLanguage.json',
+      'extension/walkthrough/ci.md',
+      'extension/walkthrough/find.md',
+      'extension/walkthrough/fix.md',
+      'extension/walkthrough/save.md',
     ]);
   });
 
@@ -93,6 +98,9 @@ describe('npm run package', () => {
     assert.ok(entries.has(`extension/${path.posix.normalize(manifest.main)}`), manifest.main);
     for (const grammar of manifest.contributes.grammars) assert.ok(entries.has(`extension/${path.posix.normalize(grammar.path)}`));
     assert.ok(entries.has(`extension/${manifest.icon}`));
+    for (const walkthrough of manifest.contributes.walkthroughs) {
+      for (const step of walkthrough.steps) assert.ok(entries.has(`extension/${step.media.markdown ?? step.media.image}`), step.id);
+    }
   });
 
   it('holds a server that runs from the package alone, with the wasm grammar beside it', async () => {

@@ -61,6 +61,25 @@ export class Workbench {
     return file;
   }
 
+  /**
+   * Saves the editor area as `file`, with whatever is open over it (a hover, the quick fix menu, the
+   * command palette) and nothing else of the workbench: a picture for the README.
+   */
+  async screenshotEditorArea(file: string): Promise<void> {
+    const boxes = [];
+    for (const selector of ['.part.editor', '.monaco-hover:not(.hidden)', '.action-widget', '.quick-input-widget']) {
+      for (const element of await this.page.locator(selector).all()) {
+        const box = (await element.isVisible()) ? await element.boundingBox() : null;
+        if (box && box.width > 0 && box.height > 0) boxes.push(box);
+      }
+    }
+    const x = Math.max(0, Math.min(...boxes.map((box) => box.x)));
+    const y = Math.max(0, Math.min(...boxes.map((box) => box.y)));
+    const right = Math.max(...boxes.map((box) => box.x + box.width));
+    const bottom = Math.max(...boxes.map((box) => box.y + box.height));
+    await this.page.screenshot({ path: file, clip: { x, y, width: right - x, height: bottom - y } });
+  }
+
   /** Quick Open (Ctrl+P), the file's name, Enter; resolves when its editor has focus. */
   async openFile(name: string): Promise<Locator> {
     await this.page.keyboard.press('Control+P');
