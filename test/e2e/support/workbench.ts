@@ -66,17 +66,22 @@ export class Workbench {
    * command palette) and nothing else of the workbench: a picture for the README.
    */
   async screenshotEditorArea(file: string): Promise<void> {
-    const boxes = [];
-    for (const selector of ['.part.editor', '.monaco-hover:not(.hidden)', '.action-widget', '.quick-input-widget']) {
+    const boxes = async (selector: string) => {
+      const found = [];
       for (const element of await this.page.locator(selector).all()) {
         const box = (await element.isVisible()) ? await element.boundingBox() : null;
-        if (box && box.width > 0 && box.height > 0) boxes.push(box);
+        if (box && box.width > 0 && box.height > 0) found.push(box);
       }
-    }
-    const x = Math.max(0, Math.min(...boxes.map((box) => box.x)));
-    const y = Math.max(0, Math.min(...boxes.map((box) => box.y)));
-    const right = Math.max(...boxes.map((box) => box.x + box.width));
-    const bottom = Math.max(...boxes.map((box) => box.y + box.height));
+      return found;
+    };
+    const [editor] = await boxes('.part.editor');
+    const widgets = await boxes('.monaco-hover:not(.hidden), .action-widget, .quick-input-widget');
+    // Down to the last line of text or widget, not the empty editor below it.
+    const content = [...widgets, ...(await boxes('.part.editor .view-line'))];
+    const x = Math.max(0, Math.min(editor.x, ...widgets.map((box) => box.x)));
+    const y = Math.max(0, Math.min(editor.y, ...widgets.map((box) => box.y)));
+    const right = Math.max(editor.x + editor.width, ...widgets.map((box) => box.x + box.width));
+    const bottom = Math.min(editor.y + editor.height, Math.max(...content.map((box) => box.y + box.height)) + 24);
     await this.page.screenshot({ path: file, clip: { x, y, width: right - x, height: bottom - y } });
   }
 
