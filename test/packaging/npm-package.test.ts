@@ -129,17 +129,20 @@ describe('the npm package', { timeout: 5 * 60_000 }, () => {
   });
 
   describe('the CI commands in the docs, run as written', () => {
-    /** Every `run:` line of a workflow, and `sh` line, in README.md and docs/ci.md that calls spawn-guard. */
-    const documented = ['README.md', 'docs/ci.md'].flatMap((file) =>
-      fs
-        .readFileSync(path.join(REPO_ROOT, file), 'utf8')
+    const docs = ['README.md', 'docs/ci.md', 'walkthrough/ci.md'].map((file) => ({
+      file,
+      text: fs.readFileSync(path.join(REPO_ROOT, file), 'utf8'),
+    }));
+    /** Every workflow `run:` line and shell line of the docs that runs a pinned spawn-guard. */
+    const documented = docs.flatMap(({ file, text }) =>
+      text
         .split('\n')
-        .map((line) => /^\s*(?:- )?(?:run: )?(npx --yes spawn-guard@\S+ .*)$/.exec(line)?.[1])
+        .map((line) => /^\s*(?:- )?(?:run: )?(npx (?:--yes )?spawn-guard@\S+ .*)$/.exec(line)?.[1])
         .filter((command): command is string => command !== undefined)
         .map((command) => ({ file, command })),
     );
 
-    it('pin the current version', () => {
+    it('pin the current version (npx, the pre-commit rev, the package file names)', () => {
       assert.ok(
         documented.some(({ command }) => command.includes('--format github')),
         'a GitHub annotations step',
@@ -148,11 +151,13 @@ describe('the npm package', { timeout: 5 * 60_000 }, () => {
         documented.some(({ command }) => command.includes('--format sarif')),
         'a SARIF step',
       );
-      for (const { file, command } of documented)
-        assert.ok(command.startsWith(`npx --yes spawn-guard@${PACKAGE_VERSION} `), `${file}: ${command}`);
+      for (const { file, text } of docs) {
+        const pinned = [...text.matchAll(/spawn-guard@(\S+?)(?=\s|`|$)|rev: v(\S+)|spawn-guard-(\d\S*?)\.(?:vsix|tgz)/gm)];
+        for (const match of pinned) assert.equal(match[1] ?? match[2] ?? match[3], PACKAGE_VERSION, `${file}: ${match[0]}`);
+      }
     });
 
-    it('annotate the finding (--format github) and write SARIF that code scanning takes', () => {
+    it('report the finding: text, GitHub annotations, SARIF that code scanning takes', () => {
       const env = cleanNpmEnv({ npm_config_offline: 'true' });
       for (const { file, command } of documented) {
         const result = spawnSync('bash', ['-c', command], { cwd: repo, env, encoding: 'utf8', timeout: 120_000 });
