@@ -45,27 +45,19 @@ describe('the npm package', { timeout: 5 * 60_000 }, () => {
   after(() => fs.rmSync(work, { recursive: true, force: true }));
 
   it('ships the CLI, the language server, the wasm grammar and the docs, and nothing else', () => {
-    const docs = fs
-      .readdirSync(path.join(REPO_ROOT, 'docs'), { recursive: true, encoding: 'utf8' })
-      .filter((file) => file.endsWith('.md'))
-      .map((file) => `docs/${file.split(path.sep).join('/')}`);
-    assert.deepEqual(
-      packed.files,
-      [
-        'CHANGELOG.md',
-        'LICENSE',
-        'README.md',
-        'bin/spawn-guard.js',
-        'dist/cli-worker.js',
-        'dist/cli.js',
-        'dist/server-main.js',
-        'dist/server.js',
-        'dist/tree-sitter-python.wasm',
-        'dist/tree-sitter.wasm',
-        ...docs,
-        'package.json',
-      ].sort(),
-    );
+    const listed = (dir: string, prefix: string) =>
+      fs
+        .readdirSync(dir, { recursive: true, withFileTypes: true })
+        .filter((entry) => entry.isFile())
+        .map((entry) => `${prefix}/${path.relative(dir, path.join(entry.parentPath, entry.name)).split(path.sep).join('/')}`);
+    const docs = listed(path.join(REPO_ROOT, 'docs'), 'docs').filter((file) => file.endsWith('.md'));
+    // What the pack's production build wrote, but for the VS Code client (the .vsix ships that).
+    const dist = listed(path.join(work, 'source', 'dist'), 'dist').filter((file) => file !== 'dist/extension.js');
+    for (const needed of ['cli.js', 'cli-worker.js', 'server.js', 'server-main.js', 'tree-sitter.wasm', 'tree-sitter-python.wasm']) {
+      assert.ok(dist.includes(`dist/${needed}`), needed);
+    }
+    assert.deepEqual(packed.files, ['CHANGELOG.md', 'LICENSE', 'README.md', 'bin/spawn-guard.js', ...dist, ...docs, 'package.json'].sort());
+    assert.ok(!packed.files.some((file) => file.endsWith('.map')), 'no source maps: the production build');
   });
 
   it('is publishable and needs nothing at install time', () => {
