@@ -82,6 +82,8 @@ describe('npm run package', () => {
       'extension/dist/tree-sitter-python.wasm',
       'extension/dist/tree-sitter.wasm',
       'extension/images/icon.png',
+      'extension/images/quick-fix.png',
+      'extension/images/squiggle.png',
       'extension/package.json',
       'extension/readme.md',
       'extension/syntaxes/spawn-guard-comments.tmLanguage.json',
@@ -99,7 +101,15 @@ describe('npm run package', () => {
     for (const grammar of manifest.contributes.grammars) assert.ok(entries.has(`extension/${path.posix.normalize(grammar.path)}`));
     assert.ok(entries.has(`extension/${manifest.icon}`));
     for (const walkthrough of manifest.contributes.walkthroughs) {
-      for (const step of walkthrough.steps) assert.ok(entries.has(`extension/${step.media.markdown ?? step.media.image}`), step.id);
+      for (const step of walkthrough.steps) {
+        const media = `extension/${step.media.markdown ?? step.media.image}`;
+        assert.ok(entries.has(media), step.id);
+        if (!step.media.markdown) continue;
+        // The pictures the step's page shows, relative to the page.
+        for (const [, image] of zipText(vsix, media).matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)) {
+          assert.ok(entries.has(path.posix.join(path.posix.dirname(media), image)), `${media}: ${image}`);
+        }
+      }
     }
   });
 

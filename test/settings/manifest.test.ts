@@ -71,6 +71,9 @@ describe('extension manifest (package.json)', () => {
     for (const step of walkthrough.steps) {
       const media = step.media.markdown ?? step.media.image;
       assert.ok(media && fs.existsSync(path.join(REPO_ROOT, media)), `${step.id}: ${media}`);
+      for (const [, image] of fs.readFileSync(path.join(REPO_ROOT, media), 'utf8').matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)) {
+        assert.ok(fs.existsSync(path.join(REPO_ROOT, path.dirname(media), image)), `${media}: ${image}`);
+      }
       for (const [, command] of step.description.matchAll(/\(command:(spawnGuard\.[A-Za-z]+)/g))
         assert.ok(ownCommands.has(command), command);
       for (const event of step.completionEvents ?? [])
