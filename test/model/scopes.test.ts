@@ -3,7 +3,8 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { buildScopes, SCOPE_TYPES, SCOPED_TYPES, type ScopeTree } from '../../server/src/model/scopes';
+import { buildScopes, SCOPE_TYPES, SCOPED_TYPES } from '../../server/src/model/scopeBuilder';
+import type { ScopeTree } from '../../server/src/model/scopes';
 import { sharedParser } from '../helpers/parser';
 import { realisticProgram } from '../helpers/realistic-python';
 
