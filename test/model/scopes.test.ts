@@ -88,7 +88,7 @@ describe('name-directed binding lookup', () => {
         let compared = 0;
         walked.scopes.forEach((scope, index) => {
           if (scope.kind !== 'function') return;
-          for (const [name, bindings] of scope.bindings) {
+          for (const [name, bindings] of scope.allBindings()) {
             const found = byName.scopes[index].bindingsOf(name).map((binding) => binding.target.startIndex);
             assert.deepEqual(
               found,

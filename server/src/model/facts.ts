@@ -84,7 +84,7 @@ export function buildModuleFacts(root: SyntaxNode, text: string): ModuleFacts {
 
   let guards: Guard[] = [];
   if (mayHaveGuards) {
-    let variables = findGuardVariables(scopes().module.bindings);
+    let variables = findGuardVariables(scopes().module.allBindings());
     // A guard variable read in a deferred body may make a guard there: read the whole tree instead.
     if (
       variables.size > 0 &&
@@ -93,7 +93,7 @@ export function buildModuleFacts(root: SyntaxNode, text: string): ModuleFacts {
       )
     ) {
       scanned = scanWith(scanTree(root, text, wanted, { whole: true }));
-      variables = findGuardVariables(scopes().module.bindings);
+      variables = findGuardVariables(scopes().module.allBindings());
     }
     const { nodes, types } = scan();
     guards = findGuards(
@@ -127,7 +127,7 @@ export function buildModuleFacts(root: SyntaxNode, text: string): ModuleFacts {
     guards,
     mainGuard: guards.find(isMergeableGuard),
     get moduleBindings() {
-      return scopes().module.bindings;
+      return scopes().module.allBindings();
     },
     get globalsAssignedInFunctions() {
       return assignedInFunctions();

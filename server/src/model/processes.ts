@@ -145,7 +145,7 @@ class CalleeFilter {
     for (const [local, qualified] of tree.importedNames) if (API_MODULES.test(qualified)) this.callables.add(local);
     // Module-level aliases (`P = mp.Pool`) and `with … as` names.
     // forEach and a loop: every module-level name at every analysis, without an entry or a closure each.
-    tree.module.bindings.forEach((bindings, name) => {
+    tree.module.allBindings().forEach((bindings, name) => {
       for (const binding of bindings) {
         if (binding.kind === 'with' || (binding.kind === 'assignment' && binding.value && isNameExpression(binding.value))) {
           this.callables.add(name);

@@ -82,7 +82,7 @@ export class Scope {
    * Every name bound in this scope (assignments, imports, definitions, loop and with targets), in
    * document order. Walks all the scope's statements: prefer `bindingsOf(name)` for one name.
    */
-  get bindings(): Map<string, Binding[]> {
+  allBindings(): Map<string, Binding[]> {
     if (this.bindingMap) return this.bindingMap;
     const map = new Map<string, Binding[]>();
     const add = (binding: Binding) => {
@@ -101,7 +101,7 @@ export class Scope {
    * so resolving a few names in a large function stays cheap.
    */
   bindingsOf(name: string): readonly Binding[] {
-    if (this.bindingMap || this.kind === 'module') return this.bindings.get(name) ?? [];
+    if (this.bindingMap || this.kind === 'module') return this.allBindings().get(name) ?? [];
     this.bindingsByName ??= new Map();
     let found = this.bindingsByName.get(name);
     if (found) return found;
@@ -281,7 +281,7 @@ export interface NameResolution {
 export function resolveName(name: string, from: Scope, module: Scope): NameResolution | undefined {
   const holder = from.localHolderOf(name);
   if (holder) return { scope: holder, bindings: holder.bindingsOf(name), parameter: holder.params.get(name) };
-  const bindings = module.bindings.get(name);
+  const bindings = module.allBindings().get(name);
   return bindings ? { scope: module, bindings } : undefined;
 }
 
