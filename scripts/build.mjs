@@ -1,7 +1,7 @@
 // Bundles the VS Code client, the language server and the CLI into dist/ with esbuild, and copies the two
 // tree-sitter wasm files beside them (parser.ts's locateWasm() looks beside the bundle first).
 //   node scripts/build.mjs               development build, with source maps
-//   node scripts/build.mjs --production  minified, no source maps (what the .vsix ships)
+//   node scripts/build.mjs --production  minified, no source maps (what the .vsix and the npm package ship)
 //   node scripts/build.mjs --watch       rebuild on change
 import * as esbuild from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -12,7 +12,8 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 const require = createRequire(join(root, 'package.json'));
-const production = process.argv.includes('--production');
+// `npm pack` and `npm publish` run `prepare` (this build): what they pack is the production build.
+const production = process.argv.includes('--production') || ['pack', 'publish'].includes(process.env.npm_command);
 const watch = process.argv.includes('--watch');
 
 /** Entry point -> bundle name. The CLI entries are optional so the editor parts build on their own. */

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { ruleDocsUrl } from '../../server/src/rules/docs-url';
 import { RULES } from '../../server/src/rules/registry';
 import { createTree, parseJsonFindings, removeTree, runCli } from '../helpers/cli';
 import { GUARDED_POOL, UNGUARDED_MAIN, UNGUARDED_POOL } from '../helpers/cli-scripts';
@@ -67,7 +68,7 @@ describe('spawn-guard check output formats', () => {
       const rule = RULES.find((candidate) => candidate.code === finding.code);
       assert.ok(rule, finding.code);
       assert.equal(finding.rule, rule.name);
-      assert.equal(finding.url, rule.docs.url);
+      assert.equal(finding.url, ruleDocsUrl(rule.code));
       assert.ok(['error', 'warning', 'info', 'hint'].includes(finding.severity));
       assert.equal(finding.noqa_row, finding.location.row);
       for (const location of [finding.location, finding.end_location]) {
@@ -117,7 +118,7 @@ describe('spawn-guard check output formats', () => {
       assert.equal(typeof rule.shortDescription.text, 'string');
       assert.equal(typeof rule.fullDescription.text, 'string');
       assert.ok(rule.help.text.includes('## Example'), 'help text from the rule docs');
-      assert.equal(typeof rule.helpUri, 'string');
+      assert.equal(rule.helpUri, ruleDocsUrl(rule.id));
     }
     assert.match(sarifRun.originalUriBaseIds['%SRCROOT%'].uri, /^file:\/\/.*\/$/);
     assert.equal(sarifRun.results.length, json.length, 'one result per finding');

@@ -1,12 +1,13 @@
 // What a person sees and does in VS Code with the packaged extension installed: the squiggle, the hover,
 // the quick fix behind Ctrl+., the palette command. The .vsix that `npm run package` wrote is what gets
-// installed, so packaging is tested too. Each step leaves a screenshot in test-output/e2e/ui/.
+// installed, so packaging is tested too. Each step leaves a screenshot in test-output/e2e/ui/; with
+// SPAWN_GUARD_UPDATE_IMAGES=1 the steps in README_IMAGES also rewrite the README's pictures in images/.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { CodeServer } from './support/codeServer';
-import { E2E_FIXED_DIR, packagedVsix } from './support/paths';
+import { E2E_FIXED_DIR, packagedVsix, README_IMAGES_DIR } from './support/paths';
 import { pollUntil } from './support/poll';
 import { UI_TIMEOUT_MS, Workbench } from './support/workbench';
 import { copyWorkspace } from './support/workspace';
@@ -14,6 +15,15 @@ import { copyWorkspace } from './support/workspace';
 const GUARD_LINE = 'if __name__ == "__main__":';
 const GUARD_FIX_TITLE = 'Add main guard';
 const ADD_MAIN_GUARD_COMMAND = 'Spawn Guard: Add main guard';
+
+/** Steps whose picture of the editor area the README (and the walkthrough) show, by file name in images/. */
+const README_IMAGES: Record<string, string> = {
+  '01-pool-squiggle': 'squiggle.png',
+  '02-hover': 'hover.png',
+  '03-quick-fix-menu': 'quick-fix.png',
+  '06-palette-command': 'add-main-guard.png',
+};
+const UPDATE_IMAGES = process.env.SPAWN_GUARD_UPDATE_IMAGES === '1';
 
 describe('Spawn Guard in the VS Code UI (the packaged .vsix in code-server)', { timeout: 5 * 60_000 }, () => {
   let workspace: string | undefined;
@@ -52,6 +62,7 @@ describe('Spawn Guard in the VS Code UI (the packaged .vsix in code-server)', { 
     try {
       await body();
       await workbench.screenshot(name);
+      if (UPDATE_IMAGES && README_IMAGES[name]) await workbench.screenshotEditorArea(path.join(README_IMAGES_DIR, README_IMAGES[name]));
     } catch (error) {
       const screenshot = await workbench.screenshot(`${name}-FAILED`).catch(() => 'none');
       (error as Error).message += `\nscreenshot: ${screenshot}; logs: ${server?.logFile}`;

@@ -25,7 +25,7 @@ describe('toDiagnostic', () => {
       severity: 1,
       source: 'spawn-guard',
       code: 'SPG001',
-      codeDescription: { href: ruleByCode('SPG001')!.docs.url },
+      codeDescription: { href: 'https://github.com/spawn-guard/spawn-guard/blob/main/docs/rules/SPG001.md' },
       message: 'SPG001 message',
       relatedInformation: [
         {

@@ -20,6 +20,7 @@ const PACKAGE_INPUTS = [
   'scripts',
   'client',
   'server',
+  'walkthrough',
 ];
 const MAX_VSIX_BYTES = 2 * 1024 * 1024;
 
@@ -69,7 +70,7 @@ describe('npm run package', () => {
     assert.ok(size < MAX_VSIX_BYTES, `${size} bytes`);
   });
 
-  it('ships only the bundles, the wasm grammar, the comment grammar, the docs and the icon', () => {
+  it('ships only the bundles, the wasm grammar, the comment grammar, the docs, the icon and the walkthrough', () => {
     assert.deepEqual(zipEntries(vsix), [
       '[Content_Types].xml',
       'extension.vsixmanifest',
@@ -81,9 +82,15 @@ describe('npm run package', () => {
       'extension/dist/tree-sitter-python.wasm',
       'extension/dist/tree-sitter.wasm',
       'extension/images/icon.png',
+      'extension/images/quick-fix.png',
+      'extension/images/squiggle.png',
       'extension/package.json',
       'extension/readme.md',
       'extension/syntaxes/spawn-guard-comments.tmLanguage.json',
+      'extension/walkthrough/ci.md',
+      'extension/walkthrough/find.md',
+      'extension/walkthrough/fix.md',
+      'extension/walkthrough/save.md',
     ]);
   });
 
@@ -93,6 +100,17 @@ describe('npm run package', () => {
     assert.ok(entries.has(`extension/${path.posix.normalize(manifest.main)}`), manifest.main);
     for (const grammar of manifest.contributes.grammars) assert.ok(entries.has(`extension/${path.posix.normalize(grammar.path)}`));
     assert.ok(entries.has(`extension/${manifest.icon}`));
+    for (const walkthrough of manifest.contributes.walkthroughs) {
+      for (const step of walkthrough.steps) {
+        const media = `extension/${step.media.markdown ?? step.media.image}`;
+        assert.ok(entries.has(media), step.id);
+        if (!step.media.markdown) continue;
+        // The pictures the step's page shows, relative to the page.
+        for (const [, image] of zipText(vsix, media).matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)) {
+          assert.ok(entries.has(path.posix.join(path.posix.dirname(media), image)), `${media}: ${image}`);
+        }
+      }
+    }
   });
 
   it('holds a server that runs from the package alone, with the wasm grammar beside it', async () => {

@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { CodeAction, Diagnostic, Hover, MarkupContent, TextDocumentEdit, WorkspaceEdit } from 'vscode-languageserver';
 import { applyEdits } from '../../server/src/fixes/edits';
+import { ruleDocsUrl } from '../../server/src/rules/docs-url';
 import { TREES_KEPT } from '../../server/src/lsp/documents';
 import { ensureBuilt } from '../helpers/build';
 import { documentUri, LspTestClient, SERVER_BUNDLE } from '../helpers/lsp';
@@ -102,7 +103,7 @@ describe('language server over stdio', () => {
       assert.deepEqual(found, fixture.expected, fixture.name);
       for (const diagnostic of published.diagnostics) {
         assert.equal(diagnostic.source, 'spawn-guard');
-        assert.match(diagnostic.codeDescription?.href ?? '', /^https:\/\/docs\.python\.org\/3\//, fixture.name);
+        assert.equal(diagnostic.codeDescription?.href, ruleDocsUrl(String(diagnostic.code)), fixture.name);
         assert.ok([1, 2, 3, 4].includes(diagnostic.severity!));
         assert.equal(typeof (diagnostic.data as { rule: unknown }).rule, 'string');
         for (const related of diagnostic.relatedInformation ?? []) assert.equal(related.location.uri, fixture.uri);

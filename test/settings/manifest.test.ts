@@ -18,7 +18,7 @@ describe('extension manifest (package.json)', () => {
   });
 
   it('is a Linter that activates on Python files and runs the bundled client', () => {
-    assert.deepEqual(manifest.categories, ['Linters']);
+    assert.deepEqual(manifest.categories, ['Linters', 'Programming Languages']);
     assert.deepEqual(manifest.activationEvents, ['onLanguage:python']);
     assert.equal(manifest.main, './dist/extension.js');
     assert.ok(fs.existsSync(path.join(REPO_ROOT, manifest.icon)), manifest.icon);
@@ -46,6 +46,39 @@ describe('extension manifest (package.json)', () => {
       { command: 'spawnGuard.addMainGuard', when: 'editorLangId == python', group: '1_modification' },
     ]);
     for (const entry of contributes.menus.commandPalette) assert.equal(entry.when, 'editorLangId == python');
+  });
+
+  it('has its Marketplace page: banner, links, and the trust it needs', () => {
+    assert.match(manifest.galleryBanner.color, /^#[0-9a-f]{6}$/i);
+    assert.ok(['dark', 'light'].includes(manifest.galleryBanner.theme));
+    assert.match(manifest.homepage, /^https:\/\/github\.com\//);
+    assert.match(manifest.bugs.url, /\/issues$/);
+    // The analysis reads files and never runs them: it works in Restricted Mode; only running a
+    // script (the "run under spawn" command) needs a trusted workspace, and the description says so.
+    const untrusted = manifest.capabilities.untrustedWorkspaces;
+    assert.equal(untrusted.supported, 'limited');
+    assert.ok(untrusted.description.length > 0);
+    for (const setting of untrusted.restrictedConfigurations ?? []) assert.ok(setting in contributes.configuration.properties, setting);
+  });
+
+  it('has a walkthrough whose steps show files of the repository and run commands that exist', () => {
+    const [walkthrough] = contributes.walkthroughs as {
+      id: string;
+      steps: { id: string; description: string; media: { markdown?: string; image?: string }; completionEvents?: string[] }[];
+    }[];
+    assert.ok(walkthrough.steps.length >= 3);
+    const ownCommands = new Set((contributes.commands as { command: string }[]).map((command) => command.command));
+    for (const step of walkthrough.steps) {
+      const media = step.media.markdown ?? step.media.image;
+      assert.ok(media && fs.existsSync(path.join(REPO_ROOT, media)), `${step.id}: ${media}`);
+      for (const [, image] of fs.readFileSync(path.join(REPO_ROOT, media), 'utf8').matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)) {
+        assert.ok(fs.existsSync(path.join(REPO_ROOT, path.dirname(media), image)), `${media}: ${image}`);
+      }
+      for (const [, command] of step.description.matchAll(/\(command:(spawnGuard\.[A-Za-z]+)/g))
+        assert.ok(ownCommands.has(command), command);
+      for (const event of step.completionEvents ?? [])
+        assert.match(event, /^on(Command|Link|View|SettingChanged|Context|ExtensionInstalled|StepSelected):/);
+    }
   });
 
   it('injects the comment grammar into Python', () => {

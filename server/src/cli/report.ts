@@ -4,6 +4,7 @@ import type { Finding, Severity } from '../rules/types';
 import type { Position } from '../text/types';
 import type { AppliedFix } from '../fixes/fix-all';
 import { ruleByCode } from '../engine/catalog';
+import { ruleDocsUrl } from '../rules/docs-url';
 
 /**
  * What the CLI reports per file, as plain data: it crosses from the worker threads by structured clone,
@@ -98,7 +99,7 @@ export function reportFinding(filename: string, mapper: LocationMapper, finding:
     severity: finding.severity,
     location: mapper.location(finding.range.start),
     end_location: mapper.location(finding.range.end),
-    url: ruleByCode(finding.code)?.docs.url ?? null,
+    url: ruleByCode(finding.code) ? ruleDocsUrl(finding.code) : null,
     noqa_row: finding.range.start.line + 1,
     fix: fix
       ? {

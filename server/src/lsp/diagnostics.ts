@@ -3,6 +3,7 @@ import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
 import type { Finding, Severity } from '../rules/types';
 import type { Range } from '../text/types';
 import { ruleByCode } from '../engine/catalog';
+import { ruleDocsUrl } from '../rules/docs-url';
 
 /** The `source` of every diagnostic the server publishes. */
 export { DIAGNOSTIC_SOURCE };
@@ -25,7 +26,7 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
 };
 
 export function toDiagnostic(finding: Finding, uri: string): Diagnostic {
-  const url = ruleByCode(finding.code)?.docs.url;
+  const url = ruleByCode(finding.code) ? ruleDocsUrl(finding.code) : undefined;
   const data: DiagnosticData = { rule: finding.rule, ...(finding.data ? { finding: finding.data } : {}) };
   return {
     range: finding.range,

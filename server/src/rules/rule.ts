@@ -12,7 +12,7 @@ export interface RuleDocs {
   example: { bad: string; good: string };
   /** Markdown: how to fix it (by hand and with the offered fix). */
   fix: string;
-  /** The CPython documentation section the rule rests on. */
+  /** The CPython documentation section the rule rests on (the rule's own page is `ruleDocsUrl(code)`). */
   url: string;
 }
 

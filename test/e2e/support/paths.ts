@@ -15,6 +15,9 @@ export const E2E_FIXED_DIR = path.join(REPO_ROOT, 'test', 'e2e', 'fixtures', 'fi
 /** The compiled extension-host suite (its `run()` is what VS Code calls). */
 export const EXTENSION_SUITE = path.join(REPO_ROOT, 'out', 'test', 'e2e', 'suite', 'index.js');
 
+/** The README's pictures, which the UI test rewrites when SPAWN_GUARD_UPDATE_IMAGES=1. */
+export const README_IMAGES_DIR = path.join(REPO_ROOT, 'images');
+
 /** Screenshots and logs a person reads after a run (gitignored). */
 export const E2E_OUTPUT_DIR = path.join(REPO_ROOT, 'test-output', 'e2e');
 

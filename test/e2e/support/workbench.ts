@@ -61,6 +61,30 @@ export class Workbench {
     return file;
   }
 
+  /**
+   * Saves the editor area as `file`, with whatever is open over it (a hover, the quick fix menu, the
+   * command palette) and nothing else of the workbench: a picture for the README.
+   */
+  async screenshotEditorArea(file: string): Promise<void> {
+    const boxes = async (selector: string) => {
+      const found = [];
+      for (const element of await this.page.locator(selector).all()) {
+        const box = (await element.isVisible()) ? await element.boundingBox() : null;
+        if (box && box.width > 0 && box.height > 0) found.push(box);
+      }
+      return found;
+    };
+    const [editor] = await boxes('.part.editor');
+    const widgets = await boxes('.monaco-hover:not(.hidden), .action-widget, .quick-input-widget');
+    // Down to the last line of text or widget, not the empty editor below it.
+    const content = [...widgets, ...(await boxes('.part.editor .view-line'))];
+    const x = Math.max(0, Math.min(editor.x, ...widgets.map((box) => box.x)));
+    const y = Math.max(0, Math.min(editor.y, ...widgets.map((box) => box.y)));
+    const right = Math.max(editor.x + editor.width, ...widgets.map((box) => box.x + box.width));
+    const bottom = Math.min(editor.y + editor.height, Math.max(...content.map((box) => box.y + box.height)) + 24);
+    await this.page.screenshot({ path: file, clip: { x, y, width: right - x, height: bottom - y } });
+  }
+
   /** Quick Open (Ctrl+P), the file's name, Enter; resolves when its editor has focus. */
   async openFile(name: string): Promise<Locator> {
     await this.page.keyboard.press('Control+P');

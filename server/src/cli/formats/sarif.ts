@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import type { Severity } from '../../rules/types';
 import { RULES } from '../../engine/catalog';
 import type { Rule } from '../../rules/rule';
+import { ruleDocsUrl } from '../../rules/docs-url';
 import type { StreamWriter } from '../output';
 import type { FileReport, Location, ReportedFinding } from '../report';
 import { formatRuleDocs } from '../../docs/rule-docs';
@@ -88,7 +89,7 @@ function sarifRule(rule: Rule) {
     shortDescription: { text: rule.docs.summary },
     fullDescription: { text: rule.docs.explanation },
     help: { text: formatRuleDocs(rule), markdown: formatRuleDocs(rule) },
-    helpUri: rule.docs.url,
+    helpUri: ruleDocsUrl(rule.code),
     defaultConfiguration: { level: LEVELS[rule.defaultSeverity] },
   };
 }
