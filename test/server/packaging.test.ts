@@ -69,15 +69,17 @@ describe('npm run package', () => {
     assert.ok(size < MAX_VSIX_BYTES, `${size} bytes`);
   });
 
-  it('ships only the bundles, the wasm grammar, the comment grammar, the docs and the icon', () => {
+  it('ships only the bundles, the wasm grammar, the comment grammar, the docs, the icon and the run sitecustomize', () => {
     assert.deepEqual(zipEntries(vsix), [
       '[Content_Types].xml',
       'extension.vsixmanifest',
       'extension/LICENSE.txt',
       'extension/changelog.md',
+      'extension/dist/cli.js',
       'extension/dist/extension.js',
       'extension/dist/server-main.js',
       'extension/dist/server.js',
+      'extension/dist/spawn-guard-site/sitecustomize.py',
       'extension/dist/tree-sitter-python.wasm',
       'extension/dist/tree-sitter.wasm',
       'extension/images/icon.png',

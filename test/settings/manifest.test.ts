@@ -25,7 +25,7 @@ describe('extension manifest (package.json)', () => {
     assert.ok(manifest.publisher && manifest.repository?.url);
   });
 
-  it('contributes the four palette commands in the Spawn Guard category', () => {
+  it('contributes the five palette commands in the Spawn Guard category', () => {
     const commands = contributes.commands as { command: string; title: string; category: string }[];
     assert.deepEqual(
       commands.map(({ command, title }) => [command, title]),
@@ -34,6 +34,7 @@ describe('extension manifest (package.json)', () => {
         ['spawnGuard.fixAll', 'Fix all spawn hazards'],
         ['spawnGuard.restartServer', 'Restart server'],
         ['spawnGuard.showLogs', 'Show logs'],
+        ['spawnGuard.runUnderSpawn', 'Run under spawn'],
       ],
     );
     for (const command of commands) assert.equal(command.category, 'Spawn Guard');
@@ -46,6 +47,20 @@ describe('extension manifest (package.json)', () => {
       { command: 'spawnGuard.addMainGuard', when: 'editorLangId == python', group: '1_modification' },
     ]);
     for (const entry of contributes.menus.commandPalette) assert.equal(entry.when, 'editorLangId == python');
+  });
+
+  it('offers "Run under spawn" in the title of saved Python files in trusted workspaces, and declares the limit', () => {
+    assert.deepEqual(contributes.menus['editor/title'], [
+      {
+        command: 'spawnGuard.runUnderSpawn',
+        when: 'resourceLangId == python && resourceScheme == file && isWorkspaceTrusted',
+        group: 'navigation@90',
+      },
+    ]);
+    const untrusted = manifest.capabilities.untrustedWorkspaces;
+    assert.equal(untrusted.supported, 'limited');
+    assert.match(untrusted.description, /Run under spawn/);
+    assert.deepEqual(untrusted.restrictedConfigurations, ['spawnGuard.python']);
   });
 
   it('injects the comment grammar into Python', () => {
