@@ -63,7 +63,7 @@ function describeReport(report: RunReport): string {
 function expectedFailure(text: string): Failure | undefined {
   const name = /(?:Can't get attribute|NameError: name) '([^']+)'/.exec(text)?.[1];
   if (text.includes('bootstrapping phase')) return undefined; // the number of children that died varies
-  if (text.startsWith("Can't get attribute")) return { kind: 'missing-attribute', name: name! };
+  if (text.startsWith("Can't get attribute")) return { kind: 'missing-attribute', name: name!, module: '__mp_main__' };
   if (text.startsWith('NameError')) return { kind: 'name-error', name: name! };
   if (text.includes('context has already been set')) return { kind: 'context-already-set' };
   return undefined;

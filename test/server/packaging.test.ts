@@ -79,6 +79,7 @@ describe('npm run package', () => {
       'extension/dist/extension.js',
       'extension/dist/server-main.js',
       'extension/dist/server.js',
+      'extension/dist/spawn-guard-notebook/run_notebook.py',
       'extension/dist/spawn-guard-site/sitecustomize.py',
       'extension/dist/tree-sitter-python.wasm',
       'extension/dist/tree-sitter.wasm',

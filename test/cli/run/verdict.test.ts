@@ -46,7 +46,7 @@ describe('findFailure', () => {
         [['/usr/lib/python3.11/multiprocessing/spawn.py', 1]],
         "AttributeError: Can't get attribute 'square' on <module '__mp_main__' from '/home/me/job.py'>",
       ) + traceback([[SCRIPT, 12]], 'concurrent.futures.process.BrokenProcessPool: A process in the process pool was terminated abruptly');
-    assert.deepEqual(findFailure(stderr, 1, SCRIPT)?.failure, { kind: 'missing-attribute', name: 'square' });
+    assert.deepEqual(findFailure(stderr, 1, SCRIPT)?.failure, { kind: 'missing-attribute', name: 'square', module: '__mp_main__' });
   });
 
   it('points at the last frame of the script in the traceback', () => {

@@ -13,7 +13,7 @@ export function describeFailure(failure: Failure): string {
       );
     case 'missing-attribute':
       return (
-        `a child could not find ${JSON.stringify(failure.name)} ("Can't get attribute '${failure.name}' on <module '__mp_main__'>"): ` +
+        `a child could not find ${JSON.stringify(failure.name)} ("Can't get attribute '${failure.name}' on <module '${failure.module}'>"): ` +
         'it is defined where the child, importing the script, does not define it (under the main guard, or interactively)'
       );
     case 'pickling':
@@ -36,7 +36,7 @@ export function describeStop(stop: Stop): string {
     case 'processes':
       return `${stop.count} processes alive at once (limit ${stop.limit}): a respawn storm, stopped`;
     case 'respawning':
-      return `${stop.deaths} children died in the bootstrapping phase and were replaced (a Pool refilling itself never ends): stopped`;
+      return `${stop.deaths} children died and were replaced (a Pool refilling itself never ends): stopped`;
     case 'cancelled':
       return 'cancelled: stopped';
   }
@@ -63,7 +63,7 @@ export function describeVerdict(verdict: Verdict, method: RunMethod): string {
         verdict.cause && !(verdict.stop.reason === 'respawning' && verdict.cause.kind === 'bootstrapping')
           ? `; ${describeFailure(verdict.cause)}`
           : verdict.stop.reason === 'respawning'
-            ? '; code at module level starts processes again in every child that imports the script'
+            ? '; they died in the bootstrapping phase: code at module level starts processes again in every child that imports the script'
             : '';
       const fork = verdict.forkEnded ? '; under fork it ended by itself' : '';
       return `hangs under ${method}: ${describeStop(verdict.stop)}${cause}${fork}`;

@@ -7,7 +7,7 @@ export type Failure =
   /** Children that started a process while importing the main module (module-level code re-ran). */
   | { kind: 'bootstrapping'; deaths: number }
   /** A child could not find a pickled function or class: it is defined where `__mp_main__` lacks it. */
-  | { kind: 'missing-attribute'; name: string }
+  | { kind: 'missing-attribute'; name: string; module: string }
   | { kind: 'pickling'; message: string }
   | { kind: 'context-already-set' }
   /** A global the child's copy of the module does not have. */
@@ -40,8 +40,8 @@ const SIGNATURES: readonly Signature[] = [
     }),
   },
   {
-    pattern: /Can't get attribute '([^']+)' on <module '__(?:mp_)?main__'/,
-    failure: (match) => ({ kind: 'missing-attribute', name: match[1] }),
+    pattern: /Can't get attribute '([^']+)' on <module '(__(?:mp_)?main__)'/,
+    failure: (match) => ({ kind: 'missing-attribute', name: match[1], module: match[2] }),
   },
   {
     pattern: /^(?:\S*PicklingError: .*|AttributeError: Can't pickle .*|TypeError: cannot pickle .*|.*Can't pickle .*)$/m,

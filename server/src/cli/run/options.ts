@@ -18,12 +18,14 @@ export interface RunArguments {
 }
 
 export const RUN_HELP = `Usage: spawn-guard run [OPTIONS] SCRIPT [ARGS...]
+       spawn-guard run [OPTIONS] NOTEBOOK.ipynb
 
 Runs a Python script (or a notebook's cells) with spawn as the default multiprocessing start method, the
 way Windows and macOS run it, and says what that changes. Nothing in the script is edited: spawn-guard's
 sitecustomize.py, first on PYTHONPATH, sets the default when multiprocessing is first imported (an existing
 PYTHONPATH and sitecustomize keep working). The script runs in its own process group under a watchdog;
 every process of the run is killed when it ends. Its standard input is closed unless --stdin is given.
+A notebook's code cells run in a Jupyter kernel of that interpreter (it needs ipykernel and nbclient).
 
 Options:
   --method METHOD        spawn (default) or forkserver (Linux's default from Python 3.14)

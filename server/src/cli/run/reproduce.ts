@@ -2,7 +2,8 @@ import { describeVerdict } from './describe';
 import type { RunMethod } from './options';
 import { relatedFindings, type StaticFinding } from './related-findings';
 import { runScript, type ScriptRun, type StartMethod } from './runner';
-import { siteFolder } from './site-folder';
+import { isNotebook } from './notebook';
+import { notebookRunner, siteFolder } from './site-folder';
 import { staticFindings } from './static-findings';
 import { judge, type Verdict } from './verdict';
 
@@ -55,7 +56,7 @@ export async function reproduce(request: Reproduction): Promise<RunReport> {
   const { script, progress } = request;
   const base = {
     python: request.python,
-    args: [script, ...request.scriptArgs],
+    args: isNotebook(script) ? [notebookRunner(), script] : [script, ...request.scriptArgs],
     cwd: request.cwd,
     env: compareEnvironment(request.env, request.compare),
     siteFolder: siteFolder(),
@@ -87,7 +88,8 @@ export async function reproduce(request: Reproduction): Promise<RunReport> {
     runs.push(await runScript({ ...base, startMethod: 'fork', stdin: false }));
   }
   const verdict = judge(spawned, runs[1], script);
-  const findings = relatedFindings(verdict, await staticFindings(script));
+  // The notebook's tracebacks name cells, not lines of a file: its findings are `check`'s to show.
+  const findings = isNotebook(script) ? [] : relatedFindings(verdict, await staticFindings(script));
   return {
     script,
     python: request.python,

@@ -4,6 +4,7 @@ import { paletteFor, type Palette } from '../colors';
 import type { StreamWriter } from '../output';
 import { describeStop, plural } from './describe';
 import { findInterpreter } from './interpreter';
+import { isNotebook, notebookProblem } from './notebook';
 import { parseRunArguments, RUN_HELP, RunUsageError, type RunArguments } from './options';
 import { CAPTURE_BYTES, reproduce, type RunReport } from './reproduce';
 import type { ScriptRun } from './runner';
@@ -36,6 +37,10 @@ export async function runRunCommand(argv: readonly string[], io: RunIo): Promise
   if (!fs.existsSync(script) || !fs.statSync(script).isFile()) return usageError(io, `no such script: ${args.script}`);
   const interpreter = findInterpreter(args.python, io.env, io.cwd);
   if ('problem' in interpreter) return usageError(io, interpreter.problem);
+  if (isNotebook(script)) {
+    const problem = notebookProblem(interpreter.path);
+    if (problem) return usageError(io, problem);
+  }
 
   const palette = io.stderrPalette;
   const report = await reproduce({
@@ -73,7 +78,7 @@ function writeTextVerdict(report: RunReport, io: RunIo): void {
   for (const finding of report.findings) {
     out.line(`  ${name}:${finding.line}:${finding.column}: ${palette.bold(finding.code)} ${finding.message}`);
   }
-  if (!good && report.findings.length === 0 && kind !== 'differs')
+  if (!good && report.findings.length === 0 && kind !== 'differs' && kind !== 'cancelled' && !isNotebook(report.script))
     out.line(palette.dim('  no static rule of spawn-guard reports this hazard in the script'));
   if (report.verdict.kind === 'differs' && report.verdict.diff) {
     for (const line of report.verdict.diff.split('\n')) out.line(`  ${colourDiffLine(line, palette)}`);

@@ -19,7 +19,7 @@ export interface ScriptRunOptions {
   timeoutMs: number;
   /** More living processes than this at once stops the run: a respawn storm. */
   maxProcesses: number;
-  /** Children that died with the "bootstrapping phase" error before the run is stopped as respawning. */
+  /** Children that died (in the bootstrapping phase, or Pool workers) before the run is stopped as respawning. */
   maxBootstrapDeaths: number;
   /** Inherit this process's stdin; otherwise the script reads end-of-file at once. */
   stdin: boolean;
@@ -148,6 +148,8 @@ export function runScript(options: ScriptRunOptions): Promise<ScriptRun> {
     const stdout = new Capture(options.captureBytes);
     const stderr = new Capture(options.captureBytes);
     const bootstrapDeaths = new PhraseCounter(BOOTSTRAP_ERROR);
+    // "Process SpawnPoolWorker-3:" heads the traceback of a Pool worker that died (e.g. unpickling its task).
+    const poolWorkerDeaths = new PhraseCounter('PoolWorker-');
     let stopped: Stop | undefined;
     let peak = 0;
     let leftBehind = 0;
@@ -176,7 +178,9 @@ export function runScript(options: ScriptRunOptions): Promise<ScriptRun> {
       stderr.add(chunk);
       options.onStderr?.(chunk);
       bootstrapDeaths.add(chunk);
-      if (bootstrapDeaths.count > options.maxBootstrapDeaths) stop({ reason: 'respawning', deaths: bootstrapDeaths.count });
+      poolWorkerDeaths.add(chunk);
+      const deaths = bootstrapDeaths.count + poolWorkerDeaths.count;
+      if (deaths > options.maxBootstrapDeaths) stop({ reason: 'respawning', deaths });
     });
 
     const timer = setTimeout(() => stop({ reason: 'timeout', seconds: options.timeoutMs / 1000 }), options.timeoutMs);
