@@ -1,8 +1,14 @@
 /** `spawn-guard run` end to end: the compiled CLI on small scripts, its exit status, text and JSON. */
 import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { createTree, removeTree, runCli } from '../../helpers/cli';
+import { CLI_MAIN, createTree, removeTree, runCli } from '../../helpers/cli';
+import { FIXTURES } from '../../helpers/paths';
+
+const HOSTILE = path.join(FIXTURES, 'run', 'hostile');
 
 const UNGUARDED = `import multiprocessing
 
@@ -109,6 +115,29 @@ describe('spawn-guard run', { concurrency: 2 }, () => {
     const compared = await run(['--format', 'json', '--compare', 'exits.py']);
     assert.equal(compared.status, 0, compared.stdout);
     assert.equal(JSON.parse(compared.stdout).verdict.kind, 'same');
+  });
+
+  it('stops the run on SIGTERM (how the editor cancels), kills its processes and reports `cancelled`', async () => {
+    const cli = spawn(process.execPath, [CLI_MAIN, 'run', '--format', 'json', path.join(HOSTILE, 'ignores-sigterm.py')], { cwd: tree });
+    let stdout = '';
+    cli.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
+    // JSON format streams the script's output on stderr: once it printed, it is running.
+    cli.stderr.setEncoding('utf8').on('data', (text: string) => text.includes('ignoring SIGTERM') && cli.kill('SIGTERM'));
+    const [status] = (await once(cli, 'close')) as [number];
+    assert.equal(status, 1);
+    const report = JSON.parse(stdout);
+    assert.deepEqual(report.verdict, { kind: 'cancelled' });
+    const pgid = report.runs[0].pid;
+    const members = fs.readdirSync('/proc').filter((entry) => {
+      try {
+        const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+        const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        return Number(pgrp) === pgid && state !== 'Z';
+      } catch {
+        return false;
+      }
+    });
+    assert.deepEqual(members, []);
   });
 
   describe('usage errors (exit status 2)', () => {

@@ -115,6 +115,7 @@ function jsonReport(report: RunReport, args: RunArguments): unknown {
     findings: report.findings,
     runs: report.runs.map((run) => ({
       startMethod: run.startMethod,
+      pid: run.pid,
       exitCode: run.exitCode,
       signal: run.signal,
       stopped: run.stopped ?? null,
