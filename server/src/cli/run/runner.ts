@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { RunProcesses } from './process-table';
@@ -138,31 +139,18 @@ export function scriptEnvironment(
 export function runScript(options: ScriptRunOptions): Promise<ScriptRun> {
   const started = Date.now();
   const markerValue = randomUUID();
-  const child = spawn(options.python, [...options.args], {
-    cwd: options.cwd,
-    env: scriptEnvironment(options, markerValue),
-    detached: true, // setsid: its own process group, so the whole tree can be killed at once
-    stdio: [options.stdin ? 'inherit' : 'ignore', 'pipe', 'pipe'],
-  });
+  const child = startScript(options, markerValue);
   return new Promise((resolve, reject) => {
     const stdout = new Capture(options.captureBytes);
     const stderr = new Capture(options.captureBytes);
-    const bootstrapDeaths = new PhraseCounter(BOOTSTRAP_ERROR);
-    // "Process SpawnPoolWorker-3:" heads the traceback of a Pool worker that died (e.g. unpickling its task).
-    const poolWorkerDeaths = new PhraseCounter('PoolWorker-');
+    const deaths = new ChildDeaths();
     let stopped: Stop | undefined;
     let peak = 0;
     let leftBehind = 0;
     let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
     let processes: RunProcesses | undefined;
     let finishing = false;
-    let closed = false;
-    const whenClosed = new Promise<void>((resolveClosed) =>
-      child.on('close', () => {
-        closed = true;
-        resolveClosed();
-      }),
-    );
+    const closing = trackClose(child);
 
     const stop = (why: Stop): void => {
       if (stopped || exit) return;
@@ -177,10 +165,8 @@ export function runScript(options: ScriptRunOptions): Promise<ScriptRun> {
     child.stderr.on('data', (chunk: Buffer) => {
       stderr.add(chunk);
       options.onStderr?.(chunk);
-      bootstrapDeaths.add(chunk);
-      poolWorkerDeaths.add(chunk);
-      const deaths = bootstrapDeaths.count + poolWorkerDeaths.count;
-      if (deaths > options.maxBootstrapDeaths) stop({ reason: 'respawning', deaths });
+      const total = deaths.add(chunk);
+      if (total > options.maxBootstrapDeaths) stop({ reason: 'respawning', deaths: total });
     });
 
     const timer = setTimeout(() => stop({ reason: 'timeout', seconds: options.timeoutMs / 1000 }), options.timeoutMs);
@@ -194,11 +180,7 @@ export function runScript(options: ScriptRunOptions): Promise<ScriptRun> {
     options.signal?.addEventListener('abort', onAbort);
     if (options.signal?.aborted) onAbort();
 
-    const cleanUp = (): void => {
-      clearTimeout(timer);
-      clearInterval(poll);
-      options.signal?.removeEventListener('abort', onAbort);
-    };
+    const cleanUp = (): void => (clearTimeout(timer), clearInterval(poll), options.signal?.removeEventListener('abort', onAbort));
 
     child.on('spawn', () => {
       processes = RunProcesses.forRoot(child.pid!, `${RUN_MARKER_NAME}=${markerValue}`);
@@ -221,28 +203,8 @@ export function runScript(options: ScriptRunOptions): Promise<ScriptRun> {
       finishing = true;
       clearTimeout(timer);
       clearInterval(poll);
-      if (processes) {
-        // multiprocessing's helpers (the resource tracker, a forkserver) end a moment after the script:
-        // give them that moment before counting what was left behind.
-        const grace = Date.now() + 300;
-        while (!stopped && processes.living().length > 0 && Date.now() < grace) await delay(10);
-        leftBehind = stopped ? 0 : processes.living().length;
-        const deadline = Date.now() + 5_000;
-        while (processes.living().length > 0 && Date.now() < deadline) {
-          processes.killAll();
-          await delay(10);
-        }
-      }
-      if (!closed) {
-        const cut = setTimeout(() => {
-          child.stdout.destroy();
-          child.stderr.destroy();
-        }, 1_000);
-        const gaveUp = setTimeout(() => closed || child.emit('close', exit!.code, exit!.signal), 1_500);
-        await whenClosed;
-        clearTimeout(cut);
-        clearTimeout(gaveUp);
-      }
+      if (processes) leftBehind = await killLeftovers(processes, stopped !== undefined);
+      await closing.drain();
       cleanUp();
       resolve({
         startMethod: options.startMethod,
@@ -254,12 +216,79 @@ export function runScript(options: ScriptRunOptions): Promise<ScriptRun> {
         stderr: stderr.result(),
         stopped,
         peakProcesses: peak,
-        bootstrapDeaths: bootstrapDeaths.count,
+        bootstrapDeaths: deaths.bootstrap.count,
         leftBehind,
         durationMs: Date.now() - started,
       });
     };
   });
+}
+
+function startScript(options: ScriptRunOptions, markerValue: string): ChildProcessByStdio<null, Readable, Readable> {
+  return spawn(options.python, [...options.args], {
+    cwd: options.cwd,
+    env: scriptEnvironment(options, markerValue),
+    detached: true, // setsid: its own process group, so the whole tree can be killed at once
+    stdio: [options.stdin ? 'inherit' : 'ignore', 'pipe', 'pipe'],
+  }) as ChildProcessByStdio<null, Readable, Readable>;
+}
+
+/** Children that died: in the bootstrapping phase, or Pool workers ("Process SpawnPoolWorker-3:" heads their traceback). */
+class ChildDeaths {
+  readonly bootstrap = new PhraseCounter(BOOTSTRAP_ERROR);
+  private readonly poolWorkers = new PhraseCounter('PoolWorker-');
+
+  /** Counts the deaths `chunk` of stderr shows; returns the total so far. */
+  add(chunk: Buffer): number {
+    this.bootstrap.add(chunk);
+    this.poolWorkers.add(chunk);
+    return this.bootstrap.count + this.poolWorkers.count;
+  }
+}
+
+/**
+ * Kills what the script left running, waits until every process of the run is gone, and returns how
+ * many were left behind (none counted when the watchdog already stopped the run).
+ */
+async function killLeftovers(processes: RunProcesses, stopped: boolean): Promise<number> {
+  // multiprocessing's helpers (the resource tracker, a forkserver) end a moment after the script:
+  // give them that moment before counting what was left behind.
+  const grace = Date.now() + 300;
+  while (!stopped && processes.living().length > 0 && Date.now() < grace) await delay(10);
+  const leftBehind = stopped ? 0 : processes.living().length;
+  const deadline = Date.now() + 5_000;
+  while (processes.living().length > 0 && Date.now() < deadline) {
+    processes.killAll();
+    await delay(10);
+  }
+  return leftBehind;
+}
+
+/**
+ * The child's 'close' (its pipes drained). drain() waits for it; a process that escaped both the group
+ * and the marker may hold the pipes open: they are cut after a second.
+ */
+function trackClose(child: ChildProcessByStdio<null, Readable, Readable>): { drain(): Promise<void> } {
+  let closed = false;
+  const whenClosed = new Promise<void>((resolve) =>
+    child.on('close', () => {
+      closed = true;
+      resolve();
+    }),
+  );
+  return {
+    async drain() {
+      if (closed) return;
+      const cut = setTimeout(() => {
+        child.stdout.destroy();
+        child.stderr.destroy();
+      }, 1_000);
+      const gaveUp = setTimeout(() => closed || child.emit('close', child.exitCode, child.signalCode), 1_500);
+      await whenClosed;
+      clearTimeout(cut);
+      clearTimeout(gaveUp);
+    },
+  };
 }
 
 function delay(ms: number): Promise<void> {
