@@ -4,7 +4,7 @@
 //   node scripts/build.mjs --production  minified, no source maps (what the .vsix and the npm package ship)
 //   node scripts/build.mjs --watch       rebuild on change
 import * as esbuild from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,6 +41,18 @@ for (const entry of entries) {
 mkdirSync(dist, { recursive: true });
 const wasmNames = wasmFiles.map((wasm) => basename(wasm));
 wasmFiles.forEach((wasm, index) => copyFileSync(wasm, join(dist, wasmNames[index])));
+
+// `spawn-guard run` puts this folder (its sitecustomize.py, nothing else) first on the script's PYTHONPATH;
+// cli/run/site-folder.ts looks for it beside the bundle.
+// The notebook driver runs a notebook's cells in a Jupyter kernel (cli/run/site-folder.ts finds both).
+const pythonFolders = ['spawn-guard-site', 'spawn-guard-notebook'];
+for (const folder of pythonFolders) {
+  rmSync(join(dist, folder), { recursive: true, force: true });
+  cpSync(join(root, 'server', 'src', 'cli', 'run', folder), join(dist, folder), {
+    recursive: true,
+    filter: (source) => !source.includes('__pycache__'),
+  });
+}
 
 /**
  * esbuild resolves an `import` with the package's "import" condition, which for web-tree-sitter is its ES
@@ -82,7 +94,7 @@ if (watch) {
   // esbuild has already printed the errors; a stack trace of the build script would only hide them.
   const result = await esbuild.build({ ...options, metafile: true }).catch(() => process.exit(1));
   // Only a successful build replaces dist/: stale files (a removed entry, old source maps) go now.
-  const written = new Set([...Object.keys(result.metafile.outputs).map((file) => basename(file)), ...wasmNames]);
+  const written = new Set([...Object.keys(result.metafile.outputs).map((file) => basename(file)), ...wasmNames, ...pythonFolders]);
   for (const name of readdirSync(dist)) if (!written.has(name)) rmSync(join(dist, name), { recursive: true, force: true });
   for (const [file, output] of Object.entries(result.metafile.outputs)) {
     if (file.endsWith('.js')) console.log(`${file.padEnd(24)} ${(output.bytes / 1024).toFixed(0).padStart(6)} KiB`);

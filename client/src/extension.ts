@@ -8,6 +8,7 @@ import {
 } from 'vscode-languageclient/node';
 import { CODE_CACHE_DIR_ARGUMENT, SERVER_NODE_FLAGS } from '../../server/src/shared/nodeFlags';
 import { DIAGNOSTIC_SOURCE, RESTART_COMMAND, SERVER_COMMANDS, SHOW_LOGS_COMMAND } from '../../server/src/shared/protocol';
+import { registerRunUnderSpawn } from './runUnderSpawn';
 import { SpawnGuardStatus } from './status';
 
 /**
@@ -28,7 +29,7 @@ let client: LanguageClient | undefined;
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const log = vscode.window.createOutputChannel('Spawn Guard', { log: true });
   const status = new SpawnGuardStatus(DOCUMENT_SELECTOR, SHOW_LOGS_COMMAND);
-  context.subscriptions.push(log, status);
+  context.subscriptions.push(log, status, ...registerRunUnderSpawn(context));
 
   const serverModule = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {

@@ -1,79 +1,99 @@
 /**
- * The runtime is the judge: every rule fixture's header claim and every fix fixture pair is checked
- * against the real CPython, with spawn forced as the default start method (test/helpers/python.ts).
+ * The runtime is the judge, and `spawn-guard run` reads it: every rule fixture's header claim (`fails`,
+ * `hangs`, `differs`, `same`) must be the verdict the product's runner gives under the real CPython, and
+ * every fix fixture's "after" must behave under spawn as its "before" did under fork.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { runPython, type PythonRun, type StartMethod } from '../helpers/python';
+import { reproduce, type RunReport } from '../../server/src/cli/run/reproduce';
+import type { Failure } from '../../server/src/cli/run/failures';
+import { judge } from '../../server/src/cli/run/verdict';
+import { PYTHON, runPython, testPythonEnv, type PythonRun } from '../helpers/python';
 import { REPO_ROOT } from '../helpers/paths';
 import { fixFixturePairs, parseRuntimeClaim, ruleFixtures, type RuntimeClaim } from './fixtures';
 
-/** What a `hangs` claim costs: a respawning pool never ends, so it always runs this long. */
-const HANG_TIMEOUT_MS = 6_000;
+/** A `hangs` claim: the runner stops a respawning Pool in about a second; a plain hang costs this long. */
+const HANG_TIMEOUT_SECONDS = 6;
 /** Fixtures that end do so in about a second; only a broken claim runs into this. */
-const RUN_TIMEOUT_MS = 20_000;
+const RUN_TIMEOUT_SECONDS = 20;
 /**
- * Python process trees at a time (each test runs its scripts one after the other). A run mostly waits on
- * interpreter start-up and pipes, so twice the cores keeps them busy without starving hanging pools.
+ * Fixtures at a time. A run mostly waits on interpreter start-up and pipes, so a few per core keep the
+ * cores busy; more would only slow each run (CI machines have two cores).
  */
-const CONCURRENCY = 2 * os.availableParallelism();
+const CONCURRENCY = Math.min(6, 2 * os.availableParallelism());
 
 const SCRIPTS = path.join(REPO_ROOT, 'test', 'runtime', 'scripts');
 
-function run(file: string, startMethod: StartMethod, timeoutMs = RUN_TIMEOUT_MS): Promise<PythonRun> {
-  return runPython(file, { startMethod, timeoutMs });
+/** `spawn-guard run [--compare] FILE` as the tests run it: a clean environment, a fresh working directory. */
+async function spawnGuardRun(file: string, options: { compare: boolean; timeoutSeconds?: number }): Promise<RunReport> {
+  const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'spawn-guard-runtime-'));
+  try {
+    return await reproduce({
+      script: path.resolve(file),
+      scriptArgs: [],
+      python: PYTHON,
+      method: 'spawn',
+      compare: options.compare,
+      timeoutSeconds: options.timeoutSeconds ?? RUN_TIMEOUT_SECONDS,
+      maxProcesses: 64,
+      stdin: false,
+      cwd,
+      env: testPythonEnv(os.tmpdir()),
+    });
+  } finally {
+    fs.rmSync(cwd, { recursive: true, force: true });
+  }
 }
 
-function describeRun(label: string, result: PythonRun): string {
-  const status = result.timedOut ? 'timed out' : `exit ${result.exitCode ?? result.signal}`;
-  return `${label}: ${status}\n--- stdout\n${result.stdout}--- stderr (end)\n${result.stderr.slice(-2000)}`;
+function describeReport(report: RunReport): string {
+  return [
+    `verdict: ${report.summary}`,
+    ...report.runs.map(
+      (run) =>
+        `--- ${run.startMethod}: exit ${run.exitCode ?? run.signal}${run.stopped ? `, stopped (${run.stopped.reason})` : ''}\n` +
+        `stdout:\n${run.stdout.text.slice(0, 2000)}stderr (end):\n${run.stderr.text.slice(-2000)}`,
+    ),
+  ].join('\n');
 }
 
-function assertFinished(result: PythonRun, label: string): void {
-  assert.ok(!result.timedOut, `${label} did not end within ${RUN_TIMEOUT_MS} ms\n${describeRun(label, result)}`);
-}
-
-/** Same stdout and exit status: what "behaves the same" means for a script. */
-function assertSameBehaviour(actual: PythonRun, actualLabel: string, reference: PythonRun, referenceLabel: string): void {
-  assertFinished(reference, referenceLabel);
-  assertFinished(actual, actualLabel);
-  assert.deepEqual(
-    { exitCode: actual.exitCode, stdout: actual.stdout },
-    { exitCode: reference.exitCode, stdout: reference.stdout },
-    `${actualLabel} should behave as ${referenceLabel}\n${describeRun(actualLabel, actual)}\n${describeRun(referenceLabel, reference)}`,
-  );
+/** The failure a claim's text names, as the verdict must name it (other texts: any failure). */
+function expectedFailure(text: string): Failure | undefined {
+  const name = /(?:Can't get attribute|NameError: name) '([^']+)'/.exec(text)?.[1];
+  if (text.includes('bootstrapping phase')) return undefined; // the number of children that died varies
+  if (text.startsWith("Can't get attribute")) return { kind: 'missing-attribute', name: name!, module: '__mp_main__' };
+  if (text.startsWith('NameError')) return { kind: 'name-error', name: name! };
+  if (text.includes('context has already been set')) return { kind: 'context-already-set' };
+  return undefined;
 }
 
 async function checkClaim(file: string, claim: Exclude<RuntimeClaim, { kind: 'skip' }>): Promise<void> {
   switch (claim.kind) {
     case 'fails': {
-      // The text is the evidence: a non-zero exit alone could be any error (a typo in the fixture), and
-      // a failure in a child often leaves the parent's exit status at 0.
-      const spawned = await run(file, 'spawn');
-      assertFinished(spawned, 'spawn run');
-      assert.ok(spawned.stderr.includes(claim.text), `stderr under spawn lacks "${claim.text}"\n${describeRun('spawn run', spawned)}`);
+      // Without --compare: some fixtures fail under any start method (a fork context with an option only
+      // spawn has); the text is the evidence of which failure it is.
+      const report = await spawnGuardRun(file, { compare: false });
+      assert.equal(report.verdict.kind, 'fails', describeReport(report));
+      assert.ok(report.runs[0].stderr.text.includes(claim.text), `stderr under spawn lacks "${claim.text}"\n${describeReport(report)}`);
+      if (report.verdict.kind !== 'fails') return;
+      const failure = report.verdict.failure;
+      if (claim.text.includes('bootstrapping phase')) assert.equal(failure.kind, 'bootstrapping', describeReport(report));
+      else if (claim.text.includes("Can't pickle")) assert.equal(failure.kind, 'pickling', describeReport(report));
+      const expected = expectedFailure(claim.text);
+      if (expected) assert.deepEqual(failure, expected, describeReport(report));
       return;
     }
     case 'hangs': {
-      const spawned = await run(file, 'spawn', HANG_TIMEOUT_MS);
-      assert.ok(spawned.timedOut, `expected a hang under spawn\n${describeRun('spawn run', spawned)}`);
+      const report = await spawnGuardRun(file, { compare: false, timeoutSeconds: HANG_TIMEOUT_SECONDS });
+      assert.equal(report.verdict.kind, 'hangs', describeReport(report));
       return;
     }
-    case 'differs': {
-      const spawned = await run(file, 'spawn');
-      const forked = await run(file, 'fork');
-      assertFinished(forked, 'fork run');
-      assertFinished(spawned, 'spawn run');
-      assert.notEqual(spawned.stdout, forked.stdout, `stdout is the same under spawn and fork\n${describeRun('spawn run', spawned)}`);
-      return;
-    }
+    case 'differs':
     case 'same': {
-      const spawned = await run(file, 'spawn');
-      const forked = await run(file, 'fork');
-      assertSameBehaviour(spawned, 'spawn run', forked, 'fork run');
+      const report = await spawnGuardRun(file, { compare: true });
+      assert.equal(report.verdict.kind, claim.kind, describeReport(report));
       return;
     }
   }
@@ -97,41 +117,33 @@ function livingMembers(pgid: number): number[] {
   return members;
 }
 
-/**
- * Polls until no process of the group runs, and returns those still running at the deadline. The pipes
- * close a moment before a killed process is fully gone, so one look right after the run could race.
- */
-async function membersLeftAfter(pgid: number, deadlineMs = 2_000): Promise<number[]> {
-  const deadline = Date.now() + deadlineMs;
-  for (;;) {
-    const members = livingMembers(pgid);
-    if (members.length === 0 || Date.now() >= deadline) return members;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 describe('runtime harness', () => {
   it('makes the requested start method the default', async () => {
     const script = path.join(SCRIPTS, 'print-start-method.py');
-    assert.equal((await run(script, 'spawn')).stdout, 'spawn\n');
-    assert.equal((await run(script, 'fork')).stdout, 'fork\n');
+    assert.equal((await runPython(script, { startMethod: 'spawn', timeoutMs: 20_000 })).stdout, 'spawn\n');
+    assert.equal((await runPython(script, { startMethod: 'fork', timeoutMs: 20_000 })).stdout, 'fork\n');
   });
 
-  it('kills a hanging unguarded pool with its whole process group', async () => {
-    const result = await run(path.join(SCRIPTS, 'unguarded-pool.py'), 'spawn', 3_000);
-    assert.ok(result.timedOut, describeRun('unguarded pool', result));
+  it('stops a respawning unguarded pool and kills its whole process group', async () => {
+    const result = await runPython(path.join(SCRIPTS, 'unguarded-pool.py'), { startMethod: 'spawn', timeoutMs: 3_000 });
+    assert.ok(result.timedOut, describeRun(result));
     assert.match(result.stderr, /bootstrapping phase/);
-    assert.deepEqual(await membersLeftAfter(result.pid), []);
+    assert.deepEqual(livingMembers(result.pid), []);
   });
 
   it('kills what a script leaves behind when it exits', async () => {
-    const result = await run(path.join(SCRIPTS, 'stray-child.py'), 'fork');
+    const result = await runPython(path.join(SCRIPTS, 'stray-child.py'), { startMethod: 'fork', timeoutMs: 20_000 });
     assert.equal(result.timedOut, false);
     assert.equal(result.exitCode, 0);
     assert.equal(result.stdout, 'started\n');
-    assert.deepEqual(await membersLeftAfter(result.pid), []);
+    assert.equal(result.run.leftBehind, 1);
+    assert.deepEqual(livingMembers(result.pid), []);
   });
 });
+
+function describeRun(result: PythonRun): string {
+  return `exit ${result.exitCode ?? result.signal}\n--- stdout\n${result.stdout}--- stderr (end)\n${result.stderr.slice(-2000)}`;
+}
 
 const rules = ruleFixtures();
 const fixes = fixFixturePairs();
@@ -154,7 +166,7 @@ describe('rule fixture corpus', () => {
   }
 });
 
-describe('fixtures under spawn', { concurrency: CONCURRENCY }, () => {
+describe('fixtures under spawn-guard run', { concurrency: CONCURRENCY }, () => {
   for (const fixture of rules) {
     const claim = parseRuntimeClaim(fixture.source);
     if (!claim) continue; // reported by the corpus test
@@ -175,11 +187,15 @@ describe('fixtures under spawn', { concurrency: CONCURRENCY }, () => {
       continue;
     }
     it(`${pair.name}: after under spawn and fork behaves as before under fork`, async () => {
-      const before = await run(pair.before, 'fork');
-      const afterSpawned = await run(pair.after, 'spawn');
-      const afterForked = await run(pair.after, 'fork');
-      assertSameBehaviour(afterSpawned, 'after under spawn', before, 'before under fork');
-      assertSameBehaviour(afterForked, 'after under fork', before, 'before under fork');
+      const [before, after] = await Promise.all([
+        runPython(pair.before, { startMethod: 'fork', timeoutMs: RUN_TIMEOUT_SECONDS * 1000 }),
+        spawnGuardRun(pair.after, { compare: true }),
+      ]);
+      assert.ok(!before.timedOut, `before under fork did not end\n${describeRun(before)}`);
+      assert.equal(after.verdict.kind, 'same', describeReport(after));
+      // The product's own judgement, with the before file under fork as the reference.
+      const verdict = judge(after.runs[0], before.run, pair.after);
+      assert.equal(verdict.kind, 'same', `after under spawn vs before under fork: ${JSON.stringify(verdict)}\n${describeReport(after)}`);
     });
   }
 });

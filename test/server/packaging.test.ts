@@ -70,15 +70,18 @@ describe('npm run package', () => {
     assert.ok(size < MAX_VSIX_BYTES, `${size} bytes`);
   });
 
-  it('ships only the bundles, the wasm grammar, the comment grammar, the docs, the icon and the walkthrough', () => {
+  it('ships only the bundles, the wasm grammar, the comment grammar, the run helpers, the docs, the icon and the walkthrough', () => {
     assert.deepEqual(zipEntries(vsix), [
       '[Content_Types].xml',
       'extension.vsixmanifest',
       'extension/LICENSE.txt',
       'extension/changelog.md',
+      'extension/dist/cli.js',
       'extension/dist/extension.js',
       'extension/dist/server-main.js',
       'extension/dist/server.js',
+      'extension/dist/spawn-guard-notebook/run_notebook.py',
+      'extension/dist/spawn-guard-site/sitecustomize.py',
       'extension/dist/tree-sitter-python.wasm',
       'extension/dist/tree-sitter.wasm',
       'extension/images/icon.png',

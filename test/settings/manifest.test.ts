@@ -25,7 +25,7 @@ describe('extension manifest (package.json)', () => {
     assert.ok(manifest.publisher && manifest.repository?.url);
   });
 
-  it('contributes the four palette commands in the Spawn Guard category', () => {
+  it('contributes the five palette commands in the Spawn Guard category', () => {
     const commands = contributes.commands as { command: string; title: string; category: string }[];
     assert.deepEqual(
       commands.map(({ command, title }) => [command, title]),
@@ -34,6 +34,7 @@ describe('extension manifest (package.json)', () => {
         ['spawnGuard.fixAll', 'Fix all spawn hazards'],
         ['spawnGuard.restartServer', 'Restart server'],
         ['spawnGuard.showLogs', 'Show logs'],
+        ['spawnGuard.runUnderSpawn', 'Run under spawn'],
       ],
     );
     for (const command of commands) assert.equal(command.category, 'Spawn Guard');
@@ -79,6 +80,17 @@ describe('extension manifest (package.json)', () => {
       for (const event of step.completionEvents ?? [])
         assert.match(event, /^on(Command|Link|View|SettingChanged|Context|ExtensionInstalled|StepSelected):/);
     }
+  });
+
+  it('offers "Run under spawn" in the title of saved Python files in trusted workspaces, and declares the limit', () => {
+    assert.deepEqual(contributes.menus['editor/title'], [
+      {
+        command: 'spawnGuard.runUnderSpawn',
+        when: 'resourceLangId == python && resourceScheme == file && isWorkspaceTrusted',
+        group: 'navigation@90',
+      },
+    ]);
+    assert.deepEqual(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations, ['spawnGuard.python']);
   });
 
   it('injects the comment grammar into Python', () => {

@@ -20,6 +20,7 @@ describe('settings schema', () => {
       'spawnGuard.fixAll',
       'spawnGuard.ignore',
       'spawnGuard.logLevel',
+      'spawnGuard.python',
       'spawnGuard.select',
       'spawnGuard.severity',
       'spawnGuard.trace.server',
@@ -44,6 +45,7 @@ describe('settings schema', () => {
       fixAll: true,
       trace: { server: 'off' },
       logLevel: 'info',
+      python: '',
     });
     for (const spec of SETTINGS) {
       const value: unknown = spec.key.split('.').reduce<unknown>((node, part) => (node as Record<string, unknown>)[part], DEFAULT_SETTINGS);
@@ -63,6 +65,7 @@ describe('parseEditorSettings', () => {
       fixAll: false,
       trace: { server: 'verbose' },
       logLevel: 'debug',
+      python: ' /opt/venv/bin/python ',
     });
     assert.deepEqual(problems, []);
     assert.deepEqual(settings, {
@@ -74,6 +77,7 @@ describe('parseEditorSettings', () => {
       fixAll: false,
       trace: { server: 'verbose' },
       logLevel: 'debug',
+      python: '/opt/venv/bin/python',
     });
   });
 

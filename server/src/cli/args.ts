@@ -38,6 +38,7 @@ export const MAIN_HELP = `spawn-guard: find and fix Python multiprocessing code 
 
 Usage:
   spawn-guard check [OPTIONS] [PATH...]   check files and folders (default: .)
+  spawn-guard run [OPTIONS] SCRIPT [ARGS...]  run a script under spawn and say what breaks (run --help)
   spawn-guard rule CODE...                 explain rules (spawn-guard rule --all for every rule)
 
 Options:

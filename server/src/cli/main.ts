@@ -5,6 +5,7 @@ import { paletteFor } from './colors';
 import { StreamWriter } from './output';
 import { formatRuleDocs } from '../docs/rule-docs';
 import { packageVersion } from './version';
+import { runCommandLine } from './run/run-command';
 
 /** The `spawn-guard` command line (bin/spawn-guard.js loads this module, bundled as dist/cli.js). */
 async function main(argv: readonly string[]): Promise<number> {
@@ -12,6 +13,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const stderr = new StreamWriter(process.stderr);
   const stderrPalette = paletteFor(process.stderr, process.env);
   try {
+    if (argv[0] === 'run') return await runCommandLine(argv.slice(1), { stdout, stderr, stderrPalette });
     const command = parseCommandLine(argv);
     switch (command.kind) {
       case 'help':

@@ -27,12 +27,15 @@ export interface EditorSettings {
   fixAll: boolean;
   trace: { server: TraceSetting };
   logLevel: LogLevel;
+  /** The interpreter "Run under spawn" uses when the Python extension names none; empty: PATH. */
+  python: string;
 }
 
 /** The subset of JSON schema the settings use; VS Code renders and validates it in the settings editor. */
 export type SettingSchema =
   | { type: 'boolean'; default: boolean }
   | { type: 'string'; default: string; enum: readonly string[]; enumDescriptions?: readonly string[] }
+  | { type: 'string'; default: string; enum?: undefined }
   | { type: 'array'; default: readonly string[]; items: StringPatternSchema; uniqueItems: true }
   | {
       type: 'object';
@@ -135,6 +138,14 @@ export const SETTINGS: readonly SettingSpec[] = [
       enumDescriptions: ['Errors only.', 'Errors and warnings.', 'Also what the server does (default).', 'Also per-document timings.'],
     },
   },
+  {
+    key: 'python',
+    scope: 'resource',
+    markdownDescription:
+      'The Python interpreter **Spawn Guard: Run under spawn** runs scripts with, when the Python extension is not ' +
+      'installed (its active environment wins). Empty: `python3`, else `python`, on `PATH`. Not read in untrusted workspaces.',
+    schema: { type: 'string', default: '' },
+  },
 ];
 
 /** package.json `contributes.configuration`, generated from SETTINGS. */
@@ -185,6 +196,7 @@ function checkValue(schema: SettingSchema, raw: unknown): Checked {
     case 'boolean':
       return typeof raw === 'boolean' ? { ok: true, value: raw } : { ok: false, reason: 'expected true or false' };
     case 'string':
+      if (!schema.enum) return typeof raw === 'string' ? { ok: true, value: raw.trim() } : { ok: false, reason: 'expected a string' };
       return typeof raw === 'string' && schema.enum.includes(raw)
         ? { ok: true, value: raw }
         : { ok: false, reason: `expected one of ${schema.enum.join(', ')}` };

@@ -9,6 +9,7 @@ import { fixAll } from '../fixes/fix-all';
 import { fixesFor } from '../fixes/registry';
 import { findingForDiagnostic } from './diagnostics';
 import { disableRuleEdit } from './noqaComment';
+import { reproduceAction } from './runCodeAction';
 import { documentEdit } from './workspaceEdit';
 
 /** The kind of the fix-all source action (`editor.codeActionsOnSave: { "source.fixAll": "explicit" }`). */
@@ -41,6 +42,8 @@ export function codeActionsFor(request: CodeActionRequest): CodeAction[] {
   if (wants(context.only, CodeActionKind.QuickFix)) {
     actions.push(...quickFixes(request, context.diagnostics));
     if (settings.codeAction.disableRuleComment.enable) actions.push(...disableRuleActions(request, context.diagnostics));
+    const reproduce = reproduceAction(request.uri, request.analysis.findings, context.diagnostics);
+    if (reproduce) actions.push(reproduce);
   }
   if (settings.fixAll && context.only !== undefined && wants(context.only, FIX_ALL_KIND)) {
     const action = safeFixAllAction(request);

@@ -14,3 +14,9 @@ export const SERVER_COMMANDS: readonly string[] = [ADD_MAIN_GUARD_COMMAND, FIX_A
 /** Commands the client handles itself. */
 export const RESTART_COMMAND = 'spawnGuard.restartServer';
 export const SHOW_LOGS_COMMAND = 'spawnGuard.showLogs';
+
+/**
+ * Runs the file under spawn with `spawn-guard run --compare` (the client spawns the CLI; trusted
+ * workspaces only). Arguments: `[uri]`, a file URI string or vscode.Uri; none for the active editor.
+ */
+export const RUN_UNDER_SPAWN_COMMAND = 'spawnGuard.runUnderSpawn';

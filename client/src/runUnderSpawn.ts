@@ -1,0 +1,150 @@
+import { spawn } from 'node:child_process';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { RUN_UNDER_SPAWN_COMMAND } from '../../server/src/shared/protocol';
+
+/**
+ * "Spawn Guard: Run under spawn": runs the file with the bundled CLI (`dist/cli.js run --compare --format
+ * json`), which does the work: the client picks the file and the interpreter, shows the output and the
+ * verdict, and cancels (the CLI then kills every process of the run). Trusted workspaces only: it runs
+ * the workspace's code.
+ */
+
+interface RunJson {
+  verdict: { kind: string; diff?: string };
+  summary: string;
+  findings: { code: string; line: number; column: number; message: string }[];
+}
+
+const PASSING = new Set(['same', 'clean', 'cancelled']);
+
+export function registerRunUnderSpawn(context: vscode.ExtensionContext): vscode.Disposable[] {
+  const output = vscode.window.createOutputChannel('Spawn Guard: Run under spawn');
+  const command = vscode.commands.registerCommand(RUN_UNDER_SPAWN_COMMAND, (argument: unknown) => runUnderSpawn(context, output, argument));
+  return [output, command];
+}
+
+async function runUnderSpawn(context: vscode.ExtensionContext, output: vscode.OutputChannel, argument: unknown): Promise<void> {
+  if (!vscode.workspace.isTrusted) {
+    const choice = await vscode.window.showWarningMessage(
+      'Spawn Guard: "Run under spawn" runs this workspace\'s code, so it is disabled until you trust the workspace.',
+      'Manage Workspace Trust',
+    );
+    if (choice) await vscode.commands.executeCommand('workbench.trust.manage');
+    return;
+  }
+  const uri = targetUri(argument);
+  if (!uri || uri.scheme !== 'file') {
+    void vscode.window.showWarningMessage('Spawn Guard: open a saved Python file to run it under spawn.');
+    return;
+  }
+  const document = vscode.workspace.textDocuments.find((open) => open.uri.toString() === uri.toString());
+  if (document?.isDirty && !(await document.save())) return;
+
+  const python = await interpreterFor(uri);
+  const cli = context.asAbsolutePath(path.join('dist', 'cli.js'));
+  const args = [cli, 'run', '--compare', '--format', 'json', ...(python ? ['--python', python] : []), uri.fsPath];
+  const cwd = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath ?? path.dirname(uri.fsPath);
+  const name = path.basename(uri.fsPath);
+
+  output.clear();
+  output.show(true);
+  output.appendLine(`$ spawn-guard run --compare ${python ? `--python ${python} ` : ''}${uri.fsPath}`);
+  const result = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Spawn Guard: running ${name} under spawn`, cancellable: true },
+    (_progress, token) => runCli(args, cwd, output, token),
+  );
+  if (result.status === 2 || result.report === undefined) {
+    output.appendLine(result.stdout.trim());
+    void vscode.window
+      .showErrorMessage(`Spawn Guard: could not run ${name} under spawn. See the output.`, 'Show')
+      .then((choice) => choice && output.show());
+    return;
+  }
+  const report = result.report;
+  output.appendLine('');
+  output.appendLine(`${report.verdict.kind}: ${report.summary}`);
+  for (const finding of report.findings)
+    output.appendLine(`  ${name}:${finding.line}:${finding.column}: ${finding.code} ${finding.message}`);
+  if (report.verdict.diff) output.appendLine(report.verdict.diff.replace(/^/gm, '  '));
+  if (!PASSING.has(report.verdict.kind)) {
+    const choice = await vscode.window.showWarningMessage(`Spawn Guard: ${name} ${report.summary}`, 'Show');
+    if (choice) output.show();
+  } else if (report.verdict.kind !== 'cancelled') {
+    void vscode.window.showInformationMessage(`Spawn Guard: ${name}: ${report.summary}`);
+  }
+}
+
+interface CliResult {
+  status: number | null;
+  stdout: string;
+  report: RunJson | undefined;
+}
+
+/** Runs the CLI with the editor's own Node.js; its stderr (the script's output, as it comes) goes to the channel. */
+function runCli(args: string[], cwd: string, output: vscode.OutputChannel, token: vscode.CancellationToken): Promise<CliResult> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, {
+      cwd,
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
+    child.stderr.setEncoding('utf8').on('data', (text: string) => output.append(text));
+    // SIGTERM: the CLI stops the run, kills every process of it, and reports `cancelled`.
+    const cancel = token.onCancellationRequested(() => child.kill('SIGTERM'));
+    child.on('error', (error) => {
+      cancel.dispose();
+      resolve({ status: null, stdout: `cannot start the Spawn Guard CLI: ${error.message}`, report: undefined });
+    });
+    child.on('close', (status) => {
+      cancel.dispose();
+      let report: RunJson | undefined;
+      try {
+        report = status === 0 || status === 1 ? (JSON.parse(stdout) as RunJson) : undefined;
+      } catch {
+        report = undefined;
+      }
+      resolve({ status, stdout, report });
+    });
+  });
+}
+
+/** A URI argument (from the editor title or a code action), else the active editor's file. */
+function targetUri(argument: unknown): vscode.Uri | undefined {
+  if (argument instanceof vscode.Uri) return argument;
+  if (typeof argument === 'string') return vscode.Uri.parse(argument);
+  return vscode.window.activeTextEditor?.document.uri;
+}
+
+/** The subset of the Python extension's API used here (ms-python.python, `environments`). */
+interface PythonExtensionApi {
+  environments?: {
+    getActiveEnvironmentPath(resource?: vscode.Uri): { path: string };
+    resolveEnvironment(environment: { path: string }): Promise<{ executable: { uri?: vscode.Uri } } | undefined>;
+  };
+}
+
+/**
+ * The Python extension's active environment for the file, when that extension is installed; else the
+ * `spawnGuard.python` setting; else undefined (the CLI takes python3 or python on PATH).
+ */
+async function interpreterFor(uri: vscode.Uri): Promise<string | undefined> {
+  const extension = vscode.extensions.getExtension<PythonExtensionApi>('ms-python.python');
+  if (extension) {
+    try {
+      const api = extension.isActive ? extension.exports : await extension.activate();
+      const environment = api?.environments?.getActiveEnvironmentPath(uri);
+      if (environment) {
+        const resolved = await api!.environments!.resolveEnvironment(environment);
+        const executable = resolved?.executable.uri?.fsPath ?? environment.path;
+        if (executable) return executable;
+      }
+    } catch {
+      // An extension that fails to answer leaves the choice to the setting and PATH.
+    }
+  }
+  const configured = vscode.workspace.getConfiguration('spawnGuard', uri).get<string>('python', '').trim();
+  return configured === '' ? undefined : configured;
+}

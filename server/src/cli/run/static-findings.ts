@@ -1,0 +1,44 @@
+import * as fs from 'node:fs';
+import { ConfigError, ConfigResolver, type SpawnGuardConfig } from '../../config/pyproject';
+import { analyze } from '../../engine/analyze';
+import { PythonParser } from '../../syntax/parser';
+import { LocationMapper } from '../report';
+import type { StaticFinding } from './related-findings';
+
+/**
+ * What `spawn-guard check` reports for the script, with the same configuration (the nearest
+ * pyproject.toml's select, ignore and severity), so that a verdict can name the rule that predicted it.
+ * Empty when the file cannot be read, or its configuration is invalid (`check` says why).
+ */
+export async function staticFindings(script: string): Promise<StaticFinding[]> {
+  let text: string;
+  try {
+    text = fs.readFileSync(script, 'utf8');
+  } catch {
+    return [];
+  }
+  const config = configFor(script);
+  if (!config) return [];
+  const parser = await PythonParser.create();
+  const tree = parser.parse(text);
+  try {
+    const analysis = analyze({ text, tree }, { select: config.select, ignore: config.ignore, severity: config.severity });
+    const mapper = new LocationMapper(text);
+    return analysis.findings.map((finding) => {
+      const { row, column } = mapper.location(finding.range.start);
+      return { code: finding.code, rule: finding.rule, line: row, column, message: finding.message };
+    });
+  } finally {
+    tree.delete();
+  }
+}
+
+function configFor(script: string): SpawnGuardConfig | undefined {
+  const resolver = new ConfigResolver((file) => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined));
+  try {
+    return resolver.forFile(script);
+  } catch (error) {
+    if (error instanceof ConfigError) return undefined;
+    throw error;
+  }
+}

@@ -1,0 +1,166 @@
+/** `spawn-guard run` end to end: the compiled CLI on small scripts, its exit status, text and JSON. */
+import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { CLI_MAIN, createTree, removeTree, runCli } from '../../helpers/cli';
+import { FIXTURES } from '../../helpers/paths';
+
+const HOSTILE = path.join(FIXTURES, 'run', 'hostile');
+
+const UNGUARDED = `import multiprocessing
+
+
+def work():
+    print("working")
+
+
+worker = multiprocessing.Process(target=work)
+worker.start()
+worker.join()
+`;
+
+const GUARDED = `import multiprocessing
+
+
+def work():
+    print("working")
+
+
+if __name__ == "__main__":
+    worker = multiprocessing.Process(target=work)
+    worker.start()
+    worker.join()
+`;
+
+const tree = createTree({
+  'unguarded.py': UNGUARDED,
+  'guarded.py': GUARDED,
+  'method.py': 'import multiprocessing\nprint(multiprocessing.get_start_method())\n',
+  'argv.py': 'import sys\nprint(sys.argv[1:])\n',
+  // The default is set when multiprocessing is first imported, not at start-up: ORIGINAL_DIR (what
+  // replaces '' on the children's sys.path) must be the folder the program is in by then.
+  'late-import.py':
+    'import os\nos.chdir("lib")\nimport multiprocessing.process\nprint(os.path.basename(multiprocessing.process.ORIGINAL_DIR))\n',
+  'uses-path.py':
+    'import helper\nimport os\nimport multiprocessing\nprint(helper.NAME, os.environ.get("OWN_SITE"), multiprocessing.get_start_method())\n',
+  'lib/helper.py': 'NAME = "helper"\n',
+  'lib/sitecustomize.py': 'import os\nos.environ["OWN_SITE"] = "ran"\n',
+  'exits.py': 'import sys\nprint("bye")\nsys.exit(3)\n',
+});
+after(() => removeTree(tree));
+
+function run(args: string[], env: Record<string, string> = {}) {
+  return runCli(['run', ...args], { cwd: tree, env });
+}
+
+describe('spawn-guard run', { concurrency: 2 }, () => {
+  it('names the bootstrapping failure, the children that died, and the rule at the traceback line', async () => {
+    const result = await run(['--format', 'json', 'unguarded.py']);
+    assert.equal(result.status, 1, result.stderr);
+    const report = JSON.parse(result.stdout);
+    assert.deepEqual(report.verdict, { kind: 'fails', failure: { kind: 'bootstrapping', deaths: 1 }, line: 9 });
+    assert.deepEqual(
+      report.findings.map((finding: { code: string; line: number }) => [finding.code, finding.line]),
+      [['SPG001', 9]],
+    );
+    assert.match(report.summary, /bootstrapping phase/);
+    // JSON on stdout; the script's own output went to stderr as it came.
+    assert.match(result.stderr, /RuntimeError/);
+  });
+
+  it('reports the same behaviour as fork for the guarded script, with exit status 0', async () => {
+    const result = await run(['--compare', 'guarded.py']);
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /^working\n/);
+    assert.match(result.stdout, /same: same behaviour under spawn as under fork/);
+  });
+
+  it('says in text which rule predicted the failure, where', async () => {
+    const result = await run(['unguarded.py']);
+    assert.equal(result.status, 1);
+    assert.match(result.stdout, /fails: fails under spawn: 1 child process died with RuntimeError "…bootstrapping phase"/);
+    assert.match(result.stdout, /unguarded\.py:9:1: SPG001 /);
+  });
+
+  it('makes forkserver the default with --method forkserver', async () => {
+    const result = await run(['--format', 'json', '--method', 'forkserver', 'method.py']);
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(JSON.parse(result.stdout).runs[0].stdout.text, 'forkserver\n');
+  });
+
+  it('passes what follows the script to it', async () => {
+    const result = await run(['--format', 'json', 'argv.py', '--timeout', 'x', '-v']);
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(JSON.parse(result.stdout).runs[0].stdout.text, "['--timeout', 'x', '-v']\n");
+  });
+
+  it('sets the default only when multiprocessing is first imported', async () => {
+    const result = await run(['--format', 'json', 'late-import.py']);
+    assert.equal(JSON.parse(result.stdout).runs[0].stdout.text, 'lib\n');
+  });
+
+  it('keeps an existing PYTHONPATH and runs the sitecustomize it hides', async () => {
+    const result = await run(['--format', 'json', 'uses-path.py'], { PYTHONPATH: path.join(tree, 'lib') });
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(JSON.parse(result.stdout).runs[0].stdout.text, 'helper ran spawn\n');
+  });
+
+  it('fails on an exit status fork does not have only with --compare; the same status is the same behaviour', async () => {
+    const alone = await run(['--format', 'json', 'exits.py']);
+    assert.equal(alone.status, 1);
+    assert.deepEqual(JSON.parse(alone.stdout).verdict.failure, { kind: 'error', message: 'exit status 3' });
+    const compared = await run(['--format', 'json', '--compare', 'exits.py']);
+    assert.equal(compared.status, 0, compared.stdout);
+    assert.equal(JSON.parse(compared.stdout).verdict.kind, 'same');
+  });
+
+  it('stops the run on SIGTERM (how the editor cancels), kills its processes and reports `cancelled`', async () => {
+    const cli = spawn(process.execPath, [CLI_MAIN, 'run', '--format', 'json', path.join(HOSTILE, 'ignores-sigterm.py')], { cwd: tree });
+    let stdout = '';
+    cli.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
+    // JSON format streams the script's output on stderr: once it printed, it is running.
+    cli.stderr.setEncoding('utf8').on('data', (text: string) => text.includes('ignoring SIGTERM') && cli.kill('SIGTERM'));
+    const [status] = (await once(cli, 'close')) as [number];
+    assert.equal(status, 1);
+    const report = JSON.parse(stdout);
+    assert.deepEqual(report.verdict, { kind: 'cancelled' });
+    const pgid = report.runs[0].pid;
+    const members = fs.readdirSync('/proc').filter((entry) => {
+      try {
+        const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+        const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        return Number(pgrp) === pgid && state !== 'Z';
+      } catch {
+        return false;
+      }
+    });
+    assert.deepEqual(members, []);
+  });
+
+  describe('usage errors (exit status 2)', () => {
+    const cases: [string, string[], RegExp][] = [
+      ['no script', [], /a script to run is required/],
+      ['a missing script', ['missing.py'], /no such script: missing\.py/],
+      ['a missing interpreter', ['--python', '/nonexistent/python3', 'guarded.py'], /no Python interpreter at "\/nonexistent\/python3"/],
+      ['an unknown option', ['--fast', 'guarded.py'], /unknown option "--fast"/],
+      ['a bad method', ['--method', 'fork', 'guarded.py'], /--method must be one of spawn, forkserver/],
+      ['a bad time-out', ['--timeout', '0', 'guarded.py'], /--timeout must be a positive number/],
+    ];
+    for (const [name, args, message] of cases) {
+      it(name, async () => {
+        const result = await run(args);
+        assert.equal(result.status, 2, result.stderr);
+        assert.match(result.stderr, message);
+      });
+    }
+  });
+
+  it('finds no interpreter on an empty PATH and says so', async () => {
+    const result = await runCli(['run', 'guarded.py'], { cwd: tree, env: { PATH: path.join(tree, 'lib') } });
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /no python3 or python on PATH/);
+  });
+});
