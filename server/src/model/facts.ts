@@ -3,6 +3,8 @@ import type { StartMethod } from './api';
 import type { Binding } from './bindings';
 import { CallGraph } from './callgraph';
 import { findGuards, findGuardVariables, GuardJudge, type Guard } from './guards';
+import { findMatchGuards } from './match-guards';
+import { typeCheckingBlocks } from './type-checking';
 import { once } from '../text/once';
 import { scanTree, type TreeScan } from './scan';
 import type { AnalysisMemo } from './memo';
@@ -104,7 +106,13 @@ export function buildModuleFacts(root: SyntaxNode, text: string, memo?: Analysis
       new GuardJudge(variables),
       variables,
     );
+    const matchGuards = findMatchGuards(root, text);
+    if (matchGuards.length > 0) guards = [...guards, ...matchGuards].sort((a, b) => a.node.startIndex - b.node.startIndex);
   }
+  // Code under `if TYPE_CHECKING:` never runs: not at import time, and nothing there is reported.
+  const typeChecking = typeCheckingBlocks(root, text);
+  const neverRuns = (node: SyntaxNode): boolean =>
+    typeChecking.length > 0 && typeChecking.some((block) => block.start <= node.startIndex && node.startIndex < block.end);
   const regions = guardRegions(guards);
   const guardOf = (node: SyntaxNode): Guard | undefined => {
     const offset = node.startIndex;
@@ -113,7 +121,8 @@ export function buildModuleFacts(root: SyntaxNode, text: string, memo?: Analysis
       if (region.start <= offset && offset < region.end && (!found || region.start >= found.start)) found = region;
     return found?.guard;
   };
-  const isImportTime = (node: SyntaxNode): boolean => !scopes().insideFunction(node.startIndex) && guardOf(node) === undefined;
+  const isImportTime = (node: SyntaxNode): boolean =>
+    !scopes().insideFunction(node.startIndex) && guardOf(node) === undefined && !neverRuns(node);
 
   const values = once(() => new ValueResolver(scopes(), text));
   const events = mayStartProcesses ? collectProcessEvents(scopes(), values(), text, memo) : emptyEvents();
@@ -122,14 +131,15 @@ export function buildModuleFacts(root: SyntaxNode, text: string, memo?: Analysis
     const effective = method === 'default' ? defaultMethod : method;
     return effective === 'default' || effective === 'spawn' || effective === 'forkserver';
   };
-  const isGuarded = (node: SyntaxNode): boolean => guardOf(node) !== undefined;
+  const isGuarded = (node: SyntaxNode): boolean => guardOf(node) !== undefined || neverRuns(node);
   const callGraph = once(
     () => new CallGraph(values(), events.startSites, events.threadStarts, isGuarded, (site) => usesSpawn(site.method)),
   );
   const workers = once(() => new WorkerModel(scopes(), values(), guardOf, text, memo?.workerTargets));
   const assignedInFunctions = once(() => globalsAssignedInFunctions(scopes()));
   const hasErrors = root.hasError;
-  const isReportable = hasErrors ? reportableIn(root) : () => true;
+  const reportable = hasErrors ? reportableIn(root) : () => true;
+  const isReportable = (node: SyntaxNode): boolean => !neverRuns(node) && reportable(node);
 
   return {
     text,
