@@ -7,6 +7,7 @@ import type { FixProvider } from './fix';
 import { moveSetStartMethodIntoGuardFix } from './move-set-start-method-into-guard';
 import { moveWorkerToModuleLevelFix } from './move-worker-to-module-level';
 import { replaceLambdaWithFunctionFix } from './replace-lambda-with-function';
+import { rewriteBrokenGuardFix } from './rewrite-broken-guard';
 import { checkedFix } from './validate';
 
 /**
@@ -17,6 +18,7 @@ export const FIX_PROVIDERS: readonly FixProvider[] = [
   moveWorkerToModuleLevelFix,
   moveSetStartMethodIntoGuardFix,
   replaceLambdaWithFunctionFix,
+  rewriteBrokenGuardFix,
   addMainGuardFix,
 ];
 

@@ -65,7 +65,7 @@ export const brokenGuard: Rule = {
         '        print(pool.map(square, range(10)))',
       ].join('\n'),
     },
-    fix: `Test exactly \`${GUARD_TEXT}\` (other conditions may be added with \`and\`).`,
+    fix: `Test exactly \`${GUARD_TEXT}\` (other conditions may be added with \`and\`). The "Rewrite the guard" fix replaces the broken test (safe, except for a never-true guard, whose code starts running).`,
     url: DOCS_URL.safeMainImport,
   },
   mentions: ['multiprocessing', 'concurrent', 'joblib'],
