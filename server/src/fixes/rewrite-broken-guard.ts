@@ -10,8 +10,7 @@
  */
 import type { SyntaxNode } from '../syntax/syntaxNode';
 
-import { nodeRange } from '../syntax/ranges';
-import type { Range } from '../text/types';
+import { nodeRange, sameRange } from '../syntax/ranges';
 import type { FixProvider } from './fix';
 import { preferredQuote } from './guard-writer';
 
@@ -46,13 +45,4 @@ function brokenPart(condition: SyntaxNode): SyntaxNode {
     if (operands.length !== 1) return node;
     node = operands[0];
   }
-}
-
-function sameRange(a: Range, b: Range): boolean {
-  return (
-    a.start.line === b.start.line &&
-    a.start.character === b.start.character &&
-    a.end.line === b.end.line &&
-    a.end.character === b.end.character
-  );
 }
