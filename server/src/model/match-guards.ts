@@ -91,3 +91,9 @@ function and(truths: readonly Truth[]): Truth {
   if (truths.includes(false)) return false;
   return truths.every((truth) => truth === true) ? true : undefined;
 }
+
+/** `guards` with the file's match guards among them, in document order. */
+export function withMatchGuards(guards: Guard[], root: SyntaxNode, text: string): Guard[] {
+  const found = findMatchGuards(root, text);
+  return found.length === 0 ? guards : [...guards, ...found].sort((a, b) => a.node.startIndex - b.node.startIndex);
+}

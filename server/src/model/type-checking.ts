@@ -28,3 +28,9 @@ export function typeCheckingBlocks(root: SyntaxNode, text: string): OffsetRange[
   }
   return blocks;
 }
+
+/** Whether a node lies in code that never runs (under `if TYPE_CHECKING:`). */
+export function codeThatNeverRuns(root: SyntaxNode, text: string): (node: SyntaxNode) => boolean {
+  const blocks = typeCheckingBlocks(root, text);
+  return (node) => blocks.length > 0 && blocks.some((block) => block.start <= node.startIndex && node.startIndex < block.end);
+}
