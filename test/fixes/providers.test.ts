@@ -244,3 +244,37 @@ describe('replace-lambda-with-function', () => {
     });
   });
 });
+
+describe('rewrite-broken-guard', () => {
+  const script = (condition: string, body = '    Process(target=work).start()') =>
+    lines('from multiprocessing import Process', '', 'def work():', '    pass', '', `${condition}:`, body);
+
+  it('is unsafe for a never-true guard: its block starts running', async () => {
+    const result = await fixedBy('rewrite-broken-guard', script('if __name__ == "main"'));
+    assert.equal(result?.text, script('if __name__ == "__main__"'));
+    assert.equal(result?.applicability, 'unsafe');
+  });
+
+  it('writes an early return as `!=` and keeps the quotes the file uses', async () => {
+    const before = lines(
+      'from multiprocessing import Process',
+      '',
+      'def work():',
+      '    pass',
+      '',
+      'def main():',
+      "    if __name__ not in ('__main__', '__mp_main__'):",
+      '        return',
+      '    Process(target=work).start()',
+      '',
+      'main()',
+    );
+    const result = await fixedBy('rewrite-broken-guard', before);
+    assert.equal(result?.text, before.replace("__name__ not in ('__main__', '__mp_main__')", "__name__ != '__main__'"));
+    assert.equal(result?.applicability, 'safe');
+  });
+
+  it('is not offered when the condition binds a name with `:=`', async () => {
+    assert.equal(await fixedBy('rewrite-broken-guard', script('if (name := __name__) in ("__main__", "__mp_main__")')), undefined);
+  });
+});

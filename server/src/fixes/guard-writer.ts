@@ -218,7 +218,7 @@ export function guardHeader(root: SyntaxNode, eol: string): string {
 }
 
 /** `'` when the file writes most of its strings with single quotes, else `"`. */
-function preferredQuote(root: SyntaxNode): string {
+export function preferredQuote(root: SyntaxNode): string {
   let single = 0;
   let double = 0;
   for (const start of root.descendantsOfType('string_start')) {

@@ -6,7 +6,9 @@ import { addMainGuardFix } from './add-main-guard';
 import type { FixProvider } from './fix';
 import { moveSetStartMethodIntoGuardFix } from './move-set-start-method-into-guard';
 import { moveWorkerToModuleLevelFix } from './move-worker-to-module-level';
+import { replaceGeneratorWithListFix } from './replace-generator-with-list';
 import { replaceLambdaWithFunctionFix } from './replace-lambda-with-function';
+import { rewriteBrokenGuardFix } from './rewrite-broken-guard';
 import { checkedFix } from './validate';
 
 /**
@@ -17,6 +19,8 @@ export const FIX_PROVIDERS: readonly FixProvider[] = [
   moveWorkerToModuleLevelFix,
   moveSetStartMethodIntoGuardFix,
   replaceLambdaWithFunctionFix,
+  replaceGeneratorWithListFix,
+  rewriteBrokenGuardFix,
   addMainGuardFix,
 ];
 

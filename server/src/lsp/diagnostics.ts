@@ -1,9 +1,9 @@
 import { DIAGNOSTIC_SOURCE } from '../shared/protocol';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
 import type { Finding, Severity } from '../rules/types';
-import type { Range } from '../text/types';
 import { ruleByCode } from '../engine/catalog';
 import { ruleDocsUrl } from '../rules/docs-url';
+import { sameRange } from '../syntax/ranges';
 
 /** The `source` of every diagnostic the server publishes. */
 export { DIAGNOSTIC_SOURCE };
@@ -47,13 +47,4 @@ export function toDiagnostic(finding: Finding, uri: string): Diagnostic {
 export function findingForDiagnostic(findings: readonly Finding[], diagnostic: Diagnostic): Finding | undefined {
   if (diagnostic.source !== DIAGNOSTIC_SOURCE) return undefined;
   return findings.find((finding) => finding.code === diagnostic.code && sameRange(finding.range, diagnostic.range));
-}
-
-function sameRange(a: Range, b: Range): boolean {
-  return (
-    a.start.line === b.start.line &&
-    a.start.character === b.start.character &&
-    a.end.line === b.end.line &&
-    a.end.character === b.end.character
-  );
 }

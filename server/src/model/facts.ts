@@ -3,6 +3,8 @@ import { PROCESS_MODULE_WORD, type StartMethod } from './api';
 import type { Binding } from './bindings';
 import { CallGraph } from './callgraph';
 import { findGuards, findGuardVariables, GuardJudge, type Guard } from './guards';
+import { withMatchGuards } from './match-guards';
+import { codeThatNeverRuns } from './type-checking';
 import { once } from '../text/once';
 import { scanTree, type TreeScan } from './scan';
 import { collectProcessEvents, type ProcessEvents } from './processes';
@@ -96,14 +98,12 @@ export function buildModuleFacts(root: SyntaxNode, text: string): ModuleFacts {
       variables = findGuardVariables(scopes().module.allBindings());
     }
     const { nodes, types } = scan();
-    guards = findGuards(
-      nodes.filter((_, index) => GUARD_TYPES.includes(types[index])),
-      new GuardJudge(variables),
-      variables,
-    );
+    const candidates = nodes.filter((_, index) => GUARD_TYPES.includes(types[index]));
+    guards = withMatchGuards(findGuards(candidates, new GuardJudge(variables), variables), root, text);
   }
+  const neverRuns = codeThatNeverRuns(root, text);
   const guardOf = guardLookup(guards);
-  const isImportTime = (node: SyntaxNode): boolean => !scopes().insideFunction(node.startIndex) && guardOf(node) === undefined;
+  const isImportTime = (node: SyntaxNode) => !scopes().insideFunction(node.startIndex) && !guardOf(node) && !neverRuns(node);
 
   const values = once(() => new ValueResolver(scopes(), text));
   const events = mayStartProcesses ? collectProcessEvents(scopes(), values(), text) : emptyEvents();
@@ -112,14 +112,14 @@ export function buildModuleFacts(root: SyntaxNode, text: string): ModuleFacts {
     const effective = method === 'default' ? defaultMethod : method;
     return effective === 'default' || effective === 'spawn' || effective === 'forkserver';
   };
-  const isGuarded = (node: SyntaxNode): boolean => guardOf(node) !== undefined;
+  const isGuarded = (node: SyntaxNode): boolean => guardOf(node) !== undefined || neverRuns(node);
   const callGraph = once(
     () => new CallGraph(values(), events.startSites, events.threadStarts, isGuarded, (site) => usesSpawn(site.method)),
   );
   const workers = once(() => new WorkerModel(scopes(), values(), guardOf, text));
   const assignedInFunctions = once(() => globalsAssignedInFunctions(scopes()));
-  const hasErrors = root.hasError;
-  const isReportable = hasErrors ? reportableIn(root) : () => true;
+  const reportable = root.hasError ? reportableIn(root) : undefined;
+  const isReportable = (node: SyntaxNode) => !neverRuns(node) && (!reportable || reportable(node));
 
   return {
     text,

@@ -13,7 +13,7 @@ export interface Guard {
   node: SyntaxNode;
   /** The expression judged. */
   condition: SyntaxNode;
-  form: 'if' | 'conditional-expression' | 'early-return' | 'variable';
+  form: 'if' | 'conditional-expression' | 'early-return' | 'variable' | 'match';
   verdict: GuardVerdict;
   /** The guarded block (if consequence, or the else block of `if __name__ != "__main__": … else:`); null for expression forms. */
   body: SyntaxNode | null;
@@ -82,6 +82,16 @@ export class GuardJudge {
       case 'parenthesized_expression':
         for (const child of expression.namedChildren) if (child && this.referencesName(child)) return true;
         return false;
+      case 'named_expression': {
+        const value = expression.childForFieldName('value');
+        return value !== null && this.referencesName(value);
+      }
+      case 'call': {
+        // `__name__.endswith("main__")`: a string method called on the name.
+        const callee = expression.childForFieldName('function');
+        const object = callee?.type === 'attribute' ? callee.childForFieldName('object') : null;
+        return object !== null && object !== undefined && this.referencesName(object);
+      }
       default:
         return false;
     }
@@ -134,6 +144,12 @@ export class GuardJudge {
         const truth = argument ? truthOf(this.evaluate(argument, world)) : undefined;
         return truth === undefined ? undefined : { kind: 'bool', value: !truth };
       }
+      case 'named_expression': {
+        const value = expression.childForFieldName('value');
+        return value ? this.evaluate(value, world) : undefined;
+      }
+      case 'call':
+        return this.evaluateStringMethod(expression, world);
       case 'boolean_operator':
         return this.evaluateBoolean(expression, world);
       case 'comparison_operator':
@@ -141,6 +157,24 @@ export class GuardJudge {
       default:
         return undefined;
     }
+  }
+
+  /** `startswith`/`endswith` with one string (or a tuple of strings) on a value that is a string. */
+  private evaluateStringMethod(call: SyntaxNode, world: World): Value {
+    const callee = call.childForFieldName('function');
+    const method = callee?.type === 'attribute' ? callee.childForFieldName('attribute')?.text : undefined;
+    const object = callee?.childForFieldName('object');
+    const args = call.childForFieldName('arguments');
+    if (!object || !args || (method !== 'startswith' && method !== 'endswith')) return undefined;
+    const parts = syntaxChildren(args);
+    if (parts.length !== 1) return undefined;
+    const receiver = this.evaluate(object, world);
+    const argument = this.evaluate(parts[0], world);
+    if (receiver?.kind !== 'str' || !argument) return undefined;
+    const affixes = argument.kind === 'str' ? [argument.value] : argument.kind === 'strings' ? argument.values : undefined;
+    if (!affixes) return undefined;
+    const value = receiver.value;
+    return { kind: 'bool', value: affixes.some((affix) => (method === 'startswith' ? value.startsWith(affix) : value.endsWith(affix))) };
   }
 
   /** Python's `and`/`or` return an operand; only truth matters for a guard, so truth is returned. */
@@ -269,7 +303,7 @@ export function verdictOf([parent, child, imported]: Runs, looksLikeMainCheck: b
 }
 
 /** True when the condition compares `__name__` with a string that mentions "main" (a guard attempt). */
-function comparesNameWithMain(condition: SyntaxNode): boolean {
+export function comparesNameWithMain(condition: SyntaxNode): boolean {
   let found = false;
   const visit = (node: SyntaxNode): void => {
     if (found) return;
@@ -341,8 +375,11 @@ export function findGuards(candidates: readonly SyntaxNode[], judge: GuardJudge,
 
     const inverse: Runs = [negate(runs[0]), negate(runs[1]), negate(runs[2])];
     if (node.type === 'if_statement' && !hasAlternative(node) && endsFunction(consequence) && insideFunctionBody(node)) {
-      // `if __name__ != "__main__": return` guards the rest of the function: judge that rest.
-      const earlyVerdict = verdictOf(inverse, looksLikeMain);
+      // `if __name__ != "__main__": return` guards the rest of the function: judge that rest. Returning
+      // exactly in a spawned child (`if __name__ == "__mp_main__": return`) keeps children out too: whoever
+      // imports the module under another name decides whether to call the function.
+      const keepsChildrenOut = inverse[0] === true && inverse[1] === false;
+      const earlyVerdict = keepsChildrenOut ? 'correct' : verdictOf(inverse, looksLikeMain);
       if (earlyVerdict) {
         guards.push({
           node,

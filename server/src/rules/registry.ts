@@ -8,6 +8,10 @@ import { startMethodAtImport } from './spg006-start-method-at-import';
 import { brokenGuard } from './spg007-broken-guard';
 import { importSideEffect } from './spg008-import-side-effect';
 import { forkOnly } from './spg009-fork-only';
+import { decoratorStartsProcesses } from './spg010-decorator-starts-processes';
+import { unpicklableArgument } from './spg012-unpicklable-argument';
+import { seedAtImport } from './spg013-seed-at-import';
+import { startInAtexit } from './spg014-start-in-atexit';
 
 /** Every rule, in code order. One file per rule; adding a rule means adding it here. */
 export const RULES: readonly Rule[] = [
@@ -20,6 +24,10 @@ export const RULES: readonly Rule[] = [
   brokenGuard,
   importSideEffect,
   forkOnly,
+  decoratorStartsProcesses,
+  unpicklableArgument,
+  seedAtImport,
+  startInAtexit,
 ];
 
 export function ruleByCode(code: string): Rule | undefined {

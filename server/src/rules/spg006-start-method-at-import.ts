@@ -9,7 +9,7 @@ import { codeText, DOCS_URL, GUARD_TEXT, python } from './common';
  * child, where the start method is already set.
  *
  * Points at the `set_start_method(...)` call. Not reported with `force=True`, for "fork" (fork children do
- * not re-import the module; SPG009 covers fork), for a method the model cannot read, or when the call is
+ * not re-import the module; SPG009 covers fork), or when the call is
  * wrapped in `try/except RuntimeError` (or `contextlib.suppress(RuntimeError)`).
  *
  * `data`: `{ method: string }`.
@@ -64,14 +64,15 @@ export const startMethodAtImport: Rule = {
   check(facts: ModuleFacts): RuleFinding[] {
     const findings: RuleFinding[] = [];
     for (const call of facts.events.startMethodCalls) {
-      if (call.force || (call.method !== 'spawn' && call.method !== 'forkserver')) continue;
+      // A method the file does not spell (`set_start_method(os.environ[...])`) is still a call at import time.
+      if (call.force || (call.method !== undefined && call.method !== 'spawn' && call.method !== 'forkserver')) continue;
       if (!facts.isImportTime(call.call) || !facts.isReportable(call.call) || runtimeErrorIsCaught(facts, call.call)) continue;
       findings.push({
         node: call.call,
         message:
-          `\`${codeText(call.call)}\` runs at import time: a spawned child sets its start method before it re-imports this module, so this call runs a second ` +
-          `time there and fails with "RuntimeError: context has already been set". Call it once under \`${GUARD_TEXT}\`, or use \`multiprocessing.get_context("${call.method}")\`.`,
-        data: { method: call.method },
+          `\`${codeText(call.call)}\` runs at import time${call.method === undefined ? ' (unless it selects "fork")' : ''}: a spawned child sets its start method before it re-imports this module, so this call runs a second ` +
+          `time there and fails with "RuntimeError: context has already been set". Call it once under \`${GUARD_TEXT}\`, or use \`multiprocessing.get_context(${call.method === undefined ? '…' : `"${call.method}"`})\`.`,
+        data: { method: call.method ?? null },
       });
     }
     return findings;

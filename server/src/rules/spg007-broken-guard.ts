@@ -1,3 +1,4 @@
+import type { SyntaxNode } from '../syntax/syntaxNode';
 import type { Guard, GuardVerdict, ModuleFacts } from '../model/facts';
 import type { Severity } from './types';
 import type { Rule, RuleFinding } from './rule';
@@ -29,7 +30,8 @@ export const brokenGuard: Rule = {
       '`__mp_main__`, and any other importer sees its module name. Only `__name__ == "__main__"` separates the parent',
       'from its children:',
       '',
-      '- `__name__ in ("__main__", "__mp_main__")`, `__name__ != "__mp_main__"`, `"main" in __name__` are also true in',
+      '- `__name__ in ("__main__", "__mp_main__")`, `__name__ != "__mp_main__"`, `"main" in __name__`,',
+      '  `__name__.endswith("main__")` and `case "__main__" | "__mp_main__":` under `match __name__:` are also true in',
       '  children (or on a plain import): the guarded code runs again in every child, and a process it starts there',
       '  fails with `RuntimeError: An attempt has been made to start a new process before the current process has',
       '  finished its bootstrapping phase`.',
@@ -38,8 +40,9 @@ export const brokenGuard: Rule = {
       '  warning).',
       '',
       'Every correct form is accepted: reversed operands, either quote style, parentheses, `and` with other',
-      'conditions, `if __name__ != "__main__": … else:`, a guard stored in a variable, an early `return` in `main()`,',
-      'and `main() if __name__ == "__main__" else None`.',
+      'conditions, `if __name__ != "__main__": … else:`, a guard stored in a variable, an early `return` in `main()`',
+      '(also `if __name__ == "__mp_main__": return`, which keeps children out), `(name := __name__) == "__main__"`,',
+      '`match __name__:` with `case "__main__":`, and `main() if __name__ == "__main__" else None`.',
     ].join('\n'),
     example: {
       bad: python`
@@ -63,7 +66,7 @@ export const brokenGuard: Rule = {
                 print(pool.map(square, range(10)))
       `,
     },
-    fix: `Test exactly \`${GUARD_TEXT}\` (other conditions may be added with \`and\`).`,
+    fix: `Test exactly \`${GUARD_TEXT}\` (other conditions may be added with \`and\`). The "Rewrite the guard" fix replaces the broken test (safe, except for a never-true guard, whose code starts running).`,
     url: DOCS_URL.safeMainImport,
   },
   mentions: PROCESS_MODULES,
@@ -74,7 +77,7 @@ export const brokenGuard: Rule = {
       if (guard.verdict === 'correct' || !facts.isReportable(guard.condition)) continue;
       findings.push({
         node: guard.condition,
-        message: message(guard, codeText(guard.condition, 60)),
+        message: message(guard, conditionText(guard.condition)),
         severity: SEVERITY[guard.verdict],
         data: { verdict: guard.verdict, form: guard.form },
       });
@@ -100,6 +103,11 @@ function message(guard: Guard, condition: string): string {
         return `\`${condition}\` lets the rest of this function run in a spawned child too (it imports the script as \`__mp_main__\`), where starting processes fails ("current process has finished its bootstrapping phase"). Return when \`__name__ != "__main__"\`.`;
     }
   }
+  if (guard.form === 'match') {
+    return guard.verdict === 'never'
+      ? `\`case ${condition}\` never matches: a script runs as \`__main__\` (and a spawned child imports it as \`__mp_main__\`), so this case never runs. Use \`case "__main__":\`.`
+      : `\`case ${condition}\` also matches when a spawned child re-imports this module as \`__mp_main__\` (or when the module is imported), so the case runs again in every child, where starting processes fails ("current process has finished its bootstrapping phase"). Use \`case "__main__":\`.`;
+  }
   switch (guard.verdict) {
     case 'never':
       return `\`${condition}\` is never true: a script runs as \`__main__\` (and a spawned child imports it as \`__mp_main__\`), so this block never runs. Use \`${GUARD_TEXT}\`.`;
@@ -108,4 +116,11 @@ function message(guard: Guard, condition: string): string {
     default:
       return `\`${condition}\` is also true when a spawned child re-imports this module as \`__mp_main__\` (or when the module is imported), so the block runs again in every child, where starting processes fails ("current process has finished its bootstrapping phase"). Use \`${GUARD_TEXT}\`.`;
   }
+}
+
+/** The condition for a message; a string method call keeps its argument (`__name__.endswith("main__")`). */
+function conditionText(condition: SyntaxNode): string {
+  if (condition.type !== 'call') return codeText(condition, 60);
+  const text = condition.text.replace(/\s+/g, ' ');
+  return text.length > 60 ? codeText(condition, 60) : text;
 }

@@ -8,3 +8,12 @@ export function nodeRange(node: SyntaxNode): Range {
     end: { line: node.endPosition.row, character: node.endPosition.column },
   };
 }
+
+export function sameRange(a: Range, b: Range): boolean {
+  return (
+    a.start.line === b.start.line &&
+    a.start.character === b.start.character &&
+    a.end.line === b.end.line &&
+    a.end.character === b.end.character
+  );
+}
