@@ -13,6 +13,12 @@ export interface RunPythonOptions {
   timeoutMs: number;
   /** Working directory; by default a fresh temporary one, removed afterwards. */
   cwd?: string;
+  /** The interpreter's arguments instead of the file (`-m pkg.main`); the file is then only named in errors. */
+  args?: string[];
+  /** Folders put on PYTHONPATH after the one holding sitecustomize.py. */
+  pythonPath?: string[];
+  /** Another interpreter than `python3` (the system's /usr/bin/python3 sees Debian's python3-* packages). */
+  interpreter?: string;
 }
 
 export interface PythonRun {
@@ -33,14 +39,14 @@ const PYTHON_PATH = path.join(REPO_ROOT, 'test', 'runtime', 'python-path');
 /** A respawning pool prints a traceback per dead worker; keep the head, which holds the first one. */
 const MAX_CAPTURED_BYTES = 256 * 1024;
 
-function pythonEnv(startMethod: StartMethod): NodeJS.ProcessEnv {
+function pythonEnv(startMethod: StartMethod, extraPath: readonly string[] = []): NodeJS.ProcessEnv {
   // A clean environment: nothing from the developer's shell (PYTHONSTARTUP, PYTHONWARNINGS, a venv)
   // may change what the script prints.
   return {
     PATH: process.env.PATH,
     HOME: os.tmpdir(),
     LANG: 'C.UTF-8',
-    PYTHONPATH: PYTHON_PATH,
+    PYTHONPATH: [PYTHON_PATH, ...extraPath].join(path.delimiter),
     SPAWN_GUARD_START_METHOD: startMethod,
     PYTHONDONTWRITEBYTECODE: '1',
     PYTHONHASHSEED: '0',
@@ -93,9 +99,10 @@ export async function runPython(file: string, options: RunPythonOptions): Promis
 
 function runInGroup(file: string, options: RunPythonOptions, cwd: string): Promise<PythonRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(PYTHON, [file], {
+    const interpreter = options.interpreter ?? PYTHON;
+    const child = spawn(interpreter, options.args ?? [file], {
       cwd,
-      env: pythonEnv(options.startMethod),
+      env: pythonEnv(options.startMethod, options.pythonPath),
       detached: true, // own process group (setsid), so the whole tree can be killed at once
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -118,7 +125,7 @@ function runInGroup(file: string, options: RunPythonOptions, cwd: string): Promi
 
     child.on('error', (error) => {
       clearTimeout(timer);
-      reject(new Error(`cannot run ${PYTHON} ${file}: ${error.message}`));
+      reject(new Error(`cannot run ${interpreter} ${file}: ${error.message}`));
     });
     child.on('exit', () => {
       exited = true;
