@@ -1,4 +1,4 @@
-import { analyze, type AnalysisOptions } from '../engine/analyze';
+import { analyze, type Analysis, type AnalysisOptions } from '../engine/analyze';
 import { projectFindings } from '../project/analyze';
 import { diskFiles } from '../project/disk';
 import { Project, SummaryCache, type ProjectNote } from '../project/project';
@@ -40,7 +40,10 @@ export class ProjectPass {
   findingsFor(file: string, options: AnalysisOptions, spawners: readonly string[] = []): ReportedFinding[] {
     this.checked.add(file);
     const project = this.projectFor(spawners);
-    for (const module of project.session(file).importClosure(file)) this.imported.add(module);
+    const session = project.session(file);
+    // Neither the file nor what it imports can start processes: no cross-file finding, nothing to parse.
+    if (!session.reach.mayStart(file)) return [];
+    for (const module of session.importClosure(file)) if (session.reach.mayStart(module)) this.imported.add(module);
     return this.findingsOf(project, file, options)?.findings ?? [];
   }
 
@@ -74,14 +77,19 @@ export class ProjectPass {
   ): { findings: ReportedFinding[]; syntaxError: boolean } | undefined {
     const text = this.files.readFile(file);
     if (text === undefined) return undefined;
-    const tree = this.parser.parse(text);
+    let tree: ReturnType<PythonParser['parse']> | undefined;
+    let analysis: Analysis | undefined;
+    // A checked file is parsed again only when it has cross-file findings (for its noqa comments).
+    const analysisOf = () => (analysis ??= analyze({ text, tree: (tree ??= this.parser.parse(text)) }, options));
     try {
-      const analysis = analyze({ text, tree }, options);
-      const found = [...(withOwn ? analysis.findings : []), ...projectFindings(project, file, analysis, options)];
+      const found = [...(withOwn ? analysisOf().findings : []), ...projectFindings(project, file, analysisOf, options)];
       const mapper = new LocationMapper(text);
-      return { findings: found.map((finding) => reportFinding(file, mapper, finding, undefined)), syntaxError: tree.rootNode.hasError };
+      return {
+        findings: found.map((finding) => reportFinding(file, mapper, finding, undefined)),
+        syntaxError: tree?.rootNode.hasError ?? false,
+      };
     } finally {
-      tree.delete();
+      tree?.delete();
     }
   }
 }

@@ -64,8 +64,8 @@ export class ProjectService {
   findingsNow(uri: string, text: string): Finding[] {
     const known = this.known.get(uri);
     if (known?.text === text) return this.show(uri, known.findings);
-    // The first refinement of a document runs at once; later ones wait for a pause in typing.
-    this.schedule(uri, known ? this.delayMs : 0);
+    // The first refinement of a document runs at once; later ones (and those typing interrupts) wait for a pause.
+    this.schedule(uri, known || this.runs.has(uri) ? this.delayMs : 0);
     if (!known || known.findings.length === 0) return this.show(uri, []);
     const before = known.text.split('\n');
     const after = text.split('\n');
@@ -101,7 +101,7 @@ export class ProjectService {
     this.known.delete(uri);
     this.readBy.delete(uri);
     this.shown.delete(uri);
-    this.runs.set(uri, (this.runs.get(uri) ?? 0) + 1);
+    this.runs.delete(uri);
   }
 
   /** A module file was created or deleted: where an import resolves may have changed for every document. */
@@ -135,7 +135,7 @@ export class ProjectService {
     const project = this.projectFor(current.spawners);
     // The summaries first, one module per turn, so that other messages are handled in between.
     const session = project.session(current.file);
-    const pending = [current.file];
+    const pending = session.reach.mayStart(current.file) ? [current.file] : [];
     const seen = new Set(pending);
     while (pending.length > 0) {
       const summary = project.summaryOf(pending.shift()!);
@@ -143,7 +143,7 @@ export class ProjectService {
         for (const record of summary.imports)
           for (const name of session.modulesOf(record)) {
             const file = session.finder.find(name)?.file;
-            if (file && !seen.has(file)) {
+            if (file && !seen.has(file) && session.reach.mayStart(file)) {
               seen.add(file);
               pending.push(file);
             }
@@ -153,7 +153,7 @@ export class ProjectService {
     }
     const now = await this.host.current(uri);
     if (!now || superseded() || now.text !== current.text) return;
-    const findings = projectFindings(project, now.file, now.analysis(), now.options);
+    const findings = session.reach.mayStart(now.file) ? projectFindings(project, now.file, now.analysis(), now.options) : [];
     this.known.set(uri, { text: now.text, findings });
     this.readBy.set(uri, new Set(project.filesRead));
     if (JSON.stringify(findings) !== JSON.stringify(this.shown.get(uri) ?? [])) this.host.republish(uri);

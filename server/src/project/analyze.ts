@@ -6,11 +6,16 @@ import { projectChecks, type ProjectFinding } from './checks';
 import type { Project } from './project';
 
 /**
- * The cross-file findings of `file`, whose single-file analysis is `analysis` (its tree still alive: the
- * noqa comments are read from it), with the same select/ignore/severity and noqa as the engine's. A
+ * The cross-file findings of `file`, whose single-file analysis is `analysisOf` (or makes it; its tree
+ * still alive: the noqa comments are read from it), with the same select/ignore/severity and noqa as the engine's. A
  * finding the single-file analysis already has (same code and range) is not repeated.
  */
-export function projectFindings(project: Project, file: string, analysis: Analysis, options: AnalysisOptions = {}): Finding[] {
+export function projectFindings(
+  project: Project,
+  file: string,
+  analysisOf: Analysis | (() => Analysis),
+  options: AnalysisOptions = {},
+): Finding[] {
   const summary = project.summaryOf(file);
   if (!summary) return [];
   const session = project.session(file);
@@ -19,6 +24,8 @@ export function projectFindings(project: Project, file: string, analysis: Analys
     if (start.library) found.push({ code: start.code, range: start.site.range, message: start.message, related: [] });
   }
   if (found.length === 0) return [];
+  // The single-file analysis only now: most files have no cross-file finding, and the CLI then parses nothing more.
+  const analysis = typeof analysisOf === 'function' ? analysisOf() : analysisOf;
   const enabled = new Set(enabledRules(options).map((rule) => rule.code));
   const silenced = fileNoqa(analysis.text);
   const root = analysis.tree.rootNode;

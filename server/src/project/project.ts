@@ -4,6 +4,7 @@ import { codeText } from '../rules/common';
 import type { ImportRecord, Site, ModuleSummary } from './summary';
 import { summarize } from './summary';
 import { ModuleFinder, moduleNameOf, searchRoots, type ModuleLocation, type ProjectFiles } from './modules';
+import { Reachability } from './reach';
 import { BUILT_IN_SPAWNERS, SpawnerTable, type Spawner } from './spawners';
 
 /** Parses a module's text; the project deletes each tree once the module is summarised. */
@@ -79,21 +80,48 @@ export interface ProjectOptions {
 export class Project {
   readonly spawners: SpawnerTable;
   private readonly finders = new Map<string, ModuleFinder>();
+  private readonly reaches = new Map<ModuleFinder, Reachability>();
+  private readonly sessions = new Map<ModuleFinder, ProjectSession>();
+  private readonly read = new Map<string, ModuleSummary | undefined>();
   private readonly notes: ProjectNote[] = [];
   /** Files read (summarised) while answering, for the server to watch and to find dependents. */
   readonly filesRead = new Set<string>();
 
+  private readonly files: ProjectFiles;
+
   constructor(
     private readonly parser: ModuleParser,
-    private readonly files: ProjectFiles,
+    files: ProjectFiles,
     private readonly cache: SummaryCache,
     private readonly options: ProjectOptions,
   ) {
     this.spawners = options.spawners ?? new SpawnerTable(BUILT_IN_SPAWNERS);
+    // A Project answers for one state of the files: each file is read once.
+    const texts = new Map<string, string | undefined>();
+    const folders = new Map<string, boolean>();
+    this.files = {
+      readFile: (file) => {
+        if (!texts.has(file)) texts.set(file, files.readFile(file));
+        return texts.get(file);
+      },
+      isDirectory: (directory) => {
+        let is = folders.get(directory);
+        if (is === undefined) folders.set(directory, (is = files.isDirectory(directory)));
+        return is;
+      },
+    };
   }
 
   /** The summary of `file`, undefined when it cannot be read. */
   summaryOf(file: string): ModuleSummary | undefined {
+    // A Project answers for one state of the files: each is read once (the server makes a Project per refinement).
+    if (this.read.has(file)) return this.read.get(file);
+    const summary = this.readSummary(file);
+    this.read.set(file, summary);
+    return summary;
+  }
+
+  private readSummary(file: string): ModuleSummary | undefined {
     const text = this.files.readFile(file);
     if (text === undefined) return undefined;
     this.filesRead.add(file);
@@ -136,11 +164,21 @@ export class Project {
   }
 
   /**
-   * A question session for one script: memoises answers while the summaries stay the same. Make a new
-   * one after a module changes.
+   * The question session for a script's search roots: it memoises answers, which hold for the files as
+   * this Project read them (make a new Project after a module changes).
    */
   session(script: string): ProjectSession {
-    return new ProjectSession(this, this.finderFor(script), this.notes);
+    const finder = this.finderFor(script);
+    const existing = this.sessions.get(finder);
+    if (existing) return existing;
+    let reach = this.reaches.get(finder);
+    if (!reach) {
+      const words = this.spawners.spawners.filter((spawner) => spawner.source === 'pyproject').map((spawner) => spawner.name.split('.')[0]);
+      this.reaches.set(finder, (reach = new Reachability(this.files, finder, words)));
+    }
+    const session = new ProjectSession(this, finder, reach, this.notes);
+    this.sessions.set(finder, session);
+    return session;
   }
 }
 
@@ -159,6 +197,8 @@ export class ProjectSession {
   constructor(
     readonly project: Project,
     readonly finder: ModuleFinder,
+    /** Which modules may start processes at all, from their text: the others are never summarised for starts. */
+    readonly reach: Reachability,
     private readonly notes: ProjectNote[],
   ) {}
 
@@ -173,26 +213,29 @@ export class ProjectSession {
    * import setup` in a package's `__init__`) and star imports; undefined for names outside the project.
    * `from`: the module whose code holds the name (for `*name`, a name its star imports may bring).
    */
-  resolveFunction(target: string, from: ModuleSummary, depth = 0): FunctionRef | undefined {
+  resolveFunction(target: string, from: ModuleSummary, depth = 0, startsOnly = false): FunctionRef | undefined {
     if (depth > MAX_CHAIN_DEPTH) return undefined;
     if (target.startsWith('.')) return from.functions.has(target.slice(1)) ? { file: from.file, name: target.slice(1) } : undefined;
     if (target.startsWith('*')) {
       for (const star of from.starModules) {
-        const found = this.resolveFunction(`${star}.${target.slice(1)}`, from, depth + 1);
+        const found = this.resolveFunction(`${star}.${target.slice(1)}`, from, depth + 1, startsOnly);
         if (found) return found;
       }
       return undefined;
     }
     const parts = target.split('.');
     for (let length = parts.length - 1; length >= 1; length--) {
-      const module = this.module(parts.slice(0, length).join('.'));
-      if (!module) continue;
-      return this.memberFunction(module.summary, parts.slice(length), depth);
+      const location = this.finder.find(parts.slice(0, length).join('.'));
+      if (!location) continue;
+      // A module that cannot start processes has no function that does (startsOnly: only those are wanted).
+      if (startsOnly && !this.reach.mayStart(location.file)) return undefined;
+      const summary = this.project.summaryOf(location.file);
+      return summary ? this.memberFunction(summary, parts.slice(length), depth, startsOnly) : undefined;
     }
     return undefined;
   }
 
-  private memberFunction(summary: ModuleSummary, member: string[], depth: number): FunctionRef | undefined {
+  private memberFunction(summary: ModuleSummary, member: string[], depth: number, startsOnly: boolean): FunctionRef | undefined {
     const name = member.join('.');
     if (summary.functions.has(name)) return { file: summary.file, name };
     if (summary.classes.has(name)) {
@@ -200,10 +243,10 @@ export class ProjectSession {
       return summary.functions.has(init) ? { file: summary.file, name: init } : undefined;
     }
     const exported = summary.exports.get(member[0]);
-    if (exported) return this.resolveFunction([exported, ...member.slice(1)].join('.'), summary, depth + 1);
+    if (exported) return this.resolveFunction([exported, ...member.slice(1)].join('.'), summary, depth + 1, startsOnly);
     if (!summary.topLevelNames.has(member[0]))
       for (const star of summary.starModules) {
-        const found = this.resolveFunction(`${star}.${name}`, summary, depth + 1);
+        const found = this.resolveFunction(`${star}.${name}`, summary, depth + 1, startsOnly);
         if (found) return found;
       }
     return undefined;
@@ -228,7 +271,7 @@ export class ProjectSession {
     } else {
       this.inProgress.add(key);
       for (const call of summaryFn.outside) {
-        const callee = this.resolveFunction(call.target, summary);
+        const callee = this.resolveFunction(call.target, summary, 0, true);
         const inner = callee ? this.functionStart(callee, depth + 1) : undefined;
         if (inner) {
           chain = { ...inner, steps: [{ file: fn.file, site: call.call }, ...inner.steps] };
@@ -243,7 +286,7 @@ export class ProjectSession {
 
   /** The chain of a call made in `summary` to `target`, if the callee starts processes. */
   callStart(summary: ModuleSummary, target: string, call: Site): Chain | undefined {
-    const callee = this.resolveFunction(target, summary);
+    const callee = this.resolveFunction(target, summary, 0, true);
     const inner = callee ? this.functionStart(callee) : undefined;
     return inner ? { ...inner, steps: [{ file: summary.file, site: call }, ...inner.steps] } : undefined;
   }
@@ -258,6 +301,8 @@ export class ProjectSession {
     if (known !== undefined) return known ?? undefined;
     const key = `module\0${name}`;
     if (this.inProgress.has(key)) return undefined;
+    const location = this.finder.find(name);
+    if (!location || !this.reach.mayStart(location.file)) return undefined;
     const module = this.module(name);
     if (!module) return undefined;
     const { summary } = module;
@@ -353,23 +398,7 @@ export class ProjectSession {
    * in functions), without `file` itself, in the order they are first reached.
    */
   importClosure(file: string): string[] {
-    const files: string[] = [];
-    const seen = new Set([file]);
-    const queue = [file];
-    while (queue.length > 0) {
-      const summary = this.project.summaryOf(queue.shift()!);
-      if (!summary) continue;
-      for (const record of summary.imports) {
-        for (const name of this.modulesOf(record)) {
-          const found = this.finder.find(name);
-          if (!found || seen.has(found.file)) continue;
-          seen.add(found.file);
-          files.push(found.file);
-          queue.push(found.file);
-        }
-      }
-    }
-    return files;
+    return this.reach.closure(file);
   }
 
   /** The outside attributes a worker reads (`settings.SCALE`), in its module and the project functions it calls. */

@@ -122,14 +122,16 @@ export function userSpawners(names: readonly string[]): Spawner[] {
 export class SpawnerTable {
   private readonly exact = new Map<string, Spawner[]>();
   private readonly methods = new Map<string, Spawner[]>();
-  private readonly patterns: { parts: string[]; spawner: Spawner }[] = [];
+  /** Patterns with the text before their first `*` (a name must start with it). */
+  private readonly patterns: { prefix: string; parts: string[]; spawner: Spawner }[] = [];
   /** Identifies the table in cache keys: summaries depend on it. */
   readonly key: string;
 
   constructor(readonly spawners: readonly Spawner[]) {
     for (const spawner of spawners) {
       if (spawner.name.startsWith('.')) push(this.methods, spawner.name.slice(1), spawner);
-      else if (spawner.name.includes('*')) this.patterns.push({ parts: spawner.name.split('.'), spawner });
+      else if (spawner.name.includes('*'))
+        this.patterns.push({ prefix: spawner.name.slice(0, spawner.name.indexOf('*')), parts: spawner.name.split('.'), spawner });
       else push(this.exact, spawner.name, spawner);
     }
     this.key = spawners
@@ -146,8 +148,8 @@ export class SpawnerTable {
     const candidates: Spawner[] = [];
     if (qualified !== undefined) {
       candidates.push(...(this.exact.get(qualified) ?? []));
-      const parts = qualified.split('.');
-      for (const pattern of this.patterns) if (matchesPattern(pattern.parts, parts)) candidates.push(pattern.spawner);
+      for (const pattern of this.patterns)
+        if (qualified.startsWith(pattern.prefix) && matchesPattern(pattern.parts, qualified.split('.'))) candidates.push(pattern.spawner);
     }
     const callee = call.childForFieldName('function');
     if (callee?.type === 'attribute') {

@@ -128,6 +128,8 @@ const ITERATING_CALLS = new Set([
   'builtins.zip',
 ]);
 
+const WALKED_TYPES = ['import_statement', 'import_from_statement', 'call', 'attribute', 'for_statement', 'for_in_clause'];
+
 export function summarize(input: SummaryInput): ModuleSummary {
   return new Summarizer(input).summary();
 }
@@ -141,6 +143,13 @@ class Summarizer {
   private readonly localCalls = new Map<string, LocalCall[]>();
   private readonly ownReads = new Map<string, Map<string, Site>>();
   private readonly reader: ArgumentReader;
+  /** The nodes the summary reads, from one walk of the tree. */
+  private readonly nodes: { imports: SyntaxNode[]; calls: SyntaxNode[]; loops: SyntaxNode[]; attributes: SyntaxNode[] } = {
+    imports: [],
+    calls: [],
+    loops: [],
+    attributes: [],
+  };
 
   constructor(private readonly input: SummaryInput) {
     this.facts = input.facts;
@@ -175,6 +184,14 @@ class Summarizer {
 
   summary(): ModuleSummary {
     const { facts, result } = this;
+    for (const node of facts.root.descendantsOfType(WALKED_TYPES)) {
+      if (!node) continue;
+      const type = node.type;
+      if (type === 'call') this.nodes.calls.push(node);
+      else if (type === 'attribute') this.nodes.attributes.push(node);
+      else if (type === 'for_statement' || type === 'for_in_clause') this.nodes.loops.push(node);
+      else this.nodes.imports.push(node);
+    }
     for (const scope of facts.scopes.scopes) {
       if (scope.kind === 'class') result.classes.add(scope.qualifiedName);
       if (scope.kind === 'function')
@@ -194,9 +211,7 @@ class Summarizer {
   }
 
   private readImports(): void {
-    const statements = this.facts.root.descendantsOfType(['import_statement', 'import_from_statement']);
-    for (const statement of statements) {
-      if (!statement) continue;
+    for (const statement of this.nodes.imports) {
       const names = this.names.importsOf(statement);
       const importTime = this.facts.isImportTime(statement);
       this.result.imports.push({ names, statement: site(statement), importTime });
@@ -218,17 +233,20 @@ class Summarizer {
   private readCalls(): void {
     const { facts, result } = this;
     const modelStarts = new Set(facts.events.startSites.filter((s) => facts.usesSpawn(s.method)).map((s) => s.call.id));
-    for (const call of facts.root.descendantsOfType('call')) {
-      if (!call) continue;
+    const mayImportDynamically = /import_module|__import__/.test(facts.text);
+    for (const call of this.nodes.calls) {
       const callee = call.childForFieldName('function');
       if (!callee) continue;
       const scope = facts.values.scopeAt(call);
       const fn = this.functionAt(call);
       const guarded = facts.guardOf(call) !== undefined;
       const importTime = !fn && !guarded && facts.isImportTime(call);
-      const qualified = facts.values.qualifiedName(callee, scope);
-      if (qualified && DYNAMIC_IMPORTS.has(qualified)) result.dynamicImports.push(site(call));
-      if (importTime) this.readEffect(call, callee, qualified);
+      // The qualified name of the callee only where it may matter: import-time effects, dynamic imports.
+      if (importTime || mayImportDynamically) {
+        const qualified = facts.values.qualifiedName(callee, scope);
+        if (qualified && DYNAMIC_IMPORTS.has(qualified)) result.dynamicImports.push(site(call));
+        if (importTime) this.readEffect(call, callee, qualified);
+      }
       const outside = this.names.nameOf(callee, scope);
       const spawner = this.input.spawners.match(call, outside, false, this.reader);
       if (spawner) {
@@ -286,15 +304,19 @@ class Summarizer {
   /** `for batch in loader:` / `list(loader)`: a spawner that starts processes when its value is iterated. */
   private readIterations(): void {
     const { facts } = this;
-    if (!this.input.spawners.spawners.some((spawner) => spawner.starts === 'iterate')) return;
+    // Only texts that name an iterated spawner (`DataLoader`) can iterate one.
+    const names = this.input.spawners.spawners
+      .filter((spawner) => spawner.starts === 'iterate')
+      .map((spawner) => spawner.name.split('.').pop()!);
+    if (!names.some((name) => facts.text.includes(name))) return;
     const iterated: SyntaxNode[] = [];
-    for (const loop of facts.root.descendantsOfType(['for_statement', 'for_in_clause'])) {
+    for (const loop of this.nodes.loops) {
       const iterable = loop?.childForFieldName('right');
       if (iterable) iterated.push(iterable);
     }
-    for (const call of facts.root.descendantsOfType('call')) {
-      const callee = call?.childForFieldName('function');
-      if (!call || !callee) continue;
+    for (const call of this.nodes.calls) {
+      const callee = call.childForFieldName('function');
+      if (!callee) continue;
       const qualified = facts.values.qualifiedName(callee, facts.values.scopeAt(call));
       const first = call.childForFieldName('arguments')?.namedChildren[0];
       if (qualified && ITERATING_CALLS.has(qualified) && first) iterated.push(first);
@@ -340,8 +362,7 @@ class Summarizer {
   /** Outside attributes read in functions (`settings.SCALE`), and those assigned (`settings.SCALE = 10`). */
   private readAttributes(): void {
     const { facts, result } = this;
-    for (const attribute of facts.root.descendantsOfType('attribute')) {
-      if (!attribute) continue;
+    for (const attribute of this.nodes.attributes) {
       const parent = attribute.parent;
       const assigned = parent?.type === 'assignment' && parent.childForFieldName('left')?.id === attribute.id;
       const called = parent?.type === 'call' && parent.childForFieldName('function')?.id === attribute.id;

@@ -1,0 +1,118 @@
+import { absoluteModule, moduleNameOf, type ModuleFinder, type ProjectFiles } from './modules';
+
+/** Names a module must mention to start processes itself (the model's APIs and the built-in spawners' libraries). */
+const PROCESS_WORDS = ['multiprocessing', 'concurrent', 'joblib', 'torch', 'dask', 'tqdm', 'pebble', 'multiprocess', 'pathos'];
+
+/** `import a.b, c as d` / `from .x import (y, z)` at the start of a line (strings included: more is fine). */
+const IMPORT = /^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]*(\([^)]*\)|[^\n;#]*)|import[ \t]+([^\n;#]*))/gm;
+
+/**
+ * Which modules may start processes, directly or through the modules they import, told from their text
+ * without parsing: a module that mentions no process-starting library and imports (transitively) no
+ * module that does cannot start processes, so the project need not summarise it for the questions
+ * about starts. The import statements are found by a regular expression that may find more than
+ * Python would (an import in a string), never less: the answer "cannot start" is safe.
+ */
+export class Reachability {
+  private readonly mayStartMemo = new Map<string, boolean>();
+  private readonly importsMemo = new Map<string, string[]>();
+  private readonly mentions = new Map<string, boolean>();
+  private readonly words: RegExp;
+
+  constructor(
+    private readonly files: ProjectFiles,
+    private readonly finder: ModuleFinder,
+    /** Module names of user-listed spawners (`pyBKT` for `pyBKT.models.Model.fit`). */
+    extraWords: readonly string[] = [],
+  ) {
+    const words = [...PROCESS_WORDS, ...extraWords].map((word) => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    this.words = new RegExp(words.join('|'));
+  }
+
+  /** The file mentions a process-starting library itself. */
+  mentionsProcesses(file: string): boolean {
+    let mentions = this.mentions.get(file);
+    if (mentions === undefined) {
+      const text = this.files.readFile(file);
+      this.mentions.set(file, (mentions = text !== undefined && this.words.test(text)));
+    }
+    return mentions;
+  }
+
+  /**
+   * Whether `file` or a project module it imports (transitively) mentions a process-starting library.
+   * A search that ends without finding one settles every module it visited (their imports are within
+   * what it visited), so each module is searched through about once.
+   */
+  mayStart(file: string): boolean {
+    const known = this.mayStartMemo.get(file);
+    if (known !== undefined) return known;
+    const visited = new Set([file]);
+    const queue = [file];
+    for (let index = 0; index < queue.length; index++) {
+      const current = queue[index];
+      const memo = this.mayStartMemo.get(current);
+      if (memo === true || (memo === undefined && this.mentionsProcesses(current))) {
+        this.mayStartMemo.set(file, true);
+        return true;
+      }
+      if (memo === false) continue;
+      for (const next of this.importedFiles(current)) {
+        if (visited.has(next)) continue;
+        visited.add(next);
+        queue.push(next);
+      }
+    }
+    for (const settled of visited) this.mayStartMemo.set(settled, false);
+    return false;
+  }
+
+  /** The project modules `file` imports and those they import, without `file` (by the text's import statements). */
+  closure(file: string): string[] {
+    const visited = new Set([file]);
+    const queue = [file];
+    const result: string[] = [];
+    for (let index = 0; index < queue.length; index++) {
+      for (const next of this.importedFiles(queue[index])) {
+        if (visited.has(next)) continue;
+        visited.add(next);
+        result.push(next);
+        queue.push(next);
+      }
+    }
+    return result;
+  }
+
+  /** The project files the text's import statements name: modules, their packages, and `from m import x` submodules. */
+  importedFiles(file: string): string[] {
+    let found = this.importsMemo.get(file);
+    if (found) return found;
+    found = [];
+    const text = this.files.readFile(file) ?? '';
+    const module = moduleNameOf(this.files, file);
+    const add = (name: string | undefined) => {
+      if (!name) return;
+      const parts = name.split('.');
+      for (let length = 1; length <= parts.length; length++) {
+        const location = this.finder.find(parts.slice(0, length).join('.'));
+        if (location && location.file !== file && !found!.includes(location.file)) found!.push(location.file);
+      }
+    };
+    for (const match of text.matchAll(IMPORT)) {
+      const [, from, names, plain] = match;
+      if (plain !== undefined) {
+        for (const item of plain.replace(/\\\n/g, ' ').split(',')) add(item.trim().split(/\s+/)[0]);
+        continue;
+      }
+      const level = /^\.*/.exec(from)![0].length;
+      const base = absoluteModule(module, level, from.slice(level));
+      add(base);
+      for (const item of names.replace(/[()\\]/g, ' ').split(',')) {
+        const name = item.trim().split(/\s+/)[0];
+        if (base && name && name !== '*') add(`${base}.${name}`);
+      }
+    }
+    this.importsMemo.set(file, found);
+    return found;
+  }
+}
