@@ -24,6 +24,8 @@ export interface Spawner {
   /** For the docs and messages: what it starts and when. */
   when: string;
   source: 'built-in' | 'pyproject';
+  /** For the docs: how the entry was checked against the library. */
+  evidence?: string;
 }
 
 export type SpawnerCondition =
@@ -33,6 +35,20 @@ export type SpawnerCondition =
   | { kind: 'one-of'; keyword: string; values: readonly string[]; absent: boolean };
 
 const DASK_PROCESSES = ['processes', 'multiprocessing'];
+
+/** How each built-in entry was checked (the project fixtures run under real spawn: test/runtime/project-runtime.test.ts). */
+const EVIDENCE = {
+  TORCH:
+    'Debian python3-torch 1.13.1 under spawn: "bootstrapping phase" with `num_workers=2`, the same output as fork with the default 0 (test/fixtures/projects/torch-dataloader, torch-no-workers).',
+  TQDM: 'Debian python3-tqdm 4.64.1 under spawn: "bootstrapping phase", BrokenProcessPool (test/fixtures/projects/tqdm-process-map).',
+  PEBBLE:
+    'Debian python3-pebble 5.0.3: no child after `ProcessPool()`, two after the first `schedule`; an unguarded pool hangs under spawn (test/fixtures/projects/pebble-pool).',
+  DASK: 'Debian python3-dask 2022.12.1: a bag computes with `dask.multiprocessing.get`, which uses a spawn context even on Linux: "bootstrapping phase" under fork too (test/fixtures/projects/dask-bag).',
+  MULTIPROCESS:
+    "Documented: multiprocess is a fork of multiprocessing that pickles with dill (https://github.com/uqfoundation/multiprocess). Debian's python3-multiprocess 0.70.12 cannot start a spawn child on Python 3.11 (fork_exec() takes exactly 23 arguments), so it was not run.",
+  PATHOS:
+    'Documented: pathos pools are multiprocess pools created at the first map (https://pathos.readthedocs.io); not in Debian bookworm, not run.',
+} as const;
 const PATHOS_METHODS = ['map', 'imap', 'uimap', 'amap', 'pipe', 'apipe'];
 
 /** The built-in table (README "Library spawners" renders it; verified against the libraries, see docs). */
@@ -43,12 +59,14 @@ export const BUILT_IN_SPAWNERS: readonly Spawner[] = [
     condition: { kind: 'positive', keyword: 'num_workers', position: 5 },
     when: 'iterating a DataLoader with `num_workers` > 0 starts its worker processes (the default 0 loads in the main process)',
     source: 'built-in',
+    evidence: EVIDENCE.TORCH,
   })),
   {
     name: 'tqdm.contrib.concurrent.process_map',
     starts: 'call',
     when: '`process_map` runs the function in a ProcessPoolExecutor',
     source: 'built-in',
+    evidence: EVIDENCE.TQDM,
   },
   ...['pebble.ProcessPool', 'pebble.pool.ProcessPool', 'pebble.pool.process.ProcessPool'].flatMap((pool) =>
     ['schedule', 'map'].map((method): Spawner => ({
@@ -56,6 +74,7 @@ export const BUILT_IN_SPAWNERS: readonly Spawner[] = [
       starts: 'call',
       when: "pebble's ProcessPool starts its workers at the first `schedule`/`map` (creating the pool starts none)",
       source: 'built-in',
+      evidence: EVIDENCE.PEBBLE,
     })),
   ),
   ...['dask.compute', 'dask.persist', '.compute', '.persist'].map((name): Spawner => ({
@@ -64,6 +83,7 @@ export const BUILT_IN_SPAWNERS: readonly Spawner[] = [
     condition: { kind: 'one-of', keyword: 'scheduler', values: DASK_PROCESSES, absent: false },
     when: 'dask with `scheduler="processes"` runs tasks in a pool of processes (always started with spawn, on every platform)',
     source: 'built-in',
+    evidence: EVIDENCE.DASK,
   })),
   ...['dask.bag.*.compute', 'dask.bag.*.persist', 'dask.bag.*.take'].map((name): Spawner => ({
     name,
@@ -71,6 +91,7 @@ export const BUILT_IN_SPAWNERS: readonly Spawner[] = [
     condition: { kind: 'one-of', keyword: 'scheduler', values: DASK_PROCESSES, absent: true },
     when: "a dask bag's default scheduler is the processes one (always started with spawn, on every platform)",
     source: 'built-in',
+    evidence: EVIDENCE.DASK,
   })),
   ...[
     'multiprocess.Pool',
@@ -83,6 +104,7 @@ export const BUILT_IN_SPAWNERS: readonly Spawner[] = [
     starts: 'call',
     when: '`multiprocess` is multiprocessing with dill: the same processes, re-importing the main module under spawn',
     source: 'built-in',
+    evidence: EVIDENCE.MULTIPROCESS,
   })),
   ...['pathos.multiprocessing.ProcessingPool', 'pathos.multiprocessing.ProcessPool', 'pathos.pools.ProcessPool'].flatMap((pool) =>
     PATHOS_METHODS.map((method): Spawner => ({
@@ -90,6 +112,7 @@ export const BUILT_IN_SPAWNERS: readonly Spawner[] = [
       starts: 'call',
       when: "pathos' ProcessPool (multiprocess underneath) starts its workers at the first map",
       source: 'built-in',
+      evidence: EVIDENCE.PATHOS,
     })),
   ),
 ];
