@@ -118,6 +118,22 @@ describe('project limits', () => {
   });
 });
 
+describe('import-time effects of imported modules', () => {
+  const script =
+    'from multiprocessing import Pool\nimport banner\nimport banner.extra\n\nif __name__ == "__main__":\n    Pool(2).close()\n';
+
+  it('reports what runs on every import, once for the imports of one package', async () => {
+    const { lines } = await findingsIn({ 'main.py': script, 'banner/__init__.py': 'print("hello")\n', 'banner/extra.py': '' }, 'main.py');
+    assert.deepEqual(lines, ['2:1 SPG008']);
+  });
+
+  it('leaves out effects in branches, handlers and loops (they may not run)', async () => {
+    const init = 'try:\n    import fast\nexcept ImportError:\n    print("slow")\nif DEBUG:\n    print("debug")\n';
+    const { lines } = await findingsIn({ 'main.py': script, 'banner/__init__.py': init, 'banner/extra.py': '' }, 'main.py');
+    assert.deepEqual(lines, []);
+  });
+});
+
 describe('spawner table', () => {
   it('checks pyproject entries with a reason', () => {
     assert.equal(spawnerEntryProblem('pyBKT.models.Model.fit'), undefined);

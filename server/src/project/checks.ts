@@ -101,12 +101,17 @@ class CheckContext {
     const { summary, session } = this;
     if (!this.startsProcesses()) return [];
     const findings: ProjectFinding[] = [];
+    const reportedEffects = new Set<string>();
     for (const { record, modules } of this.importTimeImports()) {
       for (const module of modules) {
         if (session.moduleImportStart(module)) continue;
         const effects = session.moduleImportEffects(module).filter((effect) => effect.site.file !== summary.file);
         if (effects.length === 0) continue;
         const [first] = effects;
+        // Several imports of one package reach the same code: the first import line says it.
+        const key = `${first.site.file}:${first.site.site.range.start.line}`;
+        if (reportedEffects.has(key)) continue;
+        reportedEffects.add(key);
         const what = first.effect === 'blocks' ? 'blocks (it does not return)' : first.effect;
         findings.push({
           code: 'SPG008',

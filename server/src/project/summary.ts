@@ -3,7 +3,7 @@ import type { ModuleFacts, Scope } from '../model/facts';
 import { codeText } from '../rules/common';
 import type { Finding } from '../rules/types';
 import { nodeRange } from '../syntax/ranges';
-import { unparenthesize } from '../syntax/queries';
+import { topLevelStatement, unparenthesize } from '../syntax/queries';
 import type { SyntaxNode } from '../syntax/syntaxNode';
 import type { Range } from '../text/types';
 import { OutsideNames, type ImportStatementNames } from './names';
@@ -128,6 +128,17 @@ const ITERATING_CALLS = new Set([
   'builtins.zip',
 ]);
 
+const COMPOUND_STATEMENTS = new Set([
+  'if_statement',
+  'try_statement',
+  'with_statement',
+  'for_statement',
+  'while_statement',
+  'match_statement',
+  'class_definition',
+  'function_definition',
+  'decorated_definition',
+]);
 const WALKED_TYPES = ['import_statement', 'import_from_statement', 'call', 'attribute', 'for_statement', 'for_in_clause'];
 
 export function summarize(input: SummaryInput): ModuleSummary {
@@ -289,6 +300,8 @@ class Summarizer {
   }
 
   private readEffect(call: SyntaxNode, callee: SyntaxNode, qualified: string | undefined): void {
+    // Only what runs on every import: a module-level simple statement (not a branch, a handler or a loop body).
+    if (COMPOUND_STATEMENTS.has(topLevelStatement(call).type)) return;
     let effect = qualified ? IMPORT_SIDE_EFFECTS[qualified] : undefined;
     if (!effect && callee.type === 'attribute' && BLOCKING_METHODS.has(callee.childForFieldName('attribute')?.text ?? ''))
       effect = 'blocks';
