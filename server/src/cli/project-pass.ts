@@ -18,6 +18,8 @@ export class ProjectPass {
   /** The imported modules to report, in the order they were first reached. */
   private readonly imported = new Set<string>();
   private readonly checked = new Set<string>();
+  /** Modules whose imports were followed already (a module's imports resolve alike from the scripts of one project). */
+  private readonly expanded = new Set<string>();
 
   constructor(
     private readonly parser: PythonParser,
@@ -43,7 +45,7 @@ export class ProjectPass {
     const session = project.session(file);
     // Neither the file nor what it imports can start processes: no cross-file finding, nothing to parse.
     if (!session.reach.mayStart(file)) return [];
-    for (const module of session.importClosure(file)) if (session.reach.mayStart(module)) this.imported.add(module);
+    for (const module of session.importClosure(file, this.expanded)) if (session.reach.mayStart(module)) this.imported.add(module);
     return this.findingsOf(project, file, options)?.findings ?? [];
   }
 

@@ -192,6 +192,7 @@ interface FunctionRef {
 export class ProjectSession {
   private readonly functionStarts = new Map<string, Chain | null>();
   private readonly moduleStarts = new Map<string, Chain | null>();
+  private readonly effects = new Map<string, { effect: string; site: ChainStep }[]>();
   private readonly inProgress = new Set<string>();
 
   constructor(
@@ -371,25 +372,35 @@ export class ProjectSession {
 
   /**
    * Output, I/O and blocking calls that importing `name` makes, its own and those of the modules it
-   * imports at import time (first of each module), with the imports leading there.
+   * imports at import time. A module whose text has no module-level line that may call something is
+   * not summarised: its module-level imports are read from the text.
    */
-  moduleImportEffects(name: string): { effect: string; site: ChainStep; via: ChainStep[] }[] {
-    const found: { effect: string; site: ChainStep; via: ChainStep[] }[] = [];
+  moduleImportEffects(name: string): { effect: string; site: ChainStep }[] {
+    const known = this.effects.get(name);
+    if (known) return known;
+    const found: { effect: string; site: ChainStep }[] = [];
     const seen = new Set<string>();
-    const visit = (module: string, via: ChainStep[]) => {
-      if (seen.has(module) || via.length > MAX_CHAIN_DEPTH) return;
-      seen.add(module);
-      const entry = this.module(module);
-      if (!entry) return;
-      const { summary } = entry;
-      for (const effect of summary.importTime.effects)
-        found.push({ effect: effect.effect, site: { file: summary.file, site: effect.site }, via });
+    const visit = (file: string, depth: number) => {
+      if (seen.has(file) || depth > MAX_CHAIN_DEPTH) return;
+      seen.add(file);
+      if (!this.reach.mayHaveImportTimeEffects(file)) {
+        for (const imported of this.reach.moduleLevelImports(file)) visit(imported, depth + 1);
+        return;
+      }
+      const summary = this.project.summaryOf(file);
+      if (!summary) return;
+      for (const effect of summary.importTime.effects) found.push({ effect: effect.effect, site: { file, site: effect.site } });
       for (const record of summary.imports) {
         if (!record.importTime) continue;
-        for (const imported of this.modulesOf(record)) visit(imported, [...via, { file: summary.file, site: record.statement }]);
+        for (const imported of this.modulesOf(record)) {
+          const location = this.finder.find(imported);
+          if (location) visit(location.file, depth + 1);
+        }
       }
     };
-    visit(name, []);
+    const location = this.finder.find(name);
+    if (location) visit(location.file, 0);
+    this.effects.set(name, found);
     return found;
   }
 
@@ -397,8 +408,8 @@ export class ProjectSession {
    * The project modules `file` imports, directly or through the modules it imports (at import time or
    * in functions), without `file` itself, in the order they are first reached.
    */
-  importClosure(file: string): string[] {
-    return this.reach.closure(file);
+  importClosure(file: string, expanded?: Set<string>): string[] {
+    return this.reach.closure(file, expanded);
   }
 
   /** The outside attributes a worker reads (`settings.SCALE`), in its module and the project functions it calls. */

@@ -6,6 +6,13 @@ const PROCESS_WORDS = ['multiprocessing', 'concurrent', 'joblib', 'torch', 'dask
 /** `import a.b, c as d` / `from .x import (y, z)` at the start of a line (strings included: more is fine). */
 const IMPORT = /^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]*(\([^)]*\)|[^\n;#]*)|import[ \t]+([^\n;#]*))/gm;
 
+/** The same at column 0 only: surely module level (a string's line aside). */
+const MODULE_LEVEL_IMPORT = /^(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]*(\([^)]*\)|[^\n;#]*)|import[ \t]+([^\n;#]*))/gm;
+
+/** A line at column 0 that may call something at import time: not a definition, import, compound header or comment. */
+const MODULE_LEVEL_CALL =
+  /^(?!(?:def|class|import|from|if|elif|else|try|except|finally|for|while|with|async|match|case|return|raise|global|nonlocal|del|pass)\b)[^\s#@)\]}'"][^\n]*\(/m;
+
 /**
  * Which modules may start processes, directly or through the modules they import, told from their text
  * without parsing: a module that mentions no process-starting library and imports (transitively) no
@@ -17,6 +24,7 @@ export class Reachability {
   private readonly mayStartMemo = new Map<string, boolean>();
   private readonly importsMemo = new Map<string, string[]>();
   private readonly mentions = new Map<string, boolean>();
+  private readonly moduleLevelMemo = new Map<string, string[]>();
   private readonly words: RegExp;
 
   constructor(
@@ -67,12 +75,18 @@ export class Reachability {
     return false;
   }
 
-  /** The project modules `file` imports and those they import, without `file` (by the text's import statements). */
-  closure(file: string): string[] {
+  /**
+   * The project modules `file` imports and those they import, without `file` (by the text's import
+   * statements). The modules in `expanded` are not followed (their imports are known already), and
+   * every module followed is added to it: a caller asking for many files walks each module once.
+   */
+  closure(file: string, expanded = new Set<string>()): string[] {
     const visited = new Set([file]);
     const queue = [file];
     const result: string[] = [];
     for (let index = 0; index < queue.length; index++) {
+      if (expanded.has(queue[index])) continue;
+      expanded.add(queue[index]);
       for (const next of this.importedFiles(queue[index])) {
         if (visited.has(next)) continue;
         visited.add(next);
@@ -83,9 +97,24 @@ export class Reachability {
     return result;
   }
 
+  /** Whether a module-level simple statement of the file may call something (an import-time effect); false is certain. */
+  mayHaveImportTimeEffects(file: string): boolean {
+    const text = this.files.readFile(file);
+    return text !== undefined && MODULE_LEVEL_CALL.test(text);
+  }
+
+  /** The project files the file's column-0 import statements name (for a module that is not summarised). */
+  moduleLevelImports(file: string): string[] {
+    return this.importsBy(file, MODULE_LEVEL_IMPORT, this.moduleLevelMemo);
+  }
+
   /** The project files the text's import statements name: modules, their packages, and `from m import x` submodules. */
   importedFiles(file: string): string[] {
-    let found = this.importsMemo.get(file);
+    return this.importsBy(file, IMPORT, this.importsMemo);
+  }
+
+  private importsBy(file: string, pattern: RegExp, memo: Map<string, string[]>): string[] {
+    let found = memo.get(file);
     if (found) return found;
     found = [];
     const text = this.files.readFile(file) ?? '';
@@ -98,7 +127,7 @@ export class Reachability {
         if (location && location.file !== file && !found!.includes(location.file)) found!.push(location.file);
       }
     };
-    for (const match of text.matchAll(IMPORT)) {
+    for (const match of text.matchAll(pattern)) {
       const [, from, names, plain] = match;
       if (plain !== undefined) {
         for (const item of plain.replace(/\\\n/g, ' ').split(',')) add(item.trim().split(/\s+/)[0]);
@@ -112,7 +141,7 @@ export class Reachability {
         if (base && name && name !== '*') add(`${base}.${name}`);
       }
     }
-    this.importsMemo.set(file, found);
+    memo.set(file, found);
     return found;
   }
 }
