@@ -135,7 +135,7 @@ export class OutsideNames {
   private identifierName(name: string, scope: Scope): string | undefined {
     const resolution = this.facts.values.resolve(name, scope);
     if (!resolution) {
-      if (this.facts.scopes.module.wildcardImports.length > 0 || this.starModules().length > 0) return `*${name}`;
+      if (this.starModules().length > 0) return `*${name}`;
       return undefined;
     }
     if (resolution.parameter) return undefined;
