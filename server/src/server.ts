@@ -130,6 +130,7 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
     {
       openText: (file) => [...documents.all()].find((document) => filePath(document.uri) === file)?.text,
       republish: (uri) => session?.scheduler.schedule(uri),
+      note: (message) => logger.info(`project: ${message}`),
       current: async (uri) => {
         const file = filePath(uri);
         const document = documents.get(uri);

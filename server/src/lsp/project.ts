@@ -12,6 +12,8 @@ export interface ProjectHost {
   openText(file: string): string | undefined;
   /** Runs the document's diagnostics again (they then include the refined project findings). */
   republish(uri: string): void;
+  /** Logs what the project model could not follow (the depth bound), for the Spawn Guard log. */
+  note(message: string): void;
   /** The document's single-file analysis of its current text, its options and spawners; undefined when closed or disabled. */
   current(
     uri: string,
@@ -154,6 +156,7 @@ export class ProjectService {
     const now = await this.host.current(uri);
     if (!now || superseded() || now.text !== current.text) return;
     const findings = session.reach.mayStart(now.file) ? projectFindings(project, now.file, now.analysis(), now.options) : [];
+    for (const note of project.takeNotes()) this.host.note(`${note.file}:${note.site.range.start.line + 1}: ${note.message}`);
     this.known.set(uri, { text: now.text, findings });
     this.readBy.set(uri, new Set(project.filesRead));
     if (JSON.stringify(findings) !== JSON.stringify(this.shown.get(uri) ?? [])) this.host.republish(uri);
