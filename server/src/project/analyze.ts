@@ -5,6 +5,9 @@ import type { Finding, RuleCode } from '../rules/types';
 import { projectChecks, type ProjectFinding } from './checks';
 import type { Project } from './project';
 
+/** The codes cross-file findings have (the same rules as in one file). */
+export const PROJECT_CODES: readonly RuleCode[] = ['SPG001', 'SPG002', 'SPG005', 'SPG006', 'SPG008'];
+
 /**
  * The cross-file findings of `file`, whose single-file analysis is `analysisOf` (or makes it; its tree
  * still alive: the noqa comments are read from it), with the same select/ignore/severity and noqa as the engine's. A
@@ -16,6 +19,9 @@ export function projectFindings(
   analysisOf: Analysis | (() => Analysis),
   options: AnalysisOptions = {},
 ): Finding[] {
+  const enabled = new Set(enabledRules(options).map((rule) => rule.code));
+  // Nothing to do when the options leave out every code the project reports.
+  if (!PROJECT_CODES.some((code) => enabled.has(code))) return [];
   const summary = project.summaryOf(file);
   if (!summary) return [];
   const session = project.session(file);
@@ -26,7 +32,6 @@ export function projectFindings(
   if (found.length === 0) return [];
   // The single-file analysis only now: most files have no cross-file finding, and the CLI then parses nothing more.
   const analysis = typeof analysisOf === 'function' ? analysisOf() : analysisOf;
-  const enabled = new Set(enabledRules(options).map((rule) => rule.code));
   const silenced = fileNoqa(analysis.text);
   const root = analysis.tree.rootNode;
   const findings: Finding[] = [];
