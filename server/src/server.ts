@@ -321,7 +321,10 @@ function settleDocument(uri: string): void {
 connection.onHover(
   request('hover', null, async (params) => {
     const analysed = await analysedDocument(params.textDocument.uri);
-    return analysed ? hoverAt(analysed.analysis.findings, params.position) : null;
+    if (!analysed) return null;
+    const { project } = requireSession();
+    const crossFile = project.findingsOf(params.textDocument.uri, analysed.document.text);
+    return hoverAt(withProjectFindings(analysed.analysis, crossFile), params.position);
   }),
 );
 

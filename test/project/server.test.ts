@@ -38,6 +38,11 @@ describe('language server: project modules', () => {
     const [diagnostic] = published.diagnostics;
     assert.match(diagnostic.message, /main\(\) -> cluster\.setup_cluster\(\) -> process\.start\(\)` in pkg\/cluster\.py:10/);
     assert.equal(diagnostic.relatedInformation?.at(-1)?.location.uri, uri('pkg/cluster.py'));
+    const hover = await client.request<{ contents: { value: string } } | null>('textDocument/hover', {
+      textDocument: { uri: uri('main.py') },
+      position: { line: 8, character: 1 },
+    });
+    assert.match(hover?.contents.value ?? '', /unguarded-call/);
   });
 
   it('keeps what is known on lines a keystroke left alone, and refines after', async () => {

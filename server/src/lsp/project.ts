@@ -79,6 +79,12 @@ export class ProjectService {
     return this.show(uri, kept);
   }
 
+  /** The project findings computed for exactly this text, if any (hover reads them; nothing is scheduled). */
+  findingsOf(uri: string, text: string): Finding[] {
+    const known = this.known.get(uri);
+    return known?.text === text ? known.findings : [];
+  }
+
   /** Notes what the document shows now: a refinement that finds the same publishes nothing more. */
   private show(uri: string, findings: Finding[]): Finding[] {
     this.shown.set(uri, findings);
