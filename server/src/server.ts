@@ -343,6 +343,7 @@ connection.onCodeAction(
       settings: analysed.settings.editor,
       context: params.context,
       versionedEdits,
+      crossFile: requireSession().project.findingsOf(params.textDocument.uri, analysed.document.text),
     });
   }),
 );

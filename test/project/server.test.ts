@@ -43,6 +43,11 @@ describe('language server: project modules', () => {
       position: { line: 8, character: 1 },
     });
     assert.match(hover?.contents.value ?? '', /unguarded-call/);
+    const actions = await client.codeActions(uri('main.py'), diagnostic.range, [diagnostic]);
+    assert.deepEqual(
+      (actions as { title: string }[]).map((action) => action.title),
+      ['Disable SPG002 for this line'],
+    );
   });
 
   it('keeps what is known on lines a keystroke left alone, and refines after', async () => {
