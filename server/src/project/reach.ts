@@ -1,7 +1,8 @@
+import { PROCESS_MODULES } from '../model/api';
 import { absoluteModule, moduleNameOf, type ModuleFinder, type ProjectFiles } from './modules';
 
-/** Names a module must mention to start processes itself (the model's APIs and the built-in spawners' libraries). */
-const PROCESS_WORDS = ['multiprocessing', 'concurrent', 'joblib', 'torch', 'dask', 'tqdm', 'pebble', 'multiprocess', 'pathos'];
+/** Names a module must mention to start processes itself (the model's modules and the built-in spawners' libraries). */
+const PROCESS_WORDS = [...PROCESS_MODULES, 'torch', 'dask', 'tqdm', 'pebble', 'multiprocess', 'pathos'];
 
 /** `import a.b, c as d` / `from .x import (y, z)` at the start of a line (strings included: more is fine). */
 const IMPORT = /^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]*(\([^)]*\)|[^\n;#]*)|import[ \t]+([^\n;#]*))/gm;

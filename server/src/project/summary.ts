@@ -3,7 +3,7 @@ import type { ModuleFacts, Scope } from '../model/facts';
 import { codeText } from '../rules/common';
 import type { Finding } from '../rules/types';
 import { nodeRange } from '../syntax/ranges';
-import { topLevelStatement, unparenthesize } from '../syntax/queries';
+import { unparenthesize } from '../syntax/queries';
 import type { SyntaxNode } from '../syntax/syntaxNode';
 import type { Range } from '../text/types';
 import { OutsideNames, type ImportStatementNames } from './names';
@@ -301,7 +301,7 @@ class Summarizer {
 
   private readEffect(call: SyntaxNode, callee: SyntaxNode, qualified: string | undefined): void {
     // Only what runs on every import: a module-level simple statement (not a branch, a handler or a loop body).
-    if (COMPOUND_STATEMENTS.has(topLevelStatement(call).type)) return;
+    if (COMPOUND_STATEMENTS.has(moduleLevelStatement(call).type)) return;
     let effect = qualified ? IMPORT_SIDE_EFFECTS[qualified] : undefined;
     if (!effect && callee.type === 'attribute' && BLOCKING_METHODS.has(callee.childForFieldName('attribute')?.text ?? ''))
       effect = 'blocks';
@@ -475,6 +475,13 @@ function startNode(facts: ModuleFacts, call: SyntaxNode): SyntaxNode {
 
 function libraryStartMessage(code: string, spawner: Spawner): string {
   return `\`${code}\` starts processes at import time (${spawner.when}): under spawn every child re-imports this module, runs it again before it has finished starting and fails ("current process has finished its bootstrapping phase"). Move it under \`if __name__ == "__main__":\`.`;
+}
+
+/** The module-level statement that holds `node`. */
+function moduleLevelStatement(node: SyntaxNode): SyntaxNode {
+  let top = node;
+  for (let parent = top.parent; parent?.parent; parent = parent.parent) top = parent;
+  return top;
 }
 
 export function site(node: SyntaxNode): Site {

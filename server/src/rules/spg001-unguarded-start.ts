@@ -1,6 +1,7 @@
 import type { ModuleFacts, StartSite } from '../model/facts';
 import type { Rule, RuleFinding } from './rule';
 import { BOOTSTRAP_ERROR, codeText, DOCS_URL, GUARD_TEXT } from './common';
+import { PROCESS_MODULES } from '../model/api';
 
 /**
  * SPG001 unguarded-start: processes started by code that runs at import time.
@@ -59,7 +60,7 @@ export const unguardedStart: Rule = {
     ].join('\n'),
     url: DOCS_URL.safeMainImport,
   },
-  mentions: ['multiprocessing', 'concurrent', 'joblib'],
+  mentions: PROCESS_MODULES,
   check(facts: ModuleFacts): RuleFinding[] {
     const findings: RuleFinding[] = [];
     const reported = new Set<number>();

@@ -4,6 +4,7 @@ import type { RelatedLocation } from './types';
 import { nodeRange } from '../syntax/ranges';
 import type { Rule, RuleFinding } from './rule';
 import { codeText, DOCS_URL, GUARD_TEXT, lineOf, related } from './common';
+import { PROCESS_MODULES } from '../model/api';
 
 /**
  * SPG002 unguarded-call: import-time code calls a function of this file that (transitively) starts
@@ -58,7 +59,7 @@ export const unguardedCall: Rule = {
     fix: `Call it under \`${GUARD_TEXT}\`. The "Add main guard" fix moves the script code there.`,
     url: DOCS_URL.safeMainImport,
   },
-  mentions: ['multiprocessing', 'concurrent', 'joblib'],
+  mentions: PROCESS_MODULES,
   check(facts: ModuleFacts): RuleFinding[] {
     // Without a start site in the file, no function of it can start processes.
     if (!facts.startsProcesses) return [];

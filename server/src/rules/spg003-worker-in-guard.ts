@@ -2,6 +2,7 @@ import type { ModuleFacts, WorkerRole } from '../model/facts';
 import { nodeRange } from '../syntax/ranges';
 import type { Rule, RuleFinding } from './rule';
 import { DOCS_URL, GUARD_TEXT, related } from './common';
+import { PROCESS_MODULES } from '../model/api';
 
 /**
  * SPG003 worker-in-guard: a function or class sent to a child (Process target, Pool/executor function,
@@ -49,7 +50,7 @@ export const workerInGuard: Rule = {
     fix: 'Define the worker at module level, outside the guard. The "Move worker to module level" fix moves the definition.',
     url: DOCS_URL.picklability,
   },
-  mentions: ['multiprocessing', 'concurrent', 'joblib'],
+  mentions: PROCESS_MODULES,
   check(facts: ModuleFacts): RuleFinding[] {
     const findings: RuleFinding[] = [];
     const reported = new Set<number>();

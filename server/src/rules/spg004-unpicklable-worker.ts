@@ -4,6 +4,7 @@ import { nodeRange } from '../syntax/ranges';
 import type { Rule, RuleFinding } from './rule';
 import { DOCS_URL, related } from './common';
 import { ROLE_TEXT } from './spg003-worker-in-guard';
+import { PROCESS_MODULES } from '../model/api';
 
 /**
  * SPG004 unpicklable-worker: a lambda, a nested function or closure, or a function replaced by a
@@ -62,7 +63,7 @@ export const unpicklableWorker: Rule = {
     ].join('\n'),
     url: DOCS_URL.picklability,
   },
-  mentions: ['multiprocessing', 'concurrent', 'joblib'],
+  mentions: PROCESS_MODULES,
   check(facts: ModuleFacts): RuleFinding[] {
     const findings: RuleFinding[] = [];
     const reported = new Set<number>();

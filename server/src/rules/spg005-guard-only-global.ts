@@ -4,6 +4,7 @@ import type { Binding, GlobalRead, Guard, ModuleFacts, Value } from '../model/fa
 import { nodeRange } from '../syntax/ranges';
 import type { Rule, RuleFinding } from './rule';
 import { codeText, DOCS_URL, GUARD_TEXT, related } from './common';
+import { PROCESS_MODULES } from '../model/api';
 
 /**
  * SPG005 guard-only-global: worker code reads a module global that the child does not get as the parent
@@ -63,7 +64,7 @@ export const guardOnlyGlobal: Rule = {
     ].join('\n'),
     url: DOCS_URL.passResources,
   },
-  mentions: ['multiprocessing', 'concurrent', 'joblib'],
+  mentions: PROCESS_MODULES,
   check(facts: ModuleFacts): RuleFinding[] {
     const references = facts.events.workerReferences.filter((reference) => facts.usesSpawn(reference.method));
     if (references.length === 0) return [];

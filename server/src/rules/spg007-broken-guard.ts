@@ -2,6 +2,7 @@ import type { Guard, GuardVerdict, ModuleFacts } from '../model/facts';
 import type { Severity } from './types';
 import type { Rule, RuleFinding } from './rule';
 import { codeText, DOCS_URL, GUARD_TEXT } from './common';
+import { PROCESS_MODULES } from '../model/api';
 
 /**
  * SPG007 broken-guard: a main guard that is never true, always true, or also true in spawned children
@@ -65,7 +66,7 @@ export const brokenGuard: Rule = {
     fix: `Test exactly \`${GUARD_TEXT}\` (other conditions may be added with \`and\`).`,
     url: DOCS_URL.safeMainImport,
   },
-  mentions: ['multiprocessing', 'concurrent', 'joblib'],
+  mentions: PROCESS_MODULES,
   check(facts: ModuleFacts): RuleFinding[] {
     if (!facts.startsProcesses) return [];
     const findings: RuleFinding[] = [];

@@ -4,6 +4,7 @@ import { collectScopeBindings } from '../model/bindings';
 import type { ModuleFacts, Scope } from '../model/facts';
 import type { Rule, RuleFinding } from './rule';
 import { codeText, DOCS_URL, GUARD_TEXT } from './common';
+import { PROCESS_MODULES } from '../model/api';
 
 /**
  * SPG008 import-side-effect: in a file that starts processes, import-time code with effects outside the
@@ -58,7 +59,7 @@ export const importSideEffect: Rule = {
     fix: `Move the script code under \`${GUARD_TEXT}\` (the "Add main guard" fix), or into a function called from there.`,
     url: DOCS_URL.safeMainImport,
   },
-  mentions: ['multiprocessing', 'concurrent', 'joblib'],
+  mentions: PROCESS_MODULES,
   check(facts: ModuleFacts): RuleFinding[] {
     if (!facts.startsProcesses) return [];
     const effects = new Map<number, string>();

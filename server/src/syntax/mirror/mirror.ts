@@ -1,7 +1,6 @@
 import type { Node, Point, Tree } from 'web-tree-sitter';
 import { lineIndexAt } from '../../text/lineIndex';
 import { normalizeLoneCarriageReturns } from '../parser';
-import { AnalysisMemo } from '../../model/memo';
 import type { PythonParser } from '../parser';
 import { firstStartingAt } from '../queries';
 import type { SyntaxNode, SyntaxTree } from '../syntaxNode';
@@ -320,7 +319,6 @@ function pointAtOrBefore(row: number, column: number, other: Point): boolean {
 export class SyntaxMirror implements SyntaxTree {
   /** The text of the tree mirrored (lone carriage returns as the parser saw them: as line feeds). */
   text = '';
-  readonly memo = new AnalysisMemo();
   private root: MirrorNode | undefined;
   /** The span of the mirrored text holding all of the root's errors, when a region parse found them (see syncLocally). */
   private errorRegion: { start: number; end: number } | undefined;
