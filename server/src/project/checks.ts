@@ -3,7 +3,7 @@ import { GUARD_TEXT } from '../rules/common';
 import type { RelatedLocation } from '../rules/types';
 import type { Range } from '../text/types';
 import type { Chain, ChainStep, ProjectSession } from './project';
-import type { ImportRecord, ModuleSummary, Site } from './summary';
+import type { ImportRecord, ModuleSummary } from './summary';
 
 /** A cross-file finding in the checked file, before the engine's select/ignore/severity/noqa. */
 export interface ProjectFinding {
@@ -236,5 +236,3 @@ class CheckContext {
     return related;
   }
 }
-
-export type { Site };

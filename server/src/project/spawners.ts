@@ -1,4 +1,4 @@
-import { argumentAt, callArguments, stringLiteralValue, unparenthesize } from '../syntax/queries';
+import { argumentAt, callArguments, unparenthesize } from '../syntax/queries';
 import type { SyntaxNode } from '../syntax/syntaxNode';
 
 /**
@@ -225,9 +225,4 @@ function push<T>(map: Map<string, T[]>, key: string, value: T): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);
-}
-
-/** The string a literal holds (for conditions on literal arguments). */
-export function literalString(node: SyntaxNode): string | undefined {
-  return node.type === 'string' ? stringLiteralValue(node) : undefined;
 }
