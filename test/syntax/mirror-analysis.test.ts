@@ -71,9 +71,9 @@ function workerTargetsOf(analysis: Analysis): unknown {
  */
 function assertMirrorAnalysedAsTree(document: ParsedDocument, label: string): void {
   const text = document.text;
-  const onMirror = analyze({ text, tree: document.syntax });
+  const onMirror = analyze({ text, tree: document.readSyntax() });
   if (document.provisionalRegion) return;
-  const onTree = analyze({ text, tree: document.tree });
+  const onTree = analyze({ text, tree: document.readTree() });
   assert.deepEqual(onMirror.findings, onTree.findings, `${label}: findings`);
   assert.deepEqual(eventsOf(onMirror), eventsOf(onTree), `${label}: process events`);
   assert.deepEqual(moduleBindingsOf(onMirror), moduleBindingsOf(onTree), `${label}: module bindings`);
@@ -168,10 +168,11 @@ describe('analysis of a mirrored document', () => {
     const document = new ParsedDocument(parser, text, true);
     try {
       document.applyEdit(rangeOf(document, text.length, text.length), '\n');
-      assert.ok(document.syntax instanceof SyntaxMirror);
+      assert.ok(document.readSyntax() instanceof SyntaxMirror);
       assertMirrorAnalysedAsTree(document, 'first analysis');
       const startsIn = (name: string) =>
-        analyze({ text: document.text, tree: document.syntax }).facts.events.startSites.filter((site) => site.scope.name === name).length;
+        analyze({ text: document.text, tree: document.readSyntax() }).facts.events.startSites.filter((site) => site.scope.name === name)
+          .length;
       assert.equal(startsIn('run'), 1, 'run starts a pool');
       assert.equal(startsIn('start'), 1, 'start starts the processes appended at module level');
 

@@ -6,9 +6,11 @@ import { findGuards, findGuardVariables, GuardJudge, type Guard } from './guards
 import { once } from '../text/once';
 import { scanTree, type TreeScan } from './scan';
 import { collectProcessEvents, type ProcessEvents } from './processes';
-import { buildScopes, SCOPE_TYPES, SCOPED_TYPES, wordOccurrences, type ScopeTree } from './scopes';
+import { buildScopes, SCOPE_TYPES, SCOPED_TYPES } from './scopeBuilder';
+import { type ScopeTree } from './scopes';
 import { ValueResolver } from './values';
 import { WorkerModel } from './workers';
+import { wordOccurrences } from '../text/lexical';
 
 export type { StartMethod } from './api';
 export type { Binding } from './bindings';
@@ -82,7 +84,7 @@ export function buildModuleFacts(root: SyntaxNode, text: string): ModuleFacts {
 
   let guards: Guard[] = [];
   if (mayHaveGuards) {
-    let variables = findGuardVariables(scopes().module.bindings);
+    let variables = findGuardVariables(scopes().module.allBindings());
     // A guard variable read in a deferred body may make a guard there: read the whole tree instead.
     if (
       variables.size > 0 &&
@@ -91,7 +93,7 @@ export function buildModuleFacts(root: SyntaxNode, text: string): ModuleFacts {
       )
     ) {
       scanned = scanWith(scanTree(root, text, wanted, { whole: true }));
-      variables = findGuardVariables(scopes().module.bindings);
+      variables = findGuardVariables(scopes().module.allBindings());
     }
     const { nodes, types } = scan();
     guards = findGuards(
@@ -100,14 +102,7 @@ export function buildModuleFacts(root: SyntaxNode, text: string): ModuleFacts {
       variables,
     );
   }
-  const regions = guardRegions(guards);
-  const guardOf = (node: SyntaxNode): Guard | undefined => {
-    const offset = node.startIndex;
-    let found: GuardRegion | undefined;
-    for (const region of regions)
-      if (region.start <= offset && offset < region.end && (!found || region.start >= found.start)) found = region;
-    return found?.guard;
-  };
+  const guardOf = guardLookup(guards);
   const isImportTime = (node: SyntaxNode): boolean => !scopes().insideFunction(node.startIndex) && guardOf(node) === undefined;
 
   const values = once(() => new ValueResolver(scopes(), text));
@@ -132,7 +127,7 @@ export function buildModuleFacts(root: SyntaxNode, text: string): ModuleFacts {
     guards,
     mainGuard: guards.find(isMergeableGuard),
     get moduleBindings() {
-      return scopes().module.bindings;
+      return scopes().module.allBindings();
     },
     get globalsAssignedInFunctions() {
       return assignedInFunctions();
@@ -177,6 +172,18 @@ interface GuardRegion {
   start: number;
   end: number;
   guard: Guard;
+}
+
+/** The innermost correct or never-true guard whose region holds a node. */
+function guardLookup(guards: readonly Guard[]): (node: SyntaxNode) => Guard | undefined {
+  const regions = guardRegions(guards);
+  return (node) => {
+    const offset = node.startIndex;
+    let found: GuardRegion | undefined;
+    for (const region of regions)
+      if (region.start <= offset && offset < region.end && (!found || region.start >= found.start)) found = region;
+    return found?.guard;
+  };
 }
 
 /** Offset ranges whose code does not run on import: the regions of correct guards, and of never-true ones. */

@@ -3,6 +3,7 @@ import { EXECUTOR_WORKER_METHODS, POOL_WORKER_METHODS, type StartMethod } from '
 import type { Scope, ScopeTree } from './scopes';
 import { argumentAt, unparenthesize, type CallArguments } from '../syntax/queries';
 import type { Value, ValueResolver } from './values';
+import { isAsciiWordCode, isDigit, skipBlanksBack } from '../text/lexical';
 
 export type StartKind = 'pool' | 'process' | 'manager' | 'executor' | 'joblib';
 
@@ -144,7 +145,7 @@ class CalleeFilter {
     for (const [local, qualified] of tree.importedNames) if (API_MODULES.test(qualified)) this.callables.add(local);
     // Module-level aliases (`P = mp.Pool`) and `with … as` names.
     // forEach and a loop: every module-level name at every analysis, without an entry or a closure each.
-    tree.module.bindings.forEach((bindings, name) => {
+    tree.module.allBindings().forEach((bindings, name) => {
       for (const binding of bindings) {
         if (binding.kind === 'with' || (binding.kind === 'assignment' && binding.value && isNameExpression(binding.value))) {
           this.callables.add(name);
@@ -191,7 +192,7 @@ class CalleeFilter {
         while (isAsciiWordCode(text.charCodeAt(index))) index--;
         const name = text.slice(index + 1, nameEnd);
         // A non-ASCII letter may continue the identifier; a leading digit is no identifier.
-        if (text.charCodeAt(index) > 127 || isDigitCode(name.charCodeAt(0))) return undefined;
+        if (text.charCodeAt(index) > 127 || isDigit(name.charCodeAt(0))) return undefined;
         last ??= name;
         const nameStart = index + 1;
         index = skipBlanksBack(text, index);
@@ -257,20 +258,6 @@ function locateCalls(
 
 /** Characters after which a `(` cannot open an argument list (operators, separators, opening brackets). */
 const NO_CALLEE_BEFORE = new Set(['=', ',', '(', '[', '{', ':', '+', '-', '*', '/', '%', '<', '>', '!', '&', '|', '^', '~', ';']);
-
-/** The index of the last character at or before `index` that is not a space or tab. */
-function skipBlanksBack(text: string, index: number): number {
-  while (index >= 0 && (text.charCodeAt(index) === 32 || text.charCodeAt(index) === 9)) index--;
-  return index;
-}
-
-function isAsciiWordCode(code: number): boolean {
-  return code === 95 || isDigitCode(code) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
-}
-
-function isDigitCode(code: number): boolean {
-  return code >= 48 && code <= 57;
-}
 
 function isNameExpression(node: SyntaxNode): boolean {
   const type = node.type;

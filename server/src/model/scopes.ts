@@ -1,7 +1,7 @@
 import type { SyntaxNode } from '../syntax/syntaxNode';
-import { collectScopeBindings, importedNames, targetNames, type Binding } from './bindings';
-import { callsIn } from './scan';
+import { collectScopeBindings, targetNames, type Binding } from './bindings';
 import { statementsOf, syntaxChildren } from '../syntax/queries';
+import { mayBeBound, wordOccurrences } from '../text/lexical';
 
 export type ScopeKind = 'module' | 'class' | 'function' | 'lambda';
 
@@ -82,7 +82,7 @@ export class Scope {
    * Every name bound in this scope (assignments, imports, definitions, loop and with targets), in
    * document order. Walks all the scope's statements: prefer `bindingsOf(name)` for one name.
    */
-  get bindings(): Map<string, Binding[]> {
+  allBindings(): Map<string, Binding[]> {
     if (this.bindingMap) return this.bindingMap;
     const map = new Map<string, Binding[]>();
     const add = (binding: Binding) => {
@@ -101,7 +101,7 @@ export class Scope {
    * so resolving a few names in a large function stays cheap.
    */
   bindingsOf(name: string): readonly Binding[] {
-    if (this.bindingMap || this.kind === 'module') return this.bindings.get(name) ?? [];
+    if (this.bindingMap || this.kind === 'module') return this.allBindings().get(name) ?? [];
     this.bindingsByName ??= new Map();
     let found = this.bindingsByName.get(name);
     if (found) return found;
@@ -281,7 +281,7 @@ export interface NameResolution {
 export function resolveName(name: string, from: Scope, module: Scope): NameResolution | undefined {
   const holder = from.localHolderOf(name);
   if (holder) return { scope: holder, bindings: holder.bindingsOf(name), parameter: holder.params.get(name) };
-  const bindings = module.bindings.get(name);
+  const bindings = module.allBindings().get(name);
   return bindings ? { scope: module, bindings } : undefined;
 }
 
@@ -364,142 +364,6 @@ export class ScopeTree {
   }
 }
 
-export const SCOPE_TYPES = ['decorated_definition', 'function_definition', 'class_definition', 'lambda'];
-/** Node types the scope builder also files under their scope when the scan includes them. */
-export const SCOPED_TYPES = [
-  'call',
-  'global_statement',
-  'nonlocal_statement',
-  'named_expression',
-  'import_statement',
-  'import_from_statement',
-];
-
-/**
- * Builds the scope tree from the scan's nodes (document order): scopes for definitions and lambdas, and
- * calls, global/nonlocal declarations and walrus targets filed under the scope they run in.
- */
-export function buildScopes(
-  root: SyntaxNode,
-  text: string,
-  scanned: readonly SyntaxNode[],
-  types: readonly string[],
-  deferredBodies: ReadonlyMap<number, SyntaxNode> = new Map(),
-  wantsCalls = true,
-  classBodies: ReadonlyMap<number, SyntaxNode> = new Map(),
-): ScopeTree {
-  const tree = new ScopeTree(new Scope('module', root, root, undefined, '<module>', text));
-  const stack: Scope[] = [tree.module];
-  const innermost = (offset: number): Scope => {
-    while (stack.length > 1 && stack[stack.length - 1].end <= offset) stack.pop();
-    for (let i = stack.length - 1; i > 0; i--) if (stack[i].holds(offset)) return stack[i];
-    return tree.module;
-  };
-  // A decorated_definition comes just before its definition in the scan (its decorators' calls between).
-  let decorated: SyntaxNode | undefined;
-  for (let i = 0; i < scanned.length; i++) {
-    const node = scanned[i];
-    const type = types[i];
-    switch (type) {
-      case 'decorated_definition':
-        decorated = node;
-        break;
-      case 'call':
-        innermost(node.startIndex).addCall(node);
-        break;
-      case 'global_statement':
-      case 'nonlocal_statement': {
-        const scope = innermost(node.startIndex);
-        for (const name of syntaxChildren(node)) if (name.type === 'identifier') scope.declare(type, name.text);
-        break;
-      }
-      case 'named_expression': {
-        // A walrus binds in the enclosing function even inside a comprehension.
-        const name = node.childForFieldName('name');
-        if (name)
-          innermost(node.startIndex).addBinding({
-            name: name.text,
-            kind: 'assignment',
-            target: name,
-            statement: node,
-            value: node.childForFieldName('value'),
-          });
-        break;
-      }
-      case 'import_statement':
-      case 'import_from_statement':
-        for (const { local, qualified } of importedNames(node)) {
-          tree.importedNames.set(local.text, qualified);
-        }
-        break;
-      case 'function_definition':
-      case 'class_definition':
-      case 'lambda': {
-        const parent = innermost(node.startIndex);
-        const decoratedBy =
-          decorated && type !== 'lambda' && decorated.startIndex < node.startIndex && node.startIndex < decorated.endIndex
-            ? decorated
-            : undefined;
-        if (type !== 'lambda') decorated = undefined;
-        const kind = type === 'lambda' ? 'lambda' : type === 'class_definition' ? 'class' : 'function';
-        const deferred = deferredBodies.get(node.id);
-        // A body the scan read belongs to a definition without errors: its name can be read from the text.
-        const knownBody = deferred ?? classBodies.get(node.id);
-        const name =
-          kind === 'lambda'
-            ? '<lambda>'
-            : ((knownBody && definitionName(text, node.startIndex)) ?? node.childForFieldName('name')?.text ?? '');
-        const scope = new Scope(kind, node, knownBody ?? node.childForFieldName('body'), parent, name, text, knownBody?.endIndex);
-        if (deferred && wantsCalls) scope.deferCalls(() => callsIn(deferred));
-        if (decoratedBy) scope.decorated = decoratedBy;
-        tree.add(scope);
-        stack.push(scope);
-        break;
-      }
-      default:
-        break;
-    }
-  }
-  return tree;
-}
-
-/** `def name(`, `async def name(`, `class name:` / `(` / `[` at `start`: the name; undefined when the text is anything else. */
-/**
- * As /(?:async[ \t]+)?(?:def|class)[ \t]+([A-Za-z_][A-Za-z0-9_]*)[ \t]*[(:[]/y, read by hand: it runs for
- * every definition at every keystroke, and a match array each time is garbage to collect.
- */
-function definitionName(text: string, start: number): string | undefined {
-  let index = start;
-  if (text.startsWith('async', index) && isBlank(text.charCodeAt(index + 5))) {
-    index += 5;
-    while (isBlank(text.charCodeAt(index))) index++;
-  }
-  if (text.startsWith('def', index)) index += 3;
-  else if (text.startsWith('class', index)) index += 5;
-  else return undefined;
-  if (!isBlank(text.charCodeAt(index))) return undefined;
-  while (isBlank(text.charCodeAt(index))) index++;
-  const nameStart = index;
-  if (!isIdentifierStart(text.charCodeAt(index))) return undefined;
-  while (isIdentifierStart(text.charCodeAt(index)) || isDigit(text.charCodeAt(index))) index++;
-  const nameEnd = index;
-  while (isBlank(text.charCodeAt(index))) index++;
-  const next = text.charCodeAt(index);
-  return next === 40 /* ( */ || next === 58 /* : */ || next === 91 /* [ */ ? text.slice(nameStart, nameEnd) : undefined;
-}
-
-function isBlank(code: number): boolean {
-  return code === 32 || code === 9;
-}
-
-function isIdentifierStart(code: number): boolean {
-  return code === 95 || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
-}
-
-function isDigit(code: number): boolean {
-  return code >= 48 && code <= 57;
-}
-
 function collectParameters(parameters: SyntaxNode | null, into: Map<string, SyntaxNode>): void {
   if (!parameters) return;
   for (const parameter of syntaxChildren(parameters)) {
@@ -557,116 +421,6 @@ function blockAt(node: SyntaxNode, offset: number): SyntaxNode | undefined {
     return undefined;
   }
   return undefined;
-}
-
-/**
- * False when the source text shows that the identifier at `offset` cannot be a binding target, so the
- * tree need not be asked. Conservative: whatever it cannot rule out is left to the tree.
- * - followed by `.`, `[` or `(` it is read (`x.a = 1`, `x[0] = 1` and calls bind nothing), unless it
- *   names a `def` or `class`;
- * - on a line that starts a statement other than for/with/except/import/def/class/del/match, it can
- *   only be bound by an assignment: an `=` (or `op=`, or an annotation) outside brackets after it.
- */
-function mayBeBound(text: string, offset: number, length: number): boolean {
-  let after = offset + length;
-  while (text.charCodeAt(after) === 32 || text.charCodeAt(after) === 9) after++;
-  const next = text[after];
-  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
-  const before = text.slice(lineStart, offset);
-  // `import a.b` binds `a`. Several statements on one line (`x = 1; del x`, `if c: import re`): not judged.
-  if (IMPORT_START.test(before) || before.includes(';') || INLINE_STATEMENT.test(before)) return true;
-  if (next === '.' || next === '[') return false;
-  if (next === '(') return /(?:^|[^\w])(?:def|class)\s*$/.test(before);
-  const header = BINDING_STATEMENT_START.exec(before);
-  // `with X as name`, `except E as name`: only what follows an `as` is bound.
-  if (header) return header[1] === 'with' || header[1] === 'except' ? /\bas\b/.test(before) : true;
-  if (continuesStatement(text, lineStart)) return true;
-  // Inside brackets it can still be a target: `(a, name) = pair`. Only an `=` outside all brackets assigns.
-  let depth = bracketDepth(before);
-  if (depth < 0) return true;
-  if (depth === 0 && next === ':' && text[after + 1] !== '=') return true;
-  for (let index = offset + length; index < text.length; index++) {
-    const char = text[index];
-    if (char === '\n' || char === '#') return depth > 0 || text[index - 1] === '\\';
-    if (char === ';' && depth === 0) return false;
-    // An annotation (`(x): int`) makes a name local even without a value.
-    if (char === ':' && depth === 0 && text[index + 1] !== '=') return true;
-    if (char === '(' || char === '[' || char === '{') depth++;
-    else if (char === ')' || char === ']' || char === '}') {
-      // Closing a bracket opened on an earlier line: this line continues a statement.
-      if (--depth < 0) return true;
-    } else if (char === '=' && depth === 0) {
-      const previous = text[index - 1];
-      // `<<=` and `>>=` assign; `<=`, `>=`, `==`, `!=` compare; `:=` is a walrus (found by the scan).
-      const shift = (previous === '<' || previous === '>') && text[index - 2] === previous;
-      if (
-        !shift &&
-        (text[index + 1] === '=' || previous === '=' || previous === '!' || previous === '<' || previous === '>' || previous === ':')
-      ) {
-        if (text[index + 1] === '=') index++;
-        continue;
-      }
-      return true;
-    }
-  }
-  return depth > 0;
-}
-
-const IMPORT_START = /^\s*(?:import|from)\b/;
-/** A statement after the colon of a one-line compound statement. */
-const INLINE_STATEMENT = /:\s*(?:async\s+)?(?:for|with|except|import|from|def|class|del)\b/;
-
-/** A line that starts a statement which binds names in its header. */
-const BINDING_STATEMENT_START = /^\s*(?:async\s+)?(for|with|except|import|from|def|class|del|case|match|global|nonlocal)\b/;
-
-/** True when the line at `lineStart` continues the statement of an earlier line. */
-function continuesStatement(text: string, lineStart: number): boolean {
-  let first = lineStart;
-  while (text.charCodeAt(first) === 32 || text.charCodeAt(first) === 9) first++;
-  if (/[)\]},.+\-*/%&|^=<>!:@~]/.test(text[first] ?? '')) return true;
-  // The previous line that holds code: the statement goes on after a backslash, an open bracket, a
-  // trailing comma, operator or keyword.
-  let end = lineStart - 1;
-  while (end > 0) {
-    const start = text.lastIndexOf('\n', end - 1) + 1;
-    const line = text.slice(start, end).replace(/#.*$/, '').trimEnd();
-    if (line.trim().length > 0) {
-      return /[\\,([{+\-*/%&|^=<>!~]$/.test(line) || /\b(?:and|or|not|in|is|if|else|lambda)$/.test(line) || bracketDepth(line) > 0;
-    }
-    end = start - 1;
-  }
-  return false;
-}
-
-/** Openers minus closers in a piece of code (strings are not told apart: only used to stay conservative). */
-function bracketDepth(code: string): number {
-  let depth = 0;
-  for (let index = 0; index < code.length; index++) {
-    const char = code[index];
-    if (char === '(' || char === '[' || char === '{') depth++;
-    else if (char === ')' || char === ']' || char === '}') depth--;
-  }
-  return depth;
-}
-
-/** Offsets in [start, end) where `word` occurs as a whole identifier (not inside a longer one). */
-export function wordOccurrences(text: string, word: string, start: number, end: number): number[] {
-  const result: number[] = [];
-  // A MISSING identifier has no text; indexOf('') would find it at the end of the region forever.
-  if (word.length === 0) return result;
-  // Search a slice: an unbounded indexOf would run to the next occurrence anywhere in the file.
-  const region = text.slice(start, end);
-  for (let index = region.indexOf(word); index >= 0; index = region.indexOf(word, index + 1)) {
-    const at = start + index;
-    if (!isIdentifierCode(text.charCodeAt(at - 1)) && !isIdentifierCode(text.charCodeAt(at + word.length))) result.push(at);
-  }
-  return result;
-}
-
-/** ASCII letters, digits and `_`, and anything non-ASCII (which may be part of a Unicode identifier). */
-function isIdentifierCode(code: number): boolean {
-  if (Number.isNaN(code)) return false;
-  return code === 95 || (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code > 127;
 }
 
 /** The identifiers bound by a `for … in` clause of a comprehension. */

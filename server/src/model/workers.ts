@@ -3,9 +3,10 @@ import type { Binding } from './bindings';
 import type { Guard } from './guards';
 import type { WorkerReference } from './processes';
 import type { Scope, ScopeTree } from './scopes';
-import { comprehensionTargets, resolveName, wordOccurrences } from './scopes';
+import { comprehensionTargets, resolveName } from './scopes';
 import { callArguments, decoratorExpression, decoratorsOf, syntaxChildren, unparenthesize } from '../syntax/queries';
 import type { Value, ValueResolver } from './values';
+import { wordOccurrences } from '../text/lexical';
 
 /**
  * What a worker reference refers to, judged by how pickle finds it in a spawned child: by module and

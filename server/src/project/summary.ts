@@ -5,15 +5,11 @@ import type { Finding } from '../rules/types';
 import { nodeRange } from '../syntax/ranges';
 import { unparenthesize } from '../syntax/queries';
 import type { SyntaxNode } from '../syntax/syntaxNode';
-import type { Range } from '../text/types';
 import { OutsideNames, type ImportStatementNames } from './names';
+import { insideCallWithEffect, moduleLevelStatement, push, site, type Site } from './sites';
 import type { ArgumentReader, Spawner, SpawnerTable } from './spawners';
 
-/** A place in the summarised module, with its source text for messages (calls lose their arguments). */
-export interface Site {
-  range: Range;
-  text: string;
-}
+export type { Site };
 
 /** A call to a name outside the module (absolute, e.g. `pkg.cluster.setup_cluster`, or `*name` through a star import). */
 export interface OutsideCall {
@@ -475,37 +471,4 @@ function startNode(facts: ModuleFacts, call: SyntaxNode): SyntaxNode {
 
 function libraryStartMessage(code: string, spawner: Spawner): string {
   return `\`${code}\` starts processes at import time (${spawner.when}): under spawn every child re-imports this module, runs it again before it has finished starting and fails ("current process has finished its bootstrapping phase"). Move it under \`if __name__ == "__main__":\`.`;
-}
-
-/** The module-level statement that holds `node`. */
-function moduleLevelStatement(node: SyntaxNode): SyntaxNode {
-  let top = node;
-  for (let parent = top.parent; parent?.parent; parent = parent.parent) top = parent;
-  return top;
-}
-
-export function site(node: SyntaxNode): Site {
-  return { range: nodeRange(node), text: codeText(node) };
-}
-
-function insideCallWithEffect(call: SyntaxNode, effects: readonly { site: Site }[]): boolean {
-  const start = nodeRange(call).start;
-  return effects.some(({ site: outer }) => contains(outer.range, start) && !sameStart(outer.range.start, start));
-}
-
-function contains(range: Range, position: { line: number; character: number }): boolean {
-  const afterStart =
-    position.line > range.start.line || (position.line === range.start.line && position.character >= range.start.character);
-  const beforeEnd = position.line < range.end.line || (position.line === range.end.line && position.character < range.end.character);
-  return afterStart && beforeEnd;
-}
-
-function sameStart(a: { line: number; character: number }, b: { line: number; character: number }): boolean {
-  return a.line === b.line && a.character === b.character;
-}
-
-function push<T>(map: Map<string, T[]>, key: string, value: T): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
 }
