@@ -1,8 +1,10 @@
-// `npm run docs`: writes what is generated from the rule docs in server/src/rules/: the rule list in
-// README.md and the rule pages in docs/rules/ (one per rule, and an index), and removes the pages of
-// rules that no longer exist. `--check` writes nothing and exits 1 when anything is out of date.
+// `npm run docs`: writes what is generated from the rule docs in server/src/rules/ and the library
+// spawner table in server/src/project/spawners.ts: the rule list and the spawner table in README.md,
+// the rule pages in docs/rules/ (one per rule, and an index), and removes the pages of rules that no
+// longer exist. `--check` writes nothing and exits 1 when anything is out of date.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { withSpawnersTable } from '../server/src/docs/readme-project';
 import { withRulesSection } from '../server/src/docs/readme-rules';
 import { RULE_PAGES_DIR, rulePages } from '../server/src/docs/rule-pages';
 
@@ -16,7 +18,7 @@ export interface DocsChanges {
 /** What `npm run docs` would change in the repository at `root`. */
 export function docsChanges(root: string): DocsChanges {
   const read = (file: string) => (fs.existsSync(path.join(root, file)) ? fs.readFileSync(path.join(root, file), 'utf8') : undefined);
-  const expected = new Map([['README.md', withRulesSection(read('README.md') ?? '')], ...rulePages()]);
+  const expected = new Map([['README.md', withSpawnersTable(withRulesSection(read('README.md') ?? ''))], ...rulePages()]);
   const pagesDir = path.join(root, RULE_PAGES_DIR);
   const existingPages = fs.existsSync(pagesDir) ? fs.readdirSync(pagesDir).map((name) => `${RULE_PAGES_DIR}/${name}`) : [];
   return {

@@ -7,6 +7,7 @@ import {
   createConnection,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
+  FileChangeType,
   ErrorCodes,
   MessageType,
   ResponseError,
@@ -24,6 +25,8 @@ import { ADD_MAIN_GUARD_COMMAND, commandTarget, documentName, planAddMainGuard, 
 import { ConfigurationService, filePath } from './lsp/configuration';
 import { toDiagnostic } from './lsp/diagnostics';
 import { DocumentStore } from './lsp/documents';
+import { ProjectService } from './lsp/project';
+import { withProjectFindings } from './project/analyze';
 import { IdleCollector } from './lsp/idleCollector';
 import { hoverAt } from './lsp/hover';
 import { Logger } from './lsp/logger';
@@ -57,6 +60,7 @@ interface Session {
   scheduler: DiagnosticsScheduler;
   versionedEdits: boolean;
   clientCapabilities: InitializeParams['capabilities'];
+  project: ProjectService;
 }
 
 let session: Session | undefined;
@@ -118,10 +122,32 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
     },
     workspaceRoot,
   );
+  const analyses = new AnalysisCache();
+  const folders = (params.workspaceFolders ?? []).map((folder) => filePath(folder.uri)).filter((folder) => folder !== undefined);
+  if (folders.length === 0 && workspaceRoot !== undefined) folders.push(workspaceRoot);
+  const project = new ProjectService(
+    parser,
+    {
+      openText: (file) => [...documents.all()].find((document) => filePath(document.uri) === file)?.text,
+      republish: (uri) => session?.scheduler.schedule(uri),
+      note: (message) => logger.info(`project: ${message}`),
+      current: async (uri) => {
+        const file = filePath(uri);
+        const document = documents.get(uri);
+        if (file === undefined || !document) return undefined;
+        const settings = await configuration.forDocument(uri);
+        if (documents.get(uri) !== document || !settings.editor.enable || settings.excluded) return undefined;
+        const { options, spawners } = settings;
+        return { file, text: document.text, analysis: () => analyses.analysisFor(document, options), options, spawners };
+      },
+    },
+    folders,
+  );
   session = {
     parser,
     documents,
-    analyses: new AnalysisCache(),
+    analyses,
+    project,
     configuration,
     scheduler: new DiagnosticsScheduler(publishDiagnostics, (uri, error) => logger.error(`diagnostics for ${uri} failed`, error)),
     versionedEdits: capabilities.workspace?.workspaceEdit?.documentChanges === true,
@@ -145,7 +171,10 @@ connection.onInitialized(
       await connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION });
     }
     if (clientCapabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
-      await connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/pyproject.toml' }] });
+      // Python files too: the project model drops a changed module's summary and refines its dependents.
+      await connection.client.register(DidChangeWatchedFilesNotification.type, {
+        watchers: [{ globPattern: '**/pyproject.toml' }, { globPattern: '**/*.py' }],
+      });
     }
     await applyWindowSettings();
     logger.info(`Spawn Guard ${packageVersion()} ready (node ${process.version})`);
@@ -178,6 +207,14 @@ connection.onDidChangeConfiguration(
 
 connection.onDidChangeWatchedFiles(
   notification('didChangeWatchedFiles', (params) => {
+    const { project } = requireSession();
+    const modules = params.changes.filter((change) => change.uri.endsWith('.py'));
+    const createdOrDeleted = modules.filter((change) => change.type !== FileChangeType.Changed).map((change) => filePath(change.uri));
+    if (createdOrDeleted.length > 0) project.filesCreatedOrDeleted(createdOrDeleted.filter((file) => file !== undefined));
+    for (const change of modules) {
+      const file = filePath(change.uri);
+      if (file !== undefined && change.type === FileChangeType.Changed) project.moduleChanged(file);
+    }
     if (!params.changes.some((change) => change.uri.endsWith('/pyproject.toml'))) return;
     logger.info('pyproject.toml changed: reading [tool.spawn-guard] again');
     requireSession().configuration.projectConfigurationChanged();
@@ -189,6 +226,9 @@ connection.onDidOpenTextDocument(
   notification('didOpen', (params) => {
     const { documents, scheduler } = requireSession();
     documents.open(params);
+    // Its unsaved text now wins over the file for the documents that import it.
+    const file = filePath(params.textDocument.uri);
+    if (file !== undefined) requireSession().project.moduleChanged(file, params.textDocument.uri);
     scheduler.schedule(params.textDocument.uri);
   }),
 );
@@ -204,20 +244,26 @@ connection.onDidChangeTextDocument(
     }
     if (version <= previous) logger.warn(`didChange for ${uri}: version ${version} does not follow ${previous}`);
     documents.change(params);
+    const file = filePath(uri);
+    if (file !== undefined) requireSession().project.moduleChanged(file, uri);
     scheduler.schedule(uri);
   }),
 );
 
 connection.onDidCloseTextDocument(
   notification('didClose', async (params) => {
-    const { documents, scheduler, configuration, analyses } = requireSession();
+    const { documents, scheduler, configuration, analyses, project } = requireSession();
     const { uri } = params.textDocument;
+    project.forget(uri);
     scheduler.cancel(uri);
     settleTimers.cancel(uri);
     configuration.forget(uri);
     const document = documents.get(uri);
     if (document) analyses.forget(document);
     if (documents.close(uri)) await connection.sendDiagnostics({ uri, diagnostics: [] });
+    // The file's text on disk is what importers see again.
+    const file = filePath(uri);
+    if (file !== undefined) project.moduleChanged(file, uri);
   }),
 );
 
@@ -227,7 +273,7 @@ connection.onDidCloseTextDocument(
  * is always for the newest version; a document closed in between publishes nothing.
  */
 async function publishDiagnostics(uri: string): Promise<void> {
-  const { documents, configuration, analyses } = requireSession();
+  const { documents, configuration, analyses, project } = requireSession();
   const document = documents.get(uri);
   if (!document) return;
   const settings = await configuration.forDocument(uri);
@@ -235,7 +281,10 @@ async function publishDiagnostics(uri: string): Promise<void> {
   const started = performance.now();
   const version = document.version;
   const active = settings.editor.enable && !settings.excluded;
-  const findings = active ? analyses.analysisFor(document, settings.options).findings : [];
+  // The single-file findings, with the project findings known for this text (refined later: lsp/project.ts).
+  const analysis = active ? analyses.analysisFor(document, settings.options) : undefined;
+  const known = analysis && filePath(uri) !== undefined ? project.findingsNow(uri, document.text) : [];
+  const findings = analysis ? withProjectFindings(analysis, known) : [];
   if (active && !document.parsedDocument().settled) settleTimers.schedule(uri);
   const diagnostics = findings.map((finding) => toDiagnostic(finding, uri));
   if (logger.enabled('debug')) {
@@ -272,7 +321,10 @@ function settleDocument(uri: string): void {
 connection.onHover(
   request('hover', null, async (params) => {
     const analysed = await analysedDocument(params.textDocument.uri);
-    return analysed ? hoverAt(analysed.analysis.findings, params.position) : null;
+    if (!analysed) return null;
+    const { project } = requireSession();
+    const crossFile = project.findingsOf(params.textDocument.uri, analysed.document.text);
+    return hoverAt(withProjectFindings(analysed.analysis, crossFile), params.position);
   }),
 );
 
@@ -291,6 +343,7 @@ connection.onCodeAction(
       settings: analysed.settings.editor,
       context: params.context,
       versionedEdits,
+      crossFile: requireSession().project.findingsOf(params.textDocument.uri, analysed.document.text),
     });
   }),
 );

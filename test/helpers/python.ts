@@ -18,6 +18,12 @@ export interface RunPythonOptions {
   timeoutMs: number;
   /** Working directory; by default a fresh temporary one, removed afterwards. */
   cwd?: string;
+  /** The interpreter's arguments instead of the file (`-m pkg.main`); the file is then only named in errors. */
+  args?: string[];
+  /** Folders put on PYTHONPATH after the one holding the runner's sitecustomize.py. */
+  pythonPath?: string[];
+  /** Another interpreter than `python3` (the system's /usr/bin/python3 sees Debian's python3-* packages). */
+  interpreter?: string;
 }
 
 export interface PythonRun {
@@ -42,11 +48,12 @@ const MAX_CAPTURED_BYTES = 256 * 1024;
  * A clean environment: nothing from the developer's shell (PYTHONSTARTUP, PYTHONWARNINGS, a venv) may
  * change what the script prints. The runner adds PYTHONPATH, the start method and PYTHONUNBUFFERED.
  */
-export function testPythonEnv(home: string): NodeJS.ProcessEnv {
+export function testPythonEnv(home: string, pythonPath: readonly string[] = []): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH,
     HOME: home,
     LANG: 'C.UTF-8',
+    ...(pythonPath.length > 0 ? { PYTHONPATH: pythonPath.join(path.delimiter) } : {}),
     PYTHONDONTWRITEBYTECODE: '1',
     PYTHONHASHSEED: '0',
     PYTHONNOUSERSITE: '1',
@@ -59,11 +66,11 @@ export async function runPython(file: string, options: RunPythonOptions): Promis
   const cwd = options.cwd ?? fs.mkdtempSync(path.join(os.tmpdir(), 'spawn-guard-run-'));
   try {
     const run = await runScript({
-      python: PYTHON,
-      args: [path.resolve(file)],
+      python: options.interpreter ?? PYTHON,
+      args: options.args ?? [path.resolve(file)],
       startMethod: options.startMethod,
       cwd,
-      env: testPythonEnv(os.tmpdir()),
+      env: testPythonEnv(os.tmpdir(), options.pythonPath),
       siteFolder: siteFolder(),
       timeoutMs: options.timeoutMs,
       maxProcesses: 64,

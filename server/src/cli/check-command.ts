@@ -1,6 +1,8 @@
 import * as fs from 'node:fs';
 import { enabledRules, type AnalysisOptions } from '../engine/analyze';
-import { ConfigError, ConfigResolver, type SpawnGuardConfig } from '../config/pyproject';
+import { ConfigError, ConfigResolver, isExcluded, type SpawnGuardConfig } from '../config/pyproject';
+import { PythonParser } from '../syntax/parser';
+import { ProjectPass } from './project-pass';
 import type { AppliedFix } from '../fixes/fix-all';
 import { hasFixProvider } from '../fixes/registry';
 import type { CheckArguments } from './args';
@@ -57,7 +59,11 @@ export async function runCheck(args: CheckArguments, io: CheckIO): Promise<numbe
   const { tasks, settings } = scanPlan(discovery, args, cwd);
   const reporter = args.mode === 'diff' ? undefined : createReporter(args, io);
 
-  for await (const report of scanFiles(tasks, settings, args.threads ?? defaultThreadCount(tasks.length))) {
+  // The cross-file findings of the checked files, and the project modules they import (check mode only).
+  const project = args.mode === 'check' && tasks.length > 0 ? new ProjectPass(await PythonParser.create(), cwd) : undefined;
+  const profileOf = new Map(tasks.map((task) => [task.path, settings.profiles[task.profile]]));
+  const reports = scanFiles(tasks, settings, args.threads ?? defaultThreadCount(tasks.length));
+  for await (const report of project ? withProjectFindings(reports, project, profileOf, resolver, args) : reports) {
     const name = displayPath(report.path, cwd);
     if (report.error !== undefined) {
       fail(`${name}: ${report.error}`);
@@ -83,6 +89,7 @@ export async function runCheck(args: CheckArguments, io: CheckIO): Promise<numbe
     await Promise.all([io.stdout.ready(), stderr.ready()]);
   }
 
+  for (const note of project?.notes() ?? []) warn(`${displayPath(note.file, cwd)}:${note.site.range.start.line + 1}: ${note.message}`);
   io.exitStatus?.(exitStatus(summary, args));
   if (reporter) reporter.finish(summary);
   else {
@@ -132,7 +139,38 @@ function scanProfile(config: SpawnGuardConfig, args: CheckArguments): ScanProfil
     ignore: args.select ? args.ignore : [...config.ignore, ...args.ignore],
     severity: config.severity,
   };
-  return { options, prefilter: args.prefilter ? prefilterFor(enabledRules(options)) : null };
+  return { options, prefilter: args.prefilter ? prefilterFor(enabledRules(options)) : null, spawners: config.spawners };
+}
+
+/** The scanned reports with their cross-file findings, then the reports of imported modules not named (each with its own path). */
+async function* withProjectFindings(
+  reports: AsyncGenerator<FileReport>,
+  project: ProjectPass,
+  profileOf: ReadonlyMap<string, ScanProfile>,
+  resolver: ConfigResolver,
+  args: CheckArguments,
+): AsyncGenerator<FileReport> {
+  for await (const report of reports) {
+    const profile = profileOf.get(report.path);
+    if (report.error === undefined && profile) {
+      const extra = project.findingsFor(report.path, profile.options, profile.spawners);
+      if (extra.length > 0)
+        report.findings = [...report.findings, ...extra].sort(
+          (a, b) => a.location.row - b.location.row || a.location.column - b.location.column,
+        );
+    }
+    yield report;
+  }
+  yield* project.importedReports((file) => {
+    try {
+      const config = resolver.forFile(file);
+      if (isExcluded(config, file)) return undefined;
+      const profile = scanProfile(config, args);
+      return { options: profile.options, spawners: profile.spawners };
+    } catch {
+      return undefined;
+    }
+  });
 }
 
 function createReporter(args: CheckArguments, io: CheckIO): Reporter {

@@ -17,6 +17,8 @@ export interface ScanProfile {
   options: AnalysisOptions;
   /** The rules `options` enable, with their mentions, for the prefilter; null: parse and analyse every file fully. */
   prefilter: RuleMentions[] | null;
+  /** `[tool.spawn-guard] spawners` of the configuration (the project pass's library table). */
+  spawners?: string[];
 }
 
 /** The same for every file of a run; sent once to each worker thread. */

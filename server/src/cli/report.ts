@@ -30,6 +30,8 @@ export interface ReportedFix {
 }
 
 export interface ReportedRelated {
+  /** Absolute path, when the location is in another file than the finding (project-wide findings). */
+  filename?: string;
   message: string;
   location: Location;
   end_location: Location;
@@ -112,11 +114,17 @@ export function reportFinding(filename: string, mapper: LocationMapper, finding:
           })),
         }
       : null,
-    related: finding.related.map((related) => ({
-      message: related.message,
-      location: mapper.location(related.range.start),
-      end_location: mapper.location(related.range.end),
-    })),
+    related: finding.related.map((related) =>
+      related.file
+        ? {
+            // Another file's text is not at hand: its columns are counted in UTF-16 units.
+            filename: related.file,
+            message: related.message,
+            location: { row: related.range.start.line + 1, column: related.range.start.character + 1 },
+            end_location: { row: related.range.end.line + 1, column: related.range.end.character + 1 },
+          }
+        : { message: related.message, location: mapper.location(related.range.start), end_location: mapper.location(related.range.end) },
+    ),
   };
 }
 

@@ -3,6 +3,7 @@ import picomatch from 'picomatch';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import { SEVERITIES, type Severity } from '../rules/types';
 import { RULES } from '../engine/catalog';
+import { spawnerEntryProblem } from '../project/spawners';
 
 /**
  * `[tool.spawn-guard]` in pyproject.toml: which rules run, their severities, and which paths are left
@@ -23,9 +24,11 @@ export interface SpawnGuardConfig {
   ignore: string[];
   severity: Record<string, Severity>;
   exclude: string[];
+  /** Qualified names of third-party functions that start processes (the project's spawner table adds them); absent: none. */
+  spawners?: string[];
 }
 
-const KEYS = ['select', 'ignore', 'severity', 'exclude'] as const;
+const KEYS = ['select', 'ignore', 'severity', 'exclude', 'spawners'] as const;
 
 /** A configuration that cannot be used, with the file it is in and why. */
 export class ConfigError extends Error {
@@ -88,6 +91,13 @@ export function parsePyproject(text: string, file: string): SpawnGuardConfig | u
       case 'exclude':
         config.exclude = stringList(value, fail);
         for (const pattern of config.exclude) if (pattern.trim() === '') fail('empty glob pattern');
+        break;
+      case 'spawners':
+        config.spawners = stringList(value, fail);
+        config.spawners.forEach((entry, index) => {
+          const problem = spawnerEntryProblem(entry);
+          if (problem) fail(`entry ${index + 1}: ${problem}`);
+        });
         break;
       default:
         throw new ConfigError(file, `unknown key ${JSON.stringify(key)} in ${SECTION} (expected one of: ${KEYS.join(', ')})`);

@@ -7,6 +7,7 @@ import type { EditorSettings } from '../config/settings';
 import { editsBetween } from '../fixes/edits';
 import { fixAll } from '../fixes/fix-all';
 import { fixesFor } from '../fixes/registry';
+import type { Finding } from '../rules/types';
 import { findingForDiagnostic } from './diagnostics';
 import { disableRuleEdit } from './noqaComment';
 import { reproduceAction } from './runCodeAction';
@@ -28,6 +29,8 @@ export interface CodeActionRequest {
   context: CodeActionContext;
   /** The client takes versioned document edits (workspaceEdit.documentChanges). */
   versionedEdits: boolean;
+  /** Cross-file findings of this text (lsp/project.ts): they get "Disable … for this line", no fixes yet. */
+  crossFile?: readonly Finding[];
 }
 
 /**
@@ -86,8 +89,9 @@ function quickFixes(request: CodeActionRequest, diagnostics: readonly Diagnostic
 function disableRuleActions(request: CodeActionRequest, diagnostics: readonly Diagnostic[]): CodeAction[] {
   const actions: CodeAction[] = [];
   const seen = new Set<string>();
+  const findings = request.crossFile?.length ? [...request.analysis.findings, ...request.crossFile] : request.analysis.findings;
   for (const diagnostic of diagnostics) {
-    const finding = findingForDiagnostic(request.analysis.findings, diagnostic);
+    const finding = findingForDiagnostic(findings, diagnostic);
     if (!finding) continue;
     const line = finding.range.start.line;
     const key = `${finding.code}:${line}`;

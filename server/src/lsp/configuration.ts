@@ -13,6 +13,8 @@ export interface DocumentSettings {
   excluded: boolean;
   /** The pyproject.toml the project settings came from, if any. */
   configFile: string | undefined;
+  /** `[tool.spawn-guard] spawners`: third-party functions that start processes, for the project model. */
+  spawners: readonly string[];
 }
 
 /**
@@ -103,6 +105,7 @@ export class ConfigurationService {
       options: mergeOptions(editor, project),
       excluded: file !== undefined && project !== undefined && isExcluded(project, file),
       configFile: project?.file,
+      spawners: project?.spawners ?? [],
     };
   }
 

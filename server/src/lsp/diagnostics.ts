@@ -1,3 +1,4 @@
+import { pathToFileURL } from 'node:url';
 import { DIAGNOSTIC_SOURCE } from '../shared/protocol';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
 import type { Finding, Severity } from '../rules/types';
@@ -36,7 +37,7 @@ export function toDiagnostic(finding: Finding, uri: string): Diagnostic {
     ...(url ? { codeDescription: { href: url } } : {}),
     message: finding.message,
     relatedInformation: finding.related.map((related) => ({
-      location: { uri, range: related.range },
+      location: { uri: related.file ? pathToFileURL(related.file).href : uri, range: related.range },
       message: related.message,
     })),
     data,

@@ -11,6 +11,8 @@ export type RuleCode = `SPG${string}`;
 export interface RelatedLocation {
   range: Range;
   message: string;
+  /** Absolute path of the file the range is in, when it is not the finding's own file (project-wide findings). */
+  file?: string;
 }
 
 /** One hazard found in a document. JSON-serialisable. */

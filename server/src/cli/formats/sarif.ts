@@ -51,7 +51,10 @@ export class SarifReporter implements Reporter {
               relatedLocations: finding.related.map((related, id) => ({
                 id,
                 message: { text: related.message },
-                physicalLocation: { artifactLocation: artifact, region: region(related.location, related.end_location) },
+                physicalLocation: {
+                  artifactLocation: related.filename ? this.artifactLocation(related.filename) : artifact,
+                  region: region(related.location, related.end_location),
+                },
               })),
             }
           : {}),

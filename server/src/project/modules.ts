@@ -1,0 +1,128 @@
+import * as path from 'node:path';
+
+/**
+ * What the project model reads: the text of a file (undefined when there is none) and whether a path is
+ * a directory. The CLI reads the disk; the language server reads its open documents first, then the disk.
+ * Nothing is ever executed.
+ */
+export interface ProjectFiles {
+  readFile(file: string): string | undefined;
+  isDirectory(directory: string): boolean;
+}
+
+/** A module of the project: its dotted name and its file (`pkg/__init__.py` for a package). */
+export interface ModuleLocation {
+  name: string;
+  file: string;
+  isPackage: boolean;
+}
+
+/**
+ * Finds the project's own modules the way Python's import system would from the script: each search
+ * root is tried in order, as `sys.path` is. A dotted name `a.b.c` is `<root>/a/b/c.py` or
+ * `<root>/a/b/c/__init__.py`; the folders on the way need no `__init__.py` (namespace packages). A name
+ * found in no root is not part of the project (a library, or missing): the model treats it as unknown.
+ */
+export class ModuleFinder {
+  private readonly found = new Map<string, ModuleLocation | null>();
+
+  constructor(
+    private readonly files: ProjectFiles,
+    /** Absolute folders, in the order Python would search them. */
+    readonly roots: readonly string[],
+  ) {}
+
+  /** The module `name` (absolute, dotted) from the first root that has it. */
+  find(name: string): ModuleLocation | undefined {
+    if (!isDottedName(name)) return undefined;
+    let location = this.found.get(name);
+    if (location === undefined) {
+      location = null;
+      for (const root of this.roots) {
+        const at = moduleIn(this.files, root, name);
+        if (at) {
+          location = at;
+          break;
+        }
+      }
+      this.found.set(name, location);
+    }
+    return location ?? undefined;
+  }
+
+  /** Forget what was found (a file was created or deleted). */
+  clear(): void {
+    this.found.clear();
+  }
+}
+
+function moduleIn(files: ProjectFiles, root: string, name: string): ModuleLocation | undefined {
+  const base = path.join(root, ...name.split('.'));
+  const init = path.join(base, '__init__.py');
+  if (files.readFile(init) !== undefined) return { name, file: init, isPackage: true };
+  const file = `${base}.py`;
+  if (files.readFile(file) !== undefined) return { name, file, isPackage: false };
+  return undefined;
+}
+
+const DOTTED_NAME = /^[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*(\.[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*)*$/u;
+
+export function isDottedName(name: string): boolean {
+  return DOTTED_NAME.test(name);
+}
+
+/**
+ * The dotted name a file has when imported, and the folder it is imported from: the file's folder,
+ * extended upwards while the folder holds an `__init__.py` (`/p/pkg/sub/m.py` with `pkg/__init__.py`
+ * and `pkg/sub/__init__.py` is `pkg.sub.m` from `/p`). This is how `python -m pkg.sub.m` run from `/p`
+ * names it, and what its relative imports are relative to.
+ */
+export function moduleNameOf(files: ProjectFiles, file: string): { name: string; root: string; isPackage: boolean } {
+  const isPackage = path.basename(file) === '__init__.py';
+  let folder = path.dirname(file);
+  const parts = isPackage ? [] : [path.basename(file).replace(/\.pyi?$/, '')];
+  while (files.readFile(path.join(folder, '__init__.py')) !== undefined && isDottedName(path.basename(folder))) {
+    parts.unshift(path.basename(folder));
+    const parent = path.dirname(folder);
+    if (parent === folder) break;
+    folder = parent;
+  }
+  return { name: parts.join('.') || path.basename(folder), root: folder, isPackage };
+}
+
+/**
+ * The search roots for a script, in Python's order: the script's own folder (`sys.path[0]` for
+ * `python script.py`), the folder its top package is in (`sys.path[0]` for `python -m pkg.main`), then
+ * each workspace folder and its `src/` (the src layout, installed in development mode).
+ */
+export function searchRoots(files: ProjectFiles, script: string, workspaceFolders: readonly string[]): string[] {
+  const roots: string[] = [];
+  const add = (folder: string) => {
+    const resolved = path.resolve(folder);
+    if (!roots.includes(resolved) && files.isDirectory(resolved)) roots.push(resolved);
+  };
+  add(path.dirname(script));
+  add(moduleNameOf(files, script).root);
+  for (const folder of workspaceFolders) {
+    add(folder);
+    add(path.join(folder, 'src'));
+  }
+  return roots;
+}
+
+/**
+ * The absolute module a relative import names: `level` dots from the module `from` (a package counts
+ * as its own first level). Undefined when the dots climb above the top package (Python raises
+ * "attempted relative import beyond top-level package").
+ */
+export function absoluteModule(from: { name: string; isPackage: boolean }, level: number, relative: string): string | undefined {
+  if (level === 0) return relative;
+  const parts = from.name.split('.');
+  if (!from.isPackage) parts.pop();
+  for (let up = 1; up < level; up++) {
+    if (parts.length === 0) return undefined;
+    parts.pop();
+  }
+  if (parts.length === 0) return undefined;
+  return relative ? `${parts.join('.')}.${relative}` : parts.join('.');
+}

@@ -1,0 +1,452 @@
+import { analyze } from '../engine/analyze';
+import type { SyntaxTree } from '../syntax/syntaxNode';
+import { codeText } from '../rules/common';
+import type { ImportRecord, Site, ModuleSummary } from './summary';
+import { summarize } from './summary';
+import { ModuleFinder, moduleNameOf, searchRoots, type ModuleLocation, type ProjectFiles } from './modules';
+import { Reachability } from './reach';
+import { BUILT_IN_SPAWNERS, SpawnerTable, type Spawner } from './spawners';
+
+/** Parses a module's text; the project deletes each tree once the module is summarised. */
+export interface ModuleParser {
+  parse(text: string): SyntaxTree & { delete(): void };
+}
+
+/** How many calls and imports a chain may have before the search gives up on it (and says so). */
+export const MAX_CHAIN_DEPTH = 24;
+
+/** A step of a chain in some file: a call, an import, or the start itself. */
+export interface ChainStep {
+  file: string;
+  site: Site;
+}
+
+/** How something ends up starting processes (or setting the start method), across files. */
+export interface Chain {
+  /** The calls and imports leading to the start, outermost first (the first is in the file asked about). */
+  steps: ChainStep[];
+  start: ChainStep;
+  /** SPG001 (starts processes) or SPG006 (sets the start method), for import-time chains. */
+  code: string;
+  library?: Spawner;
+  /** The start's own message, for import-time starts the module's single-file analysis found. */
+  message?: string;
+}
+
+/** Something the model could not follow, for the notes the CLI and the server show with a finding. */
+export interface ProjectNote {
+  file: string;
+  site: Site;
+  message: string;
+}
+
+/**
+ * Summaries memoised by (file, text, spawner table): a module's summary is a function of its text, so
+ * a changed text recomputes only that module's. One entry per file: the newest text wins.
+ */
+export class SummaryCache {
+  private readonly entries = new Map<string, { text: string; key: string; summary: ModuleSummary }>();
+
+  get(file: string, text: string, key: string): ModuleSummary | undefined {
+    const entry = this.entries.get(file);
+    return entry && entry.text === text && entry.key === key ? entry.summary : undefined;
+  }
+
+  set(file: string, text: string, key: string, summary: ModuleSummary): void {
+    this.entries.set(file, { text, key, summary });
+  }
+
+  delete(file: string): void {
+    this.entries.delete(file);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
+
+export interface ProjectOptions {
+  /** Workspace folders (the CLI: the working directory); their `src/` folders are searched too. */
+  workspaceFolders: readonly string[];
+  spawners?: SpawnerTable;
+}
+
+/**
+ * The project around one script: its modules found as Python would import them, each summarised once,
+ * and the questions cross-file rules ask (does this call start processes, through which chain; what
+ * does importing that module do). Modules it cannot find or read are unknown, never guessed safe or
+ * unsafe. Pure apart from the injected file reader.
+ */
+export class Project {
+  readonly spawners: SpawnerTable;
+  private readonly finders = new Map<string, ModuleFinder>();
+  private readonly reaches = new Map<ModuleFinder, Reachability>();
+  private readonly sessions = new Map<ModuleFinder, ProjectSession>();
+  private readonly read = new Map<string, ModuleSummary | undefined>();
+  private readonly notes: ProjectNote[] = [];
+  /** Files read (summarised) while answering, for the server to watch and to find dependents. */
+  readonly filesRead = new Set<string>();
+
+  private readonly files: ProjectFiles;
+
+  constructor(
+    private readonly parser: ModuleParser,
+    files: ProjectFiles,
+    private readonly cache: SummaryCache,
+    private readonly options: ProjectOptions,
+  ) {
+    this.spawners = options.spawners ?? new SpawnerTable(BUILT_IN_SPAWNERS);
+    // A Project answers for one state of the files: each file is read once.
+    const texts = new Map<string, string | undefined>();
+    const folders = new Map<string, boolean>();
+    this.files = {
+      readFile: (file) => {
+        if (!texts.has(file)) texts.set(file, files.readFile(file));
+        return texts.get(file);
+      },
+      isDirectory: (directory) => {
+        let is = folders.get(directory);
+        if (is === undefined) folders.set(directory, (is = files.isDirectory(directory)));
+        return is;
+      },
+    };
+  }
+
+  /** The summary of `file`, undefined when it cannot be read. */
+  summaryOf(file: string): ModuleSummary | undefined {
+    // A Project answers for one state of the files: each is read once (the server makes a Project per refinement).
+    if (this.read.has(file)) return this.read.get(file);
+    const summary = this.readSummary(file);
+    this.read.set(file, summary);
+    return summary;
+  }
+
+  private readSummary(file: string): ModuleSummary | undefined {
+    const text = this.files.readFile(file);
+    if (text === undefined) return undefined;
+    this.filesRead.add(file);
+    const key = this.spawners.key;
+    const cached = this.cache.get(file, text, key);
+    if (cached) return cached;
+    const module = moduleNameOf(this.files, file);
+    const tree = this.parser.parse(text);
+    try {
+      const analysis = analyze({ text, tree }, { select: ['SPG001', 'SPG002', 'SPG006'] });
+      const summary = summarize({ file, module, facts: analysis.facts, findings: analysis.findings, spawners: this.spawners });
+      // The single-file findings carry no source text: take it from the tree while it exists.
+      for (const start of summary.importTime.starts) {
+        if (start.site.text) continue;
+        const node = tree.rootNode.descendantForPosition(
+          { row: start.site.range.start.line, column: start.site.range.start.character },
+          { row: start.site.range.end.line, column: start.site.range.end.character },
+        );
+        start.site.text = node ? codeText(node) : '';
+      }
+      this.cache.set(file, text, key, summary);
+      return summary;
+    } finally {
+      tree.delete();
+    }
+  }
+
+  /** Where Python would find modules when `script` runs. */
+  finderFor(script: string): ModuleFinder {
+    const roots = searchRoots(this.files, script, this.options.workspaceFolders);
+    const key = roots.join('\0');
+    let finder = this.finders.get(key);
+    if (!finder) this.finders.set(key, (finder = new ModuleFinder(this.files, roots)));
+    return finder;
+  }
+
+  /** What the model could not follow while answering (depth bound reached). */
+  takeNotes(): ProjectNote[] {
+    return this.notes.splice(0);
+  }
+
+  /**
+   * The question session for a script's search roots: it memoises answers, which hold for the files as
+   * this Project read them (make a new Project after a module changes).
+   */
+  session(script: string): ProjectSession {
+    const finder = this.finderFor(script);
+    const existing = this.sessions.get(finder);
+    if (existing) return existing;
+    let reach = this.reaches.get(finder);
+    if (!reach) {
+      const words = this.spawners.spawners.filter((spawner) => spawner.source === 'pyproject').map((spawner) => spawner.name.split('.')[0]);
+      this.reaches.set(finder, (reach = new Reachability(this.files, finder, words)));
+    }
+    const session = new ProjectSession(this, finder, reach, this.notes);
+    this.sessions.set(finder, session);
+    return session;
+  }
+}
+
+/** A function of the project: its file and qualified name. */
+interface FunctionRef {
+  file: string;
+  name: string;
+}
+
+/** Answers for one script (module search roots fixed), memoised. */
+export class ProjectSession {
+  private readonly functionStarts = new Map<string, Chain | null>();
+  private readonly moduleStarts = new Map<string, Chain | null>();
+  private readonly effects = new Map<string, { effect: string; site: ChainStep }[]>();
+  private readonly inProgress = new Set<string>();
+
+  constructor(
+    readonly project: Project,
+    readonly finder: ModuleFinder,
+    /** Which modules may start processes at all, from their text: the others are never summarised for starts. */
+    readonly reach: Reachability,
+    private readonly notes: ProjectNote[],
+  ) {}
+
+  module(name: string): { location: ModuleLocation; summary: ModuleSummary } | undefined {
+    const location = this.finder.find(name);
+    const summary = location ? this.project.summaryOf(location.file) : undefined;
+    return location && summary ? { location, summary } : undefined;
+  }
+
+  /**
+   * The function (or constructor) an absolute name refers to, following re-exports (`from .cluster
+   * import setup` in a package's `__init__`) and star imports; undefined for names outside the project.
+   * `from`: the module whose code holds the name (for `*name`, a name its star imports may bring).
+   */
+  resolveFunction(target: string, from: ModuleSummary, depth = 0, startsOnly = false): FunctionRef | undefined {
+    if (depth > MAX_CHAIN_DEPTH) return undefined;
+    if (target.startsWith('.')) return from.functions.has(target.slice(1)) ? { file: from.file, name: target.slice(1) } : undefined;
+    if (target.startsWith('*')) {
+      for (const star of from.starModules) {
+        const found = this.resolveFunction(`${star}.${target.slice(1)}`, from, depth + 1, startsOnly);
+        if (found) return found;
+      }
+      return undefined;
+    }
+    const parts = target.split('.');
+    for (let length = parts.length - 1; length >= 1; length--) {
+      const location = this.finder.find(parts.slice(0, length).join('.'));
+      if (!location) continue;
+      // A module that cannot start processes has no function that does (startsOnly: only those are wanted).
+      if (startsOnly && !this.reach.mayStart(location.file)) return undefined;
+      const summary = this.project.summaryOf(location.file);
+      return summary ? this.memberFunction(summary, parts.slice(length), depth, startsOnly) : undefined;
+    }
+    return undefined;
+  }
+
+  private memberFunction(summary: ModuleSummary, member: string[], depth: number, startsOnly: boolean): FunctionRef | undefined {
+    const name = member.join('.');
+    if (summary.functions.has(name)) return { file: summary.file, name };
+    if (summary.classes.has(name)) {
+      const init = `${name}.__init__`;
+      return summary.functions.has(init) ? { file: summary.file, name: init } : undefined;
+    }
+    const exported = summary.exports.get(member[0]);
+    if (exported) return this.resolveFunction([exported, ...member.slice(1)].join('.'), summary, depth + 1, startsOnly);
+    if (!summary.topLevelNames.has(member[0]))
+      for (const star of summary.starModules) {
+        const found = this.resolveFunction(`${star}.${name}`, summary, depth + 1, startsOnly);
+        if (found) return found;
+      }
+    return undefined;
+  }
+
+  /** How calling `fn` starts processes, across files; undefined when it does not, or the model cannot tell. */
+  functionStart(fn: FunctionRef, depth = 0): Chain | undefined {
+    const key = `${fn.file}\0${fn.name}`;
+    const known = this.functionStarts.get(key);
+    if (known !== undefined) return known ?? undefined;
+    if (this.inProgress.has(key)) return undefined;
+    const summary = this.project.summaryOf(fn.file);
+    const summaryFn = summary?.functions.get(fn.name);
+    if (!summary || !summaryFn) return undefined;
+    let chain: Chain | undefined;
+    if (summaryFn.start) {
+      const { via, site, library } = summaryFn.start;
+      chain = { steps: via.map((step) => ({ file: fn.file, site: step })), start: { file: fn.file, site }, code: 'SPG001', library };
+    } else if (depth >= MAX_CHAIN_DEPTH) {
+      this.note(fn.file, summaryFn.outside[0]?.call, `not followed further: the chain is longer than ${MAX_CHAIN_DEPTH} calls`);
+      return undefined;
+    } else {
+      this.inProgress.add(key);
+      for (const call of summaryFn.outside) {
+        const callee = this.resolveFunction(call.target, summary, 0, true);
+        const inner = callee ? this.functionStart(callee, depth + 1) : undefined;
+        if (inner) {
+          chain = { ...inner, steps: [{ file: fn.file, site: call.call }, ...inner.steps] };
+          break;
+        }
+      }
+      this.inProgress.delete(key);
+    }
+    this.functionStarts.set(key, chain ?? null);
+    return chain;
+  }
+
+  /** The chain of a call made in `summary` to `target`, if the callee starts processes. */
+  callStart(summary: ModuleSummary, target: string, call: Site): Chain | undefined {
+    const callee = this.resolveFunction(target, summary, 0, true);
+    const inner = callee ? this.functionStart(callee) : undefined;
+    return inner ? { ...inner, steps: [{ file: summary.file, site: call }, ...inner.steps] } : undefined;
+  }
+
+  /**
+   * What importing the module `name` starts at import time (SPG001) or whether it sets the start method
+   * (SPG006), through its own code, the functions it calls and the modules it imports in turn. The
+   * chain's steps are the imports and calls leading there (the first import is the caller's).
+   */
+  moduleImportStart(name: string, depth = 0): Chain | undefined {
+    const known = this.moduleStarts.get(name);
+    if (known !== undefined) return known ?? undefined;
+    const key = `module\0${name}`;
+    if (this.inProgress.has(key)) return undefined;
+    const location = this.finder.find(name);
+    if (!location || !this.reach.mayStart(location.file)) return undefined;
+    const module = this.module(name);
+    if (!module) return undefined;
+    const { summary } = module;
+    const file = summary.file;
+    let chain: Chain | undefined;
+    const own = summary.importTime.starts[0];
+    if (own)
+      chain = { steps: [], start: { file, site: own.site }, code: own.code === 'SPG006' ? 'SPG006' : 'SPG001', message: own.message };
+    this.inProgress.add(key);
+    if (!chain && depth < MAX_CHAIN_DEPTH) {
+      for (const call of summary.importTime.outside) if ((chain = this.callStart(summary, call.target, call.call))) break;
+    }
+    if (!chain && depth < MAX_CHAIN_DEPTH) {
+      for (const call of summary.importTime.local) {
+        const inner = this.functionStart({ file, name: call.target }, depth + 1);
+        if (inner) {
+          chain = { ...inner, steps: [{ file, site: call.call }, ...inner.steps] };
+          break;
+        }
+      }
+    }
+    if (!chain && depth < MAX_CHAIN_DEPTH) {
+      outer: for (const record of summary.imports) {
+        if (!record.importTime) continue;
+        for (const imported of this.modulesOf(record)) {
+          const inner = this.moduleImportStart(imported, depth + 1);
+          if (inner) {
+            chain = { ...inner, steps: [{ file, site: record.statement }, ...inner.steps] };
+            break outer;
+          }
+        }
+      }
+    } else if (!chain) {
+      this.note(file, summary.imports[0]?.statement, `not followed further: the chain is longer than ${MAX_CHAIN_DEPTH} imports`);
+    }
+    this.inProgress.delete(key);
+    this.moduleStarts.set(name, chain ?? null);
+    return chain;
+  }
+
+  /** The project modules an import statement runs (see importedModules). */
+  modulesOf(record: ImportRecord): string[] {
+    return this.importedModules(
+      record.names.modules,
+      record.names.bindings.map((binding) => binding.qualified),
+    );
+  }
+
+  /**
+   * The project modules an import statement runs: each module named and its packages (`import a.b`
+   * runs `a/__init__.py` then `a/b.py`), and for `from pkg import name` the submodule `pkg.name` when
+   * there is one.
+   */
+  importedModules(modules: readonly string[], names: readonly string[]): string[] {
+    const result: string[] = [];
+    const add = (name: string) => {
+      if (!result.includes(name) && this.finder.find(name)) result.push(name);
+    };
+    for (const module of modules) {
+      const parts = module.split('.');
+      for (let length = 1; length <= parts.length; length++) add(parts.slice(0, length).join('.'));
+    }
+    for (const name of names) if (this.finder.find(name)) add(name);
+    return result;
+  }
+
+  /**
+   * Output, I/O and blocking calls that importing `name` makes, its own and those of the modules it
+   * imports at import time. A module whose text has no module-level line that may call something is
+   * not summarised: its module-level imports are read from the text.
+   */
+  moduleImportEffects(name: string): { effect: string; site: ChainStep }[] {
+    const known = this.effects.get(name);
+    if (known) return known;
+    const found: { effect: string; site: ChainStep }[] = [];
+    const seen = new Set<string>();
+    const visit = (file: string, depth: number) => {
+      if (seen.has(file) || depth > MAX_CHAIN_DEPTH) return;
+      seen.add(file);
+      if (!this.reach.mayHaveImportTimeEffects(file)) {
+        for (const imported of this.reach.moduleLevelImports(file)) visit(imported, depth + 1);
+        return;
+      }
+      const summary = this.project.summaryOf(file);
+      if (!summary) return;
+      for (const effect of summary.importTime.effects) found.push({ effect: effect.effect, site: { file, site: effect.site } });
+      for (const record of summary.imports) {
+        if (!record.importTime) continue;
+        for (const imported of this.modulesOf(record)) {
+          const location = this.finder.find(imported);
+          if (location) visit(location.file, depth + 1);
+        }
+      }
+    };
+    const location = this.finder.find(name);
+    if (location) visit(location.file, 0);
+    this.effects.set(name, found);
+    return found;
+  }
+
+  /**
+   * The project modules `file` imports, directly or through the modules it imports (at import time or
+   * in functions), without `file` itself, in the order they are first reached.
+   */
+  importClosure(file: string, expanded?: Set<string>): string[] {
+    return this.reach.closure(file, expanded);
+  }
+
+  /** The outside attributes a worker reads (`settings.SCALE`), in its module and the project functions it calls. */
+  workerReads(fn: FunctionRef): Map<string, ChainStep> {
+    const reads = new Map<string, ChainStep>();
+    const seen = new Set<string>();
+    const visit = (ref: FunctionRef, depth: number) => {
+      const key = `${ref.file}\0${ref.name}`;
+      if (seen.has(key) || depth > MAX_CHAIN_DEPTH) return;
+      seen.add(key);
+      const summary = this.project.summaryOf(ref.file);
+      const summaryFn = summary?.functions.get(ref.name);
+      if (!summary || !summaryFn) return;
+      for (const [target, at] of summaryFn.reads) {
+        const normal = this.normalName(target);
+        if (!reads.has(normal)) reads.set(normal, { file: ref.file, site: at });
+      }
+      for (const call of summaryFn.outside) {
+        const callee = this.resolveFunction(call.target, summary);
+        if (callee) visit(callee, depth + 1);
+      }
+    };
+    visit(fn, 0);
+    return reads;
+  }
+
+  /** `pkg.settings.SCALE` as `<file of pkg.settings>:SCALE`, so that two spellings of one module attribute compare equal. */
+  normalName(target: string): string {
+    const parts = target.split('.');
+    for (let length = parts.length - 1; length >= 1; length--) {
+      const location = this.finder.find(parts.slice(0, length).join('.'));
+      if (location) return `${location.file}:${parts.slice(length).join('.')}`;
+    }
+    return target;
+  }
+
+  private note(file: string, site: Site | undefined, message: string): void {
+    if (site && !this.notes.some((note) => note.file === file && note.message === message)) this.notes.push({ file, site, message });
+  }
+}
