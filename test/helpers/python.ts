@@ -13,6 +13,11 @@ export interface RunPythonOptions {
   timeoutMs: number;
   /** Working directory; by default a fresh temporary one, removed afterwards. */
   cwd?: string;
+  /** The interpreter (default `python3` on PATH) and the arguments after the script. */
+  python?: string;
+  args?: readonly string[];
+  /** Added to the clean environment. */
+  env?: Readonly<Record<string, string>>;
 }
 
 export interface PythonRun {
@@ -93,9 +98,9 @@ export async function runPython(file: string, options: RunPythonOptions): Promis
 
 function runInGroup(file: string, options: RunPythonOptions, cwd: string): Promise<PythonRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(PYTHON, [file], {
+    const child = spawn(options.python ?? PYTHON, [file, ...(options.args ?? [])], {
       cwd,
-      env: pythonEnv(options.startMethod),
+      env: { ...pythonEnv(options.startMethod), ...options.env },
       detached: true, // own process group (setsid), so the whole tree can be killed at once
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -118,7 +123,7 @@ function runInGroup(file: string, options: RunPythonOptions, cwd: string): Promi
 
     child.on('error', (error) => {
       clearTimeout(timer);
-      reject(new Error(`cannot run ${PYTHON} ${file}: ${error.message}`));
+      reject(new Error(`cannot run ${options.python ?? PYTHON} ${file}: ${error.message}`));
     });
     child.on('exit', () => {
       exited = true;

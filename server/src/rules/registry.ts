@@ -8,6 +8,11 @@ import { startMethodAtImport } from './spg006-start-method-at-import';
 import { brokenGuard } from './spg007-broken-guard';
 import { importSideEffect } from './spg008-import-side-effect';
 import { forkOnly } from './spg009-fork-only';
+import { cellDefinitionInChild } from './spg020-cell-definition-in-child';
+import { unpicklableCellWorker } from './spg021-unpicklable-cell-worker';
+import { guardInNotebook } from './spg022-guard-in-notebook';
+import { setStartMethodInNotebook } from './spg023-set-start-method-in-notebook';
+import { moduleStateFromCell } from './spg024-module-state-from-cell';
 
 /** Every rule, in code order. One file per rule; adding a rule means adding it here. */
 export const RULES: readonly Rule[] = [
@@ -20,6 +25,11 @@ export const RULES: readonly Rule[] = [
   brokenGuard,
   importSideEffect,
   forkOnly,
+  cellDefinitionInChild,
+  unpicklableCellWorker,
+  guardInNotebook,
+  setStartMethodInNotebook,
+  moduleStateFromCell,
 ];
 
 export function ruleByCode(code: string): Rule | undefined {

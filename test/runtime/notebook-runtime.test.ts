@@ -1,0 +1,112 @@
+/**
+ * Notebook fixtures run in a real Jupyter kernel (Debian's python3-ipykernel and python3-nbclient for
+ * /usr/bin/python3), with spawn or fork as the kernel's default start method: each claim in a fixture's
+ * first cell must hold, and each fixed notebook must print under spawn what the original printed
+ * under fork. The setup installs the Debian packages when they are missing (and says so), and skips
+ * with the reason when it cannot.
+ */
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { runPython, type PythonRun, type StartMethod } from '../helpers/python';
+import { REPO_ROOT } from '../helpers/paths';
+import { notebookFixtures, parseRuntimeClaim } from './fixtures';
+
+const KERNEL_PYTHON = '/usr/bin/python3';
+const DEBIAN_PACKAGES = ['python3-ipykernel', 'python3-nbclient', 'python3-joblib'];
+const RUNNER = path.join(REPO_ROOT, 'test', 'runtime', 'run-notebook.py');
+/** A cell that runs longer than this counts as hanging (a Pool.map that lost its task never ends). */
+const CELL_TIMEOUT_S = 8;
+/** The whole run, kernel start and shutdown included; only a runner that itself hangs reaches it. */
+const RUN_TIMEOUT_MS = 90_000;
+
+function kernelAvailable(): boolean {
+  return spawnSync(KERNEL_PYTHON, ['-c', 'import ipykernel, nbclient, nbformat, joblib'], { stdio: 'ignore' }).status === 0;
+}
+
+/** Why the notebook runtime tests cannot run, or undefined when they can (after installing what is missing). */
+function kernelSetup(): string | undefined {
+  if (!fs.existsSync(KERNEL_PYTHON)) return `${KERNEL_PYTHON} does not exist (the kernel tests use Debian's python3)`;
+  if (kernelAvailable()) return undefined;
+  if (process.getuid?.() !== 0 || spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status !== 0) {
+    return `a Jupyter kernel for ${KERNEL_PYTHON} is missing and cannot be installed here (apt-get install ${DEBIAN_PACKAGES.join(' ')})`;
+  }
+  console.log(`# notebook runtime tests: installing ${DEBIAN_PACKAGES.join(', ')} (Debian) for ${KERNEL_PYTHON}`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  let install = spawnSync('apt-get', ['install', '-y', '--no-install-recommends', ...DEBIAN_PACKAGES], { env, stdio: 'ignore' });
+  if (install.status !== 0) {
+    spawnSync('apt-get', ['update'], { env, stdio: 'ignore' });
+    install = spawnSync('apt-get', ['install', '-y', '--no-install-recommends', ...DEBIAN_PACKAGES], { env, stdio: 'ignore' });
+  }
+  return kernelAvailable() ? undefined : `apt-get could not install ${DEBIAN_PACKAGES.join(' ')}`;
+}
+
+/** Runs a notebook (and the files beside it that it imports) in a fresh folder with a real kernel. */
+export async function runNotebook(notebook: string, startMethod: StartMethod, extraFiles: readonly string[] = []): Promise<PythonRun> {
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'spawn-guard-notebook-'));
+  try {
+    for (const file of [notebook, ...extraFiles]) fs.copyFileSync(file, path.join(folder, path.basename(file)));
+    return await runPython(RUNNER, {
+      startMethod,
+      timeoutMs: RUN_TIMEOUT_MS,
+      cwd: folder,
+      python: KERNEL_PYTHON,
+      args: [path.basename(notebook), String(CELL_TIMEOUT_S)],
+      env: { PYDEVD_DISABLE_FILE_VALIDATION: '1', JUPYTER_PLATFORM_DIRS: '1' },
+    });
+  } finally {
+    fs.rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+export function describeRun(label: string, result: PythonRun): string {
+  const status = result.timedOut ? 'timed out' : `exit ${result.exitCode ?? result.signal}`;
+  return `${label}: ${status}\n--- stdout\n${result.stdout}--- stderr (end)\n${result.stderr.slice(-2000)}`;
+}
+
+/** The runner's status for a cell that ran past CELL_TIMEOUT_S. */
+const CELL_TIMED_OUT = 124;
+
+export const notebookKernelSkip = kernelSetup();
+
+describe('notebook fixtures in a real kernel', { concurrency: 2 }, () => {
+  for (const fixture of notebookFixtures()) {
+    const claim = parseRuntimeClaim(fixture.source);
+    it(`${fixture.name} has a runtime claim in its first cell`, () =>
+      assert.ok(claim, 'first line of the first code cell must be a `# spawn: …` claim'));
+    if (!claim) continue;
+    if (claim.kind === 'skip' || notebookKernelSkip) {
+      it(fixture.name, { skip: claim.kind === 'skip' ? claim.reason : notebookKernelSkip }, () => {});
+      continue;
+    }
+    it(`${fixture.name} (${claim.kind})`, async () => {
+      const spawned = await runNotebook(fixture.file, 'spawn');
+      const finished = !spawned.timedOut && spawned.exitCode !== CELL_TIMED_OUT;
+      switch (claim.kind) {
+        case 'fails':
+          assert.ok(finished, describeRun('spawn run', spawned));
+          assert.ok(
+            spawned.stderr.includes(claim.text),
+            `cells' stderr under spawn lacks "${claim.text}"\n${describeRun('spawn run', spawned)}`,
+          );
+          return;
+        case 'hangs':
+          assert.ok(!finished, `expected a cell to hang under spawn\n${describeRun('spawn run', spawned)}`);
+          return;
+        case 'differs':
+        case 'same': {
+          const forked = await runNotebook(fixture.file, 'fork');
+          assert.ok(finished, describeRun('spawn run', spawned));
+          assert.ok(!forked.timedOut && forked.exitCode !== CELL_TIMED_OUT, describeRun('fork run', forked));
+          if (claim.kind === 'differs') assert.notEqual(spawned.stdout, forked.stdout, describeRun('spawn run', spawned));
+          else
+            assert.deepEqual({ exitCode: spawned.exitCode, stdout: spawned.stdout }, { exitCode: forked.exitCode, stdout: forked.stdout });
+          return;
+        }
+      }
+    });
+  }
+});
