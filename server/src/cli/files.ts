@@ -17,10 +17,12 @@ export const SKIPPED_DIRECTORIES: ReadonlySet<string> = new Set([
   '.mypy_cache',
   '.pytest_cache',
   '.ruff_cache',
+  // Jupyter's autosaved copies of the notebooks beside them.
+  '.ipynb_checkpoints',
 ]);
 
-/** Extensions of the files a directory walk collects (`.pyi` stubs never run, so they are left out). */
-export const PYTHON_EXTENSIONS: ReadonlySet<string> = new Set(['.py', '.pyw']);
+/** Extensions of the files a directory walk collects (`.pyi` stubs never run, so they are left out; notebooks are read as notebooks). */
+export const PYTHON_EXTENSIONS: ReadonlySet<string> = new Set(['.py', '.pyw', '.ipynb']);
 
 export interface DiscoveredFile {
   /** Absolute path. */

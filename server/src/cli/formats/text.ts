@@ -18,7 +18,8 @@ export class TextReporter implements Reporter {
     const { bold, dim } = this.palette;
     const name = displayPath(report.path, this.cwd);
     for (const finding of report.findings) {
-      const where = `${bold(name)}${dim(`:${finding.location.row}:${finding.location.column}:`)}`;
+      const cell = finding.cell === undefined ? '' : `:cell ${finding.cell}`;
+      const where = `${bold(name)}${dim(`${cell}:${finding.location.row}:${finding.location.column}:`)}`;
       this.out.line(`${where} ${this.palette.severity(finding.severity, finding.code)} ${finding.message}`);
     }
   }
