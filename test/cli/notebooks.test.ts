@@ -52,4 +52,15 @@ describe('spawn-guard check on notebooks', () => {
       fs.rmSync(path.join(root, 'broken.ipynb'));
     }
   });
+
+  it('--fix moves the definition to <notebook>_workers.py and rewrites only the cell source', async () => {
+    const run = await runCli(['check', '--fix', 'lesson.ipynb'], { cwd: root });
+    assert.equal(run.status, 0, run.stdout + run.stderr);
+    assert.match(run.stderr, /Fixed lesson\.ipynb: Move `square` to lesson_workers\.py/);
+    const expected = POOL_MAP.replace('"def square(x):\\n",\n    "    return x * x"', '"from lesson_workers import square"');
+    assert.notEqual(expected, POOL_MAP);
+    assert.equal(fs.readFileSync(path.join(root, 'lesson.ipynb'), 'utf8'), expected);
+    assert.match(fs.readFileSync(path.join(root, 'lesson_workers.py'), 'utf8'), /\n\ndef square\(x\):\n {4}return x \* x\n$/);
+    assert.equal((await runCli(['check', 'lesson.ipynb'], { cwd: root })).status, 0);
+  });
 });

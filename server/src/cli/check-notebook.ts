@@ -5,7 +5,10 @@ import { isPythonNotebook, NotebookFormatError, readIpynb, type IpynbNotebook } 
 import type { PythonParser } from '../syntax/parser';
 import type { ScanProfile, ScanSettings } from './check-file';
 import { LocationMapper, reportFinding, type FileReport, type ReportedFinding } from './report';
-import { readSource, SourceError } from './source';
+import { describeIoError, readSource, SourceError, writeSource, type SourceFile } from './source';
+import { createTwoFilesPatch } from 'diff';
+import { fixNotebook } from '../notebook/fix-notebook';
+import { displayPath } from './files';
 
 /**
  * Checks one `.ipynb` file: its code cells as one program, with the notebook rules. Findings carry the
@@ -16,18 +19,80 @@ export function checkNotebook(
   parser: PythonParser,
   file: string,
   profile: ScanProfile,
-  _settings: ScanSettings,
+  settings: ScanSettings,
   report: FileReport,
 ): FileReport {
   let notebook: IpynbNotebook;
+  let source: SourceFile;
   try {
-    notebook = readIpynb(readSource(file).text);
+    source = readSource(file);
+    notebook = readIpynb(source.text);
   } catch (error) {
     if (!(error instanceof SourceError || error instanceof NotebookFormatError)) throw error;
     report.error = error.message;
     return report;
   }
   if (!isPythonNotebook(notebook)) return report;
+  analyseInto(parser, file, notebook, profile, report);
+  if (settings.mode === 'check' || report.syntaxError || !report.findings.some((finding) => finding.code === 'SPG020')) return report;
+  try {
+    const fixed = fixNotebook(parser, notebook, file, profile.options, siblingModules(file));
+    if (!fixed) return report;
+    const modulePath = path.join(path.dirname(file), `${fixed.moduleName}.py`);
+    const applied = fixed.moved.map((name) => ({
+      id: 'move-to-module',
+      code: 'SPG020' as const,
+      title: `Move \`${name}\` to ${fixed.moduleName}.py`,
+      applicability: 'safe' as const,
+    }));
+    if (settings.mode === 'diff') {
+      const name = displayPath(file, settings.cwd);
+      const moduleName = displayPath(modulePath, settings.cwd);
+      const existing = siblingModules(file)(fixed.moduleName);
+      report.diff = [
+        createTwoFilesPatch(name, name, source.text, fixed.notebookText, undefined, undefined, { context: 3 }),
+        createTwoFilesPatch(
+          existing === undefined ? '/dev/null' : moduleName,
+          moduleName,
+          existing ?? '',
+          fixed.moduleText,
+          undefined,
+          undefined,
+          { context: 3 },
+        ),
+      ]
+        .map((patch) => patch.replace(/^Index: .*\n=+\n/, ''))
+        .join('');
+      report.applied = applied;
+      return report;
+    }
+    writeModule(modulePath, fixed.moduleText);
+    writeSource(source, fixed.notebookText);
+    report.applied = applied;
+    const before = report.findings.length;
+    analyseInto(parser, file, readIpynb(fixed.notebookText), profile, report);
+    report.fixedFindings = Math.max(0, before - report.findings.length);
+  } catch (error) {
+    if (!(error instanceof SourceError)) throw error;
+    report.error = error.message;
+  }
+  return report;
+}
+
+/** Writes the workers module (a new file, or the existing one extended), atomically like writeSource. */
+function writeModule(file: string, text: string): void {
+  if (!fs.existsSync(file)) {
+    try {
+      fs.writeFileSync(file, text, { encoding: 'utf8', flag: 'wx' });
+    } catch (error) {
+      throw new SourceError(file, `cannot be written: ${describeIoError(error)}`);
+    }
+    return;
+  }
+  writeSource(readSource(file), text);
+}
+
+function analyseInto(parser: PythonParser, file: string, notebook: IpynbNotebook, profile: ScanProfile, report: FileReport): void {
   const cells = notebook.cells.filter((cell) => cell.kind === 'code').map(({ index, source }) => ({ index, source }));
   const analysis = analyzeNotebook(parser, cells, profile.options, siblingModules(file));
   try {
@@ -36,7 +101,6 @@ export function checkNotebook(
   } finally {
     analysis.dispose();
   }
-  return report;
 }
 
 /** The source of `name.py` next to the notebook (what the kernel imports from its working directory). */
