@@ -122,7 +122,7 @@ function editedDocument(parser: PythonParser): Section {
       const started = performance.now();
       document.applyEdit({ start: at, end: at }, typed[index % typed.length]);
       const editedAt = performance.now();
-      const syntax = document.syntax;
+      const syntax = document.readSyntax();
       const syncedAt = performance.now();
       const findings = analyze({ text: document.text, tree: syntax }).findings;
       const analysedAt = performance.now();

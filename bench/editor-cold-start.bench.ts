@@ -1,8 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { documentUri, LspTestClient, SERVER_BUNDLE } from '../test/helpers/lsp';
+import { CODE_CACHE_DIR_ARGUMENT } from '../server/src/shared/nodeFlags';
+import { documentUri, LspTestClient } from '../test/helpers/lsp';
 import { realisticProgram } from '../test/helpers/realistic-python';
 import { loadNote, median, milliseconds, percentile, table, verdict, type Section } from './editor-measure';
 
@@ -10,9 +12,9 @@ import { loadNote, median, milliseconds, percentile, table, verdict, type Sectio
  * Cold start: from spawning `node dist/server.js --stdio` to the first publishDiagnostics for one open
  * file (initialize, initialized, didOpen sent as soon as the handshake allows), over several starts.
  *
- * The first start runs without the code cache the server keeps beside its bundle (removed beforehand, as
- * after a build or an update) and writes it when it exits; the others start with it, as every start of
- * an installed server but its first does. Node's own start (an empty script) is measured for reference:
+ * The servers keep their code cache in a new folder, as VS Code's client passes its global storage: the
+ * first start runs without a cache (as after an install or an update) and writes it when it exits; the
+ * others start with it, as every start of an installed server but its first does. Node's own start (an empty script) is measured for reference:
  * no server starts faster than that on the same machine.
  */
 
@@ -23,12 +25,12 @@ const EMPTY_NODE_STARTS = 5;
 
 export async function run(): Promise<Section[]> {
   const text = realisticProgram(LINES);
-  removeCodeCaches();
+  const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'spawn-guard-cold-start-'));
   const total: number[] = [];
   const handshake: number[] = [];
   for (let start = 0; start < STARTS; start++) {
     const spawnedAt = performance.now();
-    const client = await LspTestClient.start();
+    const client = await LspTestClient.start({ serverArgs: [`${CODE_CACHE_DIR_ARGUMENT}${cacheDir}`] });
     const initializedAt = performance.now();
     const uri = documentUri('cold-start.py');
     client.open(uri, text, 1);
@@ -38,6 +40,7 @@ export async function run(): Promise<Section[]> {
     await client.stop();
     console.log(`start ${start + 1}: ${milliseconds(published.receivedAt - spawnedAt)}`);
   }
+  fs.rmSync(cacheDir, { recursive: true, force: true });
   const emptyNode = Array.from({ length: EMPTY_NODE_STARTS }, emptyNodeStart);
   const row = (name: string, values: number[]) => [
     name,
@@ -62,12 +65,6 @@ export async function run(): Promise<Section[]> {
     loadNote(),
   ].join('\n');
   return [{ title: 'Editor: cold start', markdown }];
-}
-
-/** Removes the V8 code caches the server's loader (server/src/serverLoader.ts) wrote beside the bundle. */
-function removeCodeCaches(): void {
-  const dist = path.dirname(SERVER_BUNDLE);
-  for (const name of fs.readdirSync(dist)) if (name.endsWith('.cache')) fs.rmSync(path.join(dist, name), { force: true });
 }
 
 function emptyNodeStart(): number {

@@ -6,7 +6,7 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import { SERVER_NODE_FLAGS } from '../../server/src/shared/nodeFlags';
+import { CODE_CACHE_DIR_ARGUMENT, SERVER_NODE_FLAGS } from '../../server/src/shared/nodeFlags';
 import { DIAGNOSTIC_SOURCE, RESTART_COMMAND, SERVER_COMMANDS, SHOW_LOGS_COMMAND } from '../../server/src/shared/protocol';
 import { SpawnGuardStatus } from './status';
 
@@ -32,7 +32,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   const serverModule = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_FLAGS] } },
+    run: {
+      module: serverModule,
+      transport: TransportKind.ipc,
+      args: [`${CODE_CACHE_DIR_ARGUMENT}${context.globalStorageUri.fsPath}`],
+      options: { execArgv: [...SERVER_NODE_FLAGS] },
+    },
     debug: {
       module: serverModule,
       transport: TransportKind.ipc,

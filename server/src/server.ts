@@ -236,7 +236,7 @@ async function publishDiagnostics(uri: string): Promise<void> {
   const version = document.version;
   const active = settings.editor.enable && !settings.excluded;
   const findings = active ? analyses.analysisFor(document, settings.options).findings : [];
-  if (active && !document.parsed.settled) settleTimers.schedule(uri);
+  if (active && !document.parsedDocument().settled) settleTimers.schedule(uri);
   const diagnostics = findings.map((finding) => toDiagnostic(finding, uri));
   if (logger.enabled('debug')) {
     logger.debug(`${documentName(uri)} v${version}: ${findings.length} finding(s) in ${(performance.now() - started).toFixed(1)} ms`);
@@ -252,11 +252,11 @@ async function analysedDocument(uri: string) {
   const document = documents.get(uri);
   if (!document) return undefined;
   // Code actions, commands and hover see the tree a fresh parse gives; the diagnostics follow.
-  if (document.parsed.settle()) requireSession().scheduler.schedule(uri);
+  if (document.parsedDocument().settle()) requireSession().scheduler.schedule(uri);
   const { version } = document;
-  const tree = document.parsed.tree;
+  const tree = document.parsedDocument().readTree();
   const settings = await configuration.forDocument(uri);
-  if (documents.get(uri) !== document || document.version !== version || document.parsed.tree !== tree) return undefined;
+  if (documents.get(uri) !== document || document.version !== version || document.parsedDocument().readTree() !== tree) return undefined;
   if (!settings.editor.enable || settings.excluded) return undefined;
   return { document, version, settings, analysis: analyses.analysisFor(document, settings.options) };
 }
@@ -266,7 +266,7 @@ function settleDocument(uri: string): void {
   if (!session || shuttingDown) return;
   const document = session.documents.get(uri);
   // A document whose tree was released is parsed afresh when read again: nothing to settle.
-  if (document?.currentTree && document.parsed.settle()) session.scheduler.schedule(uri);
+  if (document?.currentTree && document.parsedDocument().settle()) session.scheduler.schedule(uri);
 }
 
 connection.onHover(
@@ -284,7 +284,7 @@ connection.onCodeAction(
     return codeActionsFor({
       uri: params.textDocument.uri,
       version: analysed.version,
-      document: analysed.document.parsed,
+      document: analysed.document.parsedDocument(),
       analysis: analysed.analysis,
       parser,
       options: analysed.settings.options,

@@ -30,6 +30,8 @@ export interface LspClientOptions {
   serverPath?: string;
   /** Extra node flags (e.g. `--max-old-space-size`), after the ones the VS Code client gives the server (SERVER_NODE_FLAGS). */
   nodeArgs?: string[];
+  /** Arguments after the server's path (e.g. its code cache folder). */
+  serverArgs?: string[];
   /** What the client answers to `workspace/configuration` for the `spawnGuard` section. */
   settings?: Record<string, unknown>;
   /** Workspace folder announced in `initialize`; none by default. */
@@ -139,10 +141,14 @@ export class LspTestClient {
     if (!fs.existsSync(serverPath)) {
       throw new Error(`${path.relative(REPO_ROOT, serverPath)} is missing: run \`npm run build\` first`);
     }
-    const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...(options.nodeArgs ?? []), serverPath, '--stdio'], {
-      cwd: options.workspaceFolder ?? REPO_ROOT,
-      stdio: 'pipe',
-    });
+    const child = spawn(
+      process.execPath,
+      [...SERVER_NODE_FLAGS, ...(options.nodeArgs ?? []), serverPath, '--stdio', ...(options.serverArgs ?? [])],
+      {
+        cwd: options.workspaceFolder ?? REPO_ROOT,
+        stdio: 'pipe',
+      },
+    );
     const client = new LspTestClient(child, options);
     await client.initialize(options.workspaceFolder);
     return client;

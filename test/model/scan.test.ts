@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import type { Node } from 'web-tree-sitter';
 import type { SyntaxNode } from '../../server/src/syntax/syntaxNode';
 import { callsIn, scanTree } from '../../server/src/model/scan';
-import { buildScopes, SCOPE_TYPES, SCOPED_TYPES } from '../../server/src/model/scopes';
+import { buildScopes, SCOPE_TYPES, SCOPED_TYPES } from '../../server/src/model/scopeBuilder';
 import { sharedParser } from '../helpers/parser';
 import { realisticProgram } from '../helpers/realistic-python';
 

@@ -3,7 +3,8 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { buildScopes, SCOPE_TYPES, SCOPED_TYPES, type ScopeTree } from '../../server/src/model/scopes';
+import { buildScopes, SCOPE_TYPES, SCOPED_TYPES } from '../../server/src/model/scopeBuilder';
+import type { ScopeTree } from '../../server/src/model/scopes';
 import { sharedParser } from '../helpers/parser';
 import { realisticProgram } from '../helpers/realistic-python';
 
@@ -87,7 +88,7 @@ describe('name-directed binding lookup', () => {
         let compared = 0;
         walked.scopes.forEach((scope, index) => {
           if (scope.kind !== 'function') return;
-          for (const [name, bindings] of scope.bindings) {
+          for (const [name, bindings] of scope.allBindings()) {
             const found = byName.scopes[index].bindingsOf(name).map((binding) => binding.target.startIndex);
             assert.deepEqual(
               found,

@@ -21,14 +21,17 @@ describe('regressions found by the property tests', () => {
       assert.equal(document.text, before + '":\n ' + after);
       assert.equal(document.settled, false);
       assert.notEqual(
-        document.tree.rootNode.toString(),
+        document.readTree().rootNode.toString(),
         fresh.rootNode.toString(),
         'tree-sitter now recovers this edit as a fresh parse does',
       );
       assert.equal(document.settle(), true, 'settling replaces the incremental tree');
       assert.equal(document.settled, true);
-      assert.equal(document.tree.rootNode.toString(), fresh.rootNode.toString());
-      assert.deepEqual(analyze(document).findings, analyze({ text: document.text, tree: fresh }).findings);
+      assert.equal(document.readTree().rootNode.toString(), fresh.rootNode.toString());
+      assert.deepEqual(
+        analyze({ text: document.text, tree: document.readTree() }).findings,
+        analyze({ text: document.text, tree: fresh }).findings,
+      );
     } finally {
       fresh.delete();
       document.dispose();

@@ -51,7 +51,7 @@ describe('DocumentStore', () => {
     };
     const store = openStore(parser, 'def work(x):\n    return x\n');
     assert.equal(parses, 0, 'opening keeps the text; the first read parses');
-    void store.get(URI)!.parsed;
+    void store.get(URI)!.parsedDocument();
     assert.equal(parses, 1);
     let version = 1;
     for (const character of 'print(work(2))\n') {
@@ -66,9 +66,9 @@ describe('DocumentStore', () => {
     const document = store.get(URI)!;
     assert.equal(document.version, version);
     assert.equal(document.text, 'def work(x):\n    return x\nprint(work(2))\n');
-    assert.equal(document.parsed.tree.rootNode.toString(), parse(document.text).rootNode.toString());
+    assert.equal(document.parsedDocument().readTree().rootNode.toString(), parse(document.text).rootNode.toString());
     assert.equal(parses, 2, 'one incremental parse for the burst');
-    void document.parsed;
+    void document.parsedDocument();
     assert.equal(parses, 2, 'nothing to catch up');
     store.dispose();
   });
@@ -127,17 +127,17 @@ describe('DocumentStore', () => {
             }
             store.change({ textDocument: { uri: URI, version: oracle.version }, contentChanges: events });
             assert.equal(store.get(URI)!.text, oracle.getText());
-            if (afterwards === 'read') void store.get(URI)!.parsed;
+            if (afterwards === 'read') void store.get(URI)!.parsedDocument();
             if (afterwards === 'release') {
-              void other.parsed;
+              void other.parsedDocument();
               assert.equal(store.get(URI)!.currentTree, undefined);
             }
           }
-          const parsed = store.get(URI)!.parsed;
+          const parsed = store.get(URI)!.parsedDocument();
           assert.equal(parsed.text, oracle.getText());
           const fresh = parser.parse(oracle.getText());
           try {
-            assert.equal(parsed.tree.rootNode.toString(), fresh.rootNode.toString());
+            assert.equal(parsed.readTree().rootNode.toString(), fresh.rootNode.toString());
           } finally {
             fresh.delete();
           }
@@ -160,7 +160,7 @@ function answers(document: OpenDocument, cache: AnalysisCache, parser: PythonPar
   const request = {
     uri: document.uri,
     version: document.version,
-    document: document.parsed,
+    document: document.parsedDocument(),
     analysis,
     parser,
     options: {},
@@ -207,7 +207,7 @@ describe('documents not read recently', () => {
     const document = open(store, URI, HAZARDS);
     const other = open(store, OTHER_URI, 'x = 1\n');
     const before = answers(document, cache, counting.parser);
-    void other.parsed;
+    void other.parsedDocument();
     assert.equal(document.currentTree, undefined);
     const parses = counting.parses();
     // Two lines inserted at the top, then the Process start guarded, in two notifications.
@@ -222,7 +222,7 @@ describe('documents not read recently', () => {
       contentChanges: [{ range: { start, end: { line: 12, character: 14 } }, text: 'if __name__ == "__main__":\n    worker.start()' }],
     });
     assert.equal(counting.parses(), parses, 'no parse while released');
-    void document.parsed;
+    void document.parsedDocument();
     assert.equal(counting.parses(), parses + 1, 'one fresh parse of the current text');
     const after = answers(document, cache, counting.parser);
     const expectedText = `import os\nimport sys\n${HAZARDS.replace('worker.start()', 'if __name__ == "__main__":\n    worker.start()')}`;
@@ -230,7 +230,7 @@ describe('documents not read recently', () => {
     assert.equal(document.version, 3);
     const fresh = counting.parser.parse(expectedText);
     try {
-      assert.equal(document.parsed.tree.rootNode.toString(), fresh.rootNode.toString());
+      assert.equal(document.parsedDocument().readTree().rootNode.toString(), fresh.rootNode.toString());
     } finally {
       fresh.delete();
     }

@@ -15,8 +15,8 @@ describe('ParsedDocument', () => {
     const fresh = parser.parse(doc.text);
     try {
       assert.equal(doc.text, 'import multiprocessing as mp\n\ndef work(x):\n    return x * 2\nmp.Pool(2)\n');
-      assert.equal(doc.tree.rootNode.toString(), fresh.rootNode.toString());
-      assert.equal(doc.tree.rootNode.hasError, false);
+      assert.equal(doc.readTree().rootNode.toString(), fresh.rootNode.toString());
+      assert.equal(doc.readTree().rootNode.hasError, false);
     } finally {
       fresh.delete();
       doc.dispose();
@@ -36,12 +36,12 @@ describe('ParsedDocument', () => {
 
   it('gives tree rows equal to LSP lines for CRLF and lone CR endings', async () => {
     const doc = new ParsedDocument(await sharedParser(), 'a = 1\r\nb = 2\rc = 3\n');
-    const rows = doc.tree.rootNode.namedChildren.map((statement) => statement!.startPosition.row);
+    const rows = doc.readTree().rootNode.namedChildren.map((statement) => statement!.startPosition.row);
     assert.deepEqual(rows, [0, 1, 2]);
-    assert.equal(doc.tree.rootNode.hasError, false);
+    assert.equal(doc.readTree().rootNode.hasError, false);
     doc.setText('a = 1\rb = (\r2)\r');
     assert.deepEqual(
-      doc.tree.rootNode.namedChildren.map((s) => s!.startPosition.row),
+      doc.readTree().rootNode.namedChildren.map((s) => s!.startPosition.row),
       [0, 1],
     );
     doc.dispose();
@@ -70,9 +70,9 @@ describe('settling an incrementally parsed document', () => {
     const doc = new ParsedDocument(await sharedParser(), 'def work(x):\n    return x\n');
     doc.applyEdit({ start: { line: 1, character: 12 }, end: { line: 1, character: 12 } }, ' + 1');
     assert.equal(doc.settled, true);
-    const tree = doc.tree;
+    const tree = doc.readTree();
     assert.equal(doc.settle(), false);
-    assert.equal(doc.tree, tree);
+    assert.equal(doc.readTree(), tree);
     doc.dispose();
   });
 
@@ -82,12 +82,12 @@ describe('settling an incrementally parsed document', () => {
     doc.applyEdit({ start: { line: 1, character: 12 }, end: { line: 1, character: 12 } }, ' +');
     assert.equal(doc.settled, false);
     const fresh = parser.parse(doc.text);
-    const same = doc.tree.rootNode.toString() === fresh.rootNode.toString();
+    const same = doc.readTree().rootNode.toString() === fresh.rootNode.toString();
     fresh.delete();
-    const tree = doc.tree;
+    const tree = doc.readTree();
     assert.equal(doc.settle(), !same);
     assert.equal(doc.settled, true);
-    if (same) assert.equal(doc.tree, tree, 'an incremental tree equal to the fresh one is kept');
+    if (same) assert.equal(doc.readTree(), tree, 'an incremental tree equal to the fresh one is kept');
     doc.dispose();
   });
 });

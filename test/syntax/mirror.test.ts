@@ -7,7 +7,8 @@ import type { Point, Tree } from 'web-tree-sitter';
 import { analyze } from '../../server/src/engine/analyze';
 import { ParsedDocument, MIRRORED_LENGTH_LIMIT } from '../../server/src/syntax/document';
 import { computeLineStarts, lineIndexAt } from '../../server/src/text/lineIndex';
-import { MirrorNode, SyntaxMirror } from '../../server/src/syntax/mirror/mirror';
+import { SyntaxMirror } from '../../server/src/syntax/mirror/mirror';
+import { MirrorNode } from '../../server/src/syntax/mirror/node';
 import { normalizeLoneCarriageReturns, type PythonParser } from '../../server/src/syntax/parser';
 import type { SyntaxNode } from '../../server/src/syntax/syntaxNode';
 import { hostileDocuments } from '../robustness/hostile-documents';
@@ -336,15 +337,15 @@ function assertSyntaxExact(
     assertProvisionalRegion(parser, document, fields, label);
     return;
   }
-  const syntax = document.syntax;
-  const fresh = freshMirror(document.tree, document.text);
+  const syntax = document.readSyntax();
+  const fresh = freshMirror(document.readTree(), document.text);
   if (!fresh) {
-    assert.equal(syntax, document.tree, 'a text that is one ERROR node is analysed on the tree');
+    assert.equal(syntax, document.readTree(), 'a text that is one ERROR node is analysed on the tree');
     return;
   }
   assert.ok(syntax instanceof SyntaxMirror, 'an edited document analyses a mirror');
   assertSameStructure(fresh.rootNode, syntax.rootNode, fields, `${label} (against a fresh mirror)`);
-  if (againstTree) assertSameStructure(document.tree.rootNode, syntax.rootNode, fields, `${label} (against the tree)`);
+  if (againstTree) assertSameStructure(document.readTree().rootNode, syntax.rootNode, fields, `${label} (against the tree)`);
 }
 
 /**
@@ -354,7 +355,7 @@ function assertSyntaxExact(
  */
 function assertProvisionalRegion(parser: PythonParser, document: ParsedDocument, fields: readonly string[], label: string): void {
   const region = document.provisionalRegion!;
-  const syntax = document.syntax;
+  const syntax = document.readSyntax();
   assert.ok(syntax instanceof SyntaxMirror, 'a provisional region is held by a mirror');
   assert.equal(document.settled, false, 'a document with a provisional region is unsettled');
   const text = document.text;
@@ -398,7 +399,7 @@ describe('SyntaxMirror follows incremental edits', () => {
     fc.assert(
       fc.property(programTextArb, edited, (text, edits) => {
         const document = new ParsedDocument(parser, text, true);
-        const fields = fieldNames(document.tree);
+        const fields = fieldNames(document.readTree());
         try {
           edits.forEach(({ edit, read }, index) => {
             const { start, end } = editSpan(document.text, edit);
@@ -420,7 +421,7 @@ describe('SyntaxMirror follows incremental edits', () => {
     const parser = await sharedParser();
     const text = realisticProgram(200);
     const document = new ParsedDocument(parser, text, true);
-    const fields = fieldNames(document.tree);
+    const fields = fieldNames(document.readTree());
     try {
       // Top level between two statements, then inside a function body (found in the text as it is then).
       const typed: [(lines: string[]) => number, number, string][] = [
@@ -488,12 +489,16 @@ describe('analysis of a mirror', () => {
         const end = document.offsetAt({ line: line + 1, character: 0 });
         const removed = text.slice(start, end);
         document.applyEdit(rangeOf(document, start, end), '');
-        assert.ok(document.syntax instanceof SyntaxMirror);
+        assert.ok(document.readSyntax() instanceof SyntaxMirror);
         document.applyEdit(rangeOf(document, start, start), removed);
         assert.equal(document.text, text);
         const fresh = parser.parse(text);
         try {
-          assert.deepEqual(analyze({ text: document.text, tree: document.syntax }).findings, analyze({ text, tree: fresh }).findings, file);
+          assert.deepEqual(
+            analyze({ text: document.text, tree: document.readSyntax() }).findings,
+            analyze({ text, tree: fresh }).findings,
+            file,
+          );
         } finally {
           fresh.delete();
         }
@@ -510,9 +515,9 @@ describe('ParsedDocument.syntax', () => {
   it('is the tree itself without mirrorsEdits, even after edits', async () => {
     const document = new ParsedDocument(await sharedParser(), TEXT);
     try {
-      assert.equal(document.syntax, document.tree);
+      assert.equal(document.readSyntax(), document.readTree());
       document.applyEdit({ start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, '# hi\n');
-      assert.equal(document.syntax, document.tree);
+      assert.equal(document.readSyntax(), document.readTree());
     } finally {
       document.dispose();
     }
@@ -521,11 +526,11 @@ describe('ParsedDocument.syntax', () => {
   it('is the tree before the first edit and a SyntaxMirror after it', async () => {
     const document = new ParsedDocument(await sharedParser(), TEXT, true);
     try {
-      assert.equal(document.syntax, document.tree);
+      assert.equal(document.readSyntax(), document.readTree());
       document.applyEdit({ start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, '# hi\n');
-      const syntax = document.syntax;
+      const syntax = document.readSyntax();
       assert.ok(syntax instanceof SyntaxMirror);
-      assert.equal(document.syntax, syntax, 'the same mirror, synced');
+      assert.equal(document.readSyntax(), syntax, 'the same mirror, synced');
     } finally {
       document.dispose();
     }
@@ -534,25 +539,25 @@ describe('ParsedDocument.syntax', () => {
   it('parses a keystroke inside a statement in that statement alone, from the first edit on; the tree catches up when read', async () => {
     const parser = await sharedParser();
     const document = new ParsedDocument(parser, TEXT, true);
-    const fields = fieldNames(document.tree);
+    const fields = fieldNames(document.readTree());
     try {
       const before = document.currentTree;
       // The first edit makes the mirror from the tree before it, then parses `second` alone.
       const at = document.text.indexOf('return 2') + 'return 2'.length;
       document.applyEdit(rangeOf(document, at, at), '2');
-      const [imported, first, , printed] = (document.syntax as SyntaxMirror).rootNode.children;
+      const [imported, first, , printed] = (document.readSyntax() as SyntaxMirror).rootNode.children;
       assert.equal(document.currentTree, before, 'the tree is not parsed for a keystroke in one statement');
       assert.equal(document.settled, true);
       assert.equal(document.provisionalRegion, undefined);
       const typed = document.text.indexOf('return 22') + 'return 22'.length;
       document.applyEdit(rangeOf(document, typed, typed), ' + 1');
-      const after = (document.syntax as SyntaxMirror).rootNode.children;
+      const after = (document.readSyntax() as SyntaxMirror).rootNode.children;
       assert.deepEqual([after[0], after[1], after[3]], [imported, first, printed], 'the other statements keep their nodes');
       assert.equal(document.currentTree, before);
       // Reading the tree parses it, with both edits; the mirror is the tree's copy.
       assertSyntaxExact(parser, document, fields, 'after the tree caught up');
       assert.notEqual(document.currentTree, before);
-      assert.match(document.tree.rootNode.text, /return 22 \+ 1/);
+      assert.match(document.readTree().rootNode.text, /return 22 \+ 1/);
     } finally {
       document.dispose();
     }
@@ -561,7 +566,7 @@ describe('ParsedDocument.syntax', () => {
   it('holds a statement left broken by a keystroke provisionally: unsettled, read from the tree once it is parsed', async () => {
     const parser = await sharedParser();
     const document = new ParsedDocument(parser, TEXT, true);
-    const fields = fieldNames(document.tree);
+    const fields = fieldNames(document.readTree());
     try {
       const at = document.text.indexOf('return 1') + 'return '.length;
       document.applyEdit(rangeOf(document, at, at), '(');
@@ -590,10 +595,10 @@ describe('ParsedDocument.syntax', () => {
   it('keeps the nodes of the statements an edit did not touch, moved, and reads the edited one again', async () => {
     const parser = await sharedParser();
     const document = new ParsedDocument(parser, TEXT, true);
-    const fields = fieldNames(document.tree);
+    const fields = fieldNames(document.readTree());
     try {
       document.applyEdit({ start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, '\n');
-      const before = (document.syntax as SyntaxMirror).rootNode.children.slice();
+      const before = (document.readSyntax() as SyntaxMirror).rootNode.children.slice();
       const [imported, first, second, printed] = before;
       assert.deepEqual(
         before.map((node) => node.type),
@@ -604,7 +609,7 @@ describe('ParsedDocument.syntax', () => {
       // Edit the body of `second`: every other statement keeps its nodes.
       const secondReturn = document.text.indexOf('return 2');
       document.applyEdit(rangeOf(document, secondReturn + 7, secondReturn + 8), '22');
-      let after = (document.syntax as SyntaxMirror).rootNode.children;
+      let after = (document.readSyntax() as SyntaxMirror).rootNode.children;
       assert.equal(after[0], imported);
       assert.equal(after[1], first);
       assert.equal(first.descendantsOfType('integer')[0], innerOfFirst, 'the inner nodes too');
@@ -616,7 +621,7 @@ describe('ParsedDocument.syntax', () => {
       // Typing above every statement moves them all, and keeps them all.
       const kept = after.slice();
       document.applyEdit({ start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, 'x = 1\n\n');
-      after = (document.syntax as SyntaxMirror).rootNode.children;
+      after = (document.readSyntax() as SyntaxMirror).rootNode.children;
       assert.equal(after.length, kept.length + 1);
       kept.forEach((node, index) => assert.equal(after[index + 1], node, `statement ${index} is kept`));
       assert.equal(kept[1].startPosition.row, 5, 'a kept statement moves down');
@@ -630,7 +635,7 @@ describe('ParsedDocument.syntax', () => {
   it('follows an edit whose effect reaches past it (a string left open, an empty error node) and one that moves a statement within its line', async () => {
     const parser = await sharedParser();
     const document = new ParsedDocument(parser, TEXT + '\nvalue = compute(1)\n\n\ndef later():\n    return value\n', true);
-    const fields = fieldNames(document.tree);
+    const fields = fieldNames(document.readTree());
     try {
       document.applyEdit({ start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, '\n');
       assertSyntaxExact(parser, document, fields, 'first sync');
@@ -660,8 +665,8 @@ describe('ParsedDocument.syntax', () => {
     const document = new ParsedDocument(parser, text, true);
     try {
       document.applyEdit({ start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, '#');
-      assert.equal(document.syntax, document.tree);
-      assert.ok(!(document.syntax instanceof SyntaxMirror));
+      assert.equal(document.readSyntax(), document.readTree());
+      assert.ok(!(document.readSyntax() instanceof SyntaxMirror));
     } finally {
       document.dispose();
     }

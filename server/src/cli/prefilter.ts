@@ -1,3 +1,4 @@
+import { PROCESS_MODULES } from '../model/api';
 import type { Rule } from '../rules/rule';
 
 /**
@@ -21,14 +22,15 @@ export function prefilterFor(rules: readonly Rule[]): RuleMentions[] {
  * An import statement that names a module processes come from (`import multiprocessing as mp`,
  * `from concurrent.futures import …`, `from joblib import Parallel`, `import os, \\⏎ multiprocessing`,
  * `from x import (⏎ multiprocessing)`). The model knows process APIs only through such imports
- * (analysis/values.ts resolves every process object from an import binding), so a file without one
+ * (model/values.ts resolves every process object from an import binding), so a file without one
  * cannot produce a finding. Loose on purpose: the same words in a docstring only cost a parse.
  */
+const MODULES = `(?:${PROCESS_MODULES.join('|')})`;
 const PROCESS_MODULE_IMPORTS = [
   // On the statement's line, or on lines joined to it by backslashes.
-  /\b(?:import|from)\b(?:[^\n;\\#]|\\\r?\n)*?\b(?:multiprocessing|concurrent|joblib)\b/,
+  new RegExp(String.raw`\b(?:import|from)\b(?:[^\n;\\#]|\\\r?\n)*?\b${MODULES}\b`),
   // Inside the parentheses of `from x import (…)`.
-  /\bimport\b[^\n;#(]*\([^)]*\b(?:multiprocessing|concurrent|joblib)\b/,
+  new RegExp(String.raw`\bimport\b[^\n;#(]*\([^)]*\b${MODULES}\b`),
 ];
 
 export function importsProcessModule(text: string): boolean {

@@ -28,7 +28,7 @@ export interface Analysis {
 /** The analysis core: source text and its tree in, facts and findings out. No I/O, no editor types. */
 export function analyze(source: { text: string; tree: SyntaxTree }, options: AnalysisOptions = {}): Analysis {
   const { text, tree } = source;
-  const facts = buildModuleFacts(tree.rootNode, text, tree.memo);
+  const facts = buildModuleFacts(tree.rootNode, text);
   const silenced = fileNoqa(text);
   const findings: Finding[] = [];
   const context = { notebook: options.notebook };

@@ -197,7 +197,7 @@ class ReadCollector {
 /** The names local to a scope: parameters and bindings, not those declared global or nonlocal. */
 function localsOf(scope: Scope): Set<string> {
   const locals = new Set<string>();
-  for (const name of [...scope.params.keys(), ...scope.bindings.keys()]) if (scope.isLocal(name)) locals.add(name);
+  for (const name of [...scope.params.keys(), ...scope.allBindings().keys()]) if (scope.isLocal(name)) locals.add(name);
   return locals;
 }
 

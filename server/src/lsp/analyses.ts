@@ -38,7 +38,7 @@ export class AnalysisCache {
   }
 
   analysisFor(document: OpenDocument, options: AnalysisOptions): Analysis {
-    const parsed = document.parsed;
+    const parsed = document.parsedDocument();
     const revision = parsed.revision;
     const optionsKey = JSON.stringify(options);
     const cached = this.cache.get(document);
@@ -46,7 +46,7 @@ export class AnalysisCache {
     const analysis =
       cached && cached.parsed === parsed && cached.revision === revision && cached.optionsKey === optionsKey
         ? cached.analysis
-        : analyze({ text: parsed.text, tree: parsed.syntax }, options);
+        : analyze({ text: parsed.text, tree: parsed.readSyntax() }, options);
     this.dropStale();
     this.cache.set(document, { parsed, revision, optionsKey, analysis });
     for (const oldest of this.cache.keys()) {

@@ -103,7 +103,7 @@ export class OpenDocument {
   }
 
   /** The parsed document, brought up to date with every change received (parsed again if it was released). */
-  get parsed(): ParsedDocument {
+  parsedDocument(): ParsedDocument {
     // Room is made before parsing, so the new tree never lives beside one too many.
     this.trees.use(this);
     if (!this.document) {

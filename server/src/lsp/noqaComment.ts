@@ -19,7 +19,7 @@ export function disableRuleEdit(document: ParsedDocument, line: number, code: st
   const contentEnd = lineStart + text.slice(lineStart, lineEnd).trimEnd().length;
   if (contentEnd === lineStart) return null;
 
-  const root = document.tree.rootNode;
+  const root = document.readTree().rootNode;
   const last = root.descendantForIndex(contentEnd - 1);
   if (last?.type === 'comment' && last.startIndex >= lineStart) {
     const comment = last.text;

@@ -24,6 +24,15 @@ export type ApiKind =
   /** joblib.Parallel: a hazard only with backend="multiprocessing" (the default loky backend needs no guard). */
   | 'Parallel';
 
+/**
+ * The top-level modules whose objects start processes. A file that names none of them starts none:
+ * the model resolves every process object from an import of one of these.
+ */
+export const PROCESS_MODULES: readonly string[] = ['multiprocessing', 'concurrent', 'joblib'];
+
+/** Matches a text that names one of PROCESS_MODULES anywhere. */
+export const PROCESS_MODULE_WORD = new RegExp(PROCESS_MODULES.join('|'));
+
 /** A start method as far as the code tells: `default` is whatever the platform (or set_start_method) picks. */
 export type StartMethod = 'default' | 'spawn' | 'forkserver' | 'fork' | 'unknown';
 

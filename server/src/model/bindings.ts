@@ -94,28 +94,10 @@ function visitStatement(
       visitClauses(statement, record, enter, hooks);
       return;
     }
-    case 'with_statement': {
-      // The with_clause comes first (`async` and `with` are unnamed); anything else (an ERROR) is read child by child.
-      const first = statement.namedChild(0);
-      for (const clause of first?.type === 'with_clause' ? [first] : syntaxChildren(statement)) {
-        if (clause.type !== 'with_clause') continue;
-        for (const item of syntaxChildren(clause)) {
-          const value = item.childForFieldName('value');
-          if (value?.type !== 'as_pattern') continue;
-          const alias = value.childForFieldName('alias');
-          if (!alias) continue;
-          // `__enter__` gives its value to a plain name only (`as (a, b)` unpacks it).
-          const plain = syntaxChildren(alias);
-          const entered = plain.length === 1 && plain[0].type === 'identifier' ? firstSyntaxChild(value) : undefined;
-          // targetNames of an as_pattern_target reads its children: they are read already.
-          const targets = alias.type === 'as_pattern_target' ? plain.flatMap(targetNames) : targetNames(alias);
-          for (const target of targets)
-            record({ name: target.text, kind: 'with', target, statement, value: null, ...(entered ? { entered } : {}) });
-        }
-      }
+    case 'with_statement':
+      visitWithTargets(statement, record);
       if (!hooks?.shallow) visitBlock(statement.childForFieldName('body'), record, enter, hooks);
       return;
-    }
     case 'if_statement':
     case 'while_statement':
     case 'try_statement':
@@ -133,6 +115,28 @@ function visitStatement(
       return;
     default:
       return;
+  }
+}
+
+/** The `as` targets of a with statement. */
+function visitWithTargets(statement: SyntaxNode, record: (binding: Binding) => void): void {
+  // The with_clause comes first (`async` and `with` are unnamed); anything else (an ERROR) is read child by child.
+  const first = statement.namedChild(0);
+  for (const clause of first?.type === 'with_clause' ? [first] : syntaxChildren(statement)) {
+    if (clause.type !== 'with_clause') continue;
+    for (const item of syntaxChildren(clause)) {
+      const value = item.childForFieldName('value');
+      if (value?.type !== 'as_pattern') continue;
+      const alias = value.childForFieldName('alias');
+      if (!alias) continue;
+      // `__enter__` gives its value to a plain name only (`as (a, b)` unpacks it).
+      const plain = syntaxChildren(alias);
+      const entered = plain.length === 1 && plain[0].type === 'identifier' ? firstSyntaxChild(value) : undefined;
+      // targetNames of an as_pattern_target reads its children: they are read already.
+      const targets = alias.type === 'as_pattern_target' ? plain.flatMap(targetNames) : targetNames(alias);
+      for (const target of targets)
+        record({ name: target.text, kind: 'with', target, statement, value: null, ...(entered ? { entered } : {}) });
+    }
   }
 }
 

@@ -17,7 +17,8 @@ export interface StartChain {
 export class CallGraph {
   private readonly sitesByScope = new Map<Scope, StartSite[]>();
   private readonly threadsByCall = new Map<number, ThreadStart>();
-  private readonly memo = new Map<Scope, StartChain | null>();
+  /** Chains found in this analysis, by function (null: starts nothing). */
+  private readonly chains = new Map<Scope, StartChain | null>();
   private readonly inProgress = new Set<Scope>();
 
   constructor(
@@ -71,13 +72,13 @@ export class CallGraph {
 
   /** How `fn` starts processes when called, if it does (first chain found). */
   startChain(fn: Scope): StartChain | undefined {
-    const cached = this.memo.get(fn);
+    const cached = this.chains.get(fn);
     if (cached !== undefined) return cached ?? undefined;
     if (this.inProgress.has(fn)) return undefined;
     this.inProgress.add(fn);
     const chain = this.computeChain(fn);
     this.inProgress.delete(fn);
-    this.memo.set(fn, chain ?? null);
+    this.chains.set(fn, chain ?? null);
     return chain;
   }
 

@@ -1,15 +1,16 @@
 import type { SyntaxNode } from '../syntax/syntaxNode';
-import type { StartMethod } from './api';
+import { PROCESS_MODULE_WORD, type StartMethod } from './api';
 import type { Binding } from './bindings';
 import { CallGraph } from './callgraph';
 import { findGuards, findGuardVariables, GuardJudge, type Guard } from './guards';
 import { once } from '../text/once';
 import { scanTree, type TreeScan } from './scan';
-import type { AnalysisMemo } from './memo';
 import { collectProcessEvents, type ProcessEvents } from './processes';
-import { buildScopes, SCOPE_TYPES, SCOPED_TYPES, wordOccurrences, type ScopeTree } from './scopes';
+import { buildScopes, SCOPE_TYPES, SCOPED_TYPES } from './scopeBuilder';
+import { type ScopeTree } from './scopes';
 import { ValueResolver } from './values';
 import { WorkerModel } from './workers';
+import { wordOccurrences } from '../text/lexical';
 
 export type { StartMethod } from './api';
 export type { Binding } from './bindings';
@@ -64,30 +65,26 @@ export interface ModuleFacts {
   isReportable(node: SyntaxNode): boolean;
 }
 
-/** Modules whose objects start processes: a file that names none of them starts none (prefilter, safe by construction). */
-const PROCESS_MODULES = /multiprocessing|concurrent|joblib/;
 const GUARD_TYPES = ['if_statement', 'elif_clause', 'conditional_expression'];
 
-export function buildModuleFacts(root: SyntaxNode, text: string, memo?: AnalysisMemo): ModuleFacts {
-  const mayStartProcesses = PROCESS_MODULES.test(text);
+export function buildModuleFacts(root: SyntaxNode, text: string): ModuleFacts {
+  const mayStartProcesses = PROCESS_MODULE_WORD.test(text);
   const mayHaveGuards = text.includes('__name__');
   // One scan of the tree for every node type the model needs (function bodies that hold only calls are
   // read when their calls are asked for, see scan.ts). A file that can neither start processes nor hold
   // a guard is scanned only if someone asks for its scopes.
   const wanted = [...SCOPE_TYPES, ...(mayStartProcesses ? SCOPED_TYPES : []), ...(mayHaveGuards ? GUARD_TYPES : [])];
-  // A whole scan (below) defers no body: its scopes are not the ones kept for a memo's scan.
-  const kept = memo ? { memo, wanted: wanted.join(' ') } : undefined;
-  const scanWith = (read: TreeScan, keep: typeof kept) => ({
+  const scanWith = (read: TreeScan) => ({
     ...read,
-    scopes: buildScopes(root, text, read.nodes, read.types, read.deferredBodies, mayStartProcesses, read.classBodies, keep),
+    scopes: buildScopes(root, text, read.nodes, read.types, read.deferredBodies, mayStartProcesses, read.classBodies),
   });
   let scanned: ReturnType<typeof scanWith> | undefined;
-  const scan = () => (scanned ??= scanWith(scanTree(root, text, wanted, { memo }), kept));
+  const scan = () => (scanned ??= scanWith(scanTree(root, text, wanted)));
   const scopes = () => scan().scopes;
 
   let guards: Guard[] = [];
   if (mayHaveGuards) {
-    let variables = findGuardVariables(scopes().module.bindings);
+    let variables = findGuardVariables(scopes().module.allBindings());
     // A guard variable read in a deferred body may make a guard there: read the whole tree instead.
     if (
       variables.size > 0 &&
@@ -95,8 +92,8 @@ export function buildModuleFacts(root: SyntaxNode, text: string, memo?: Analysis
         [...variables.keys()].some((name) => wordOccurrences(text, name, body.startIndex, body.endIndex).length > 0),
       )
     ) {
-      scanned = scanWith(scanTree(root, text, wanted, { whole: true }), undefined);
-      variables = findGuardVariables(scopes().module.bindings);
+      scanned = scanWith(scanTree(root, text, wanted, { whole: true }));
+      variables = findGuardVariables(scopes().module.allBindings());
     }
     const { nodes, types } = scan();
     guards = findGuards(
@@ -105,18 +102,11 @@ export function buildModuleFacts(root: SyntaxNode, text: string, memo?: Analysis
       variables,
     );
   }
-  const regions = guardRegions(guards);
-  const guardOf = (node: SyntaxNode): Guard | undefined => {
-    const offset = node.startIndex;
-    let found: GuardRegion | undefined;
-    for (const region of regions)
-      if (region.start <= offset && offset < region.end && (!found || region.start >= found.start)) found = region;
-    return found?.guard;
-  };
+  const guardOf = guardLookup(guards);
   const isImportTime = (node: SyntaxNode): boolean => !scopes().insideFunction(node.startIndex) && guardOf(node) === undefined;
 
   const values = once(() => new ValueResolver(scopes(), text));
-  const events = mayStartProcesses ? collectProcessEvents(scopes(), values(), text, memo) : emptyEvents();
+  const events = mayStartProcesses ? collectProcessEvents(scopes(), values(), text) : emptyEvents();
   const defaultMethod = defaultStartMethod(events);
   const usesSpawn = (method: StartMethod): boolean => {
     const effective = method === 'default' ? defaultMethod : method;
@@ -126,7 +116,7 @@ export function buildModuleFacts(root: SyntaxNode, text: string, memo?: Analysis
   const callGraph = once(
     () => new CallGraph(values(), events.startSites, events.threadStarts, isGuarded, (site) => usesSpawn(site.method)),
   );
-  const workers = once(() => new WorkerModel(scopes(), values(), guardOf, text, memo?.workerTargets));
+  const workers = once(() => new WorkerModel(scopes(), values(), guardOf, text));
   const assignedInFunctions = once(() => globalsAssignedInFunctions(scopes()));
   const hasErrors = root.hasError;
   const isReportable = hasErrors ? reportableIn(root) : () => true;
@@ -137,7 +127,7 @@ export function buildModuleFacts(root: SyntaxNode, text: string, memo?: Analysis
     guards,
     mainGuard: guards.find(isMergeableGuard),
     get moduleBindings() {
-      return scopes().module.bindings;
+      return scopes().module.allBindings();
     },
     get globalsAssignedInFunctions() {
       return assignedInFunctions();
@@ -182,6 +172,18 @@ interface GuardRegion {
   start: number;
   end: number;
   guard: Guard;
+}
+
+/** The innermost correct or never-true guard whose region holds a node. */
+function guardLookup(guards: readonly Guard[]): (node: SyntaxNode) => Guard | undefined {
+  const regions = guardRegions(guards);
+  return (node) => {
+    const offset = node.startIndex;
+    let found: GuardRegion | undefined;
+    for (const region of regions)
+      if (region.start <= offset && offset < region.end && (!found || region.start >= found.start)) found = region;
+    return found?.guard;
+  };
 }
 
 /** Offset ranges whose code does not run on import: the regions of correct guards, and of never-true ones. */

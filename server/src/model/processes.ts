@@ -1,9 +1,9 @@
 import type { SyntaxNode } from '../syntax/syntaxNode';
 import { EXECUTOR_WORKER_METHODS, POOL_WORKER_METHODS, type StartMethod } from './api';
-import type { AnalysisMemo } from './memo';
 import type { Scope, ScopeTree } from './scopes';
-import { argumentAt, topLevelStatement, unparenthesize, type CallArguments } from '../syntax/queries';
-import { appendTarget, type Value, type ValueResolver } from './values';
+import { argumentAt, unparenthesize, type CallArguments } from '../syntax/queries';
+import type { Value, ValueResolver } from './values';
+import { isAsciiWordCode, isDigit, skipBlanksBack } from '../text/lexical';
 
 export type StartKind = 'pool' | 'process' | 'manager' | 'executor' | 'joblib';
 
@@ -69,11 +69,9 @@ export interface ProcessEvents {
  * Classifies the calls of the module: what starts processes, what is sent to children. Only calls whose
  * callee could be one of those are resolved (see `CalleeFilter`).
  */
-export function collectProcessEvents(tree: ScopeTree, resolver: ValueResolver, text: string, memo?: AnalysisMemo): ProcessEvents {
+export function collectProcessEvents(tree: ScopeTree, resolver: ValueResolver, text: string): ProcessEvents {
   const events: ProcessEvents = { startSites: [], workerReferences: [], threadStarts: [], startMethodCalls: [], forkOnlyUses: [] };
   const filter = new CalleeFilter(tree, text);
-  // What each definition's events depend on is tracked from the first value on (see DefinitionContext).
-  if (memo) resolver.trackDependencies();
   const visit = (scope: Scope) => {
     // A body whose calls were not read yet: the text shows where the calls that may matter start, and
     // only those are looked up in the tree (when the text cannot tell, all calls are read).
@@ -92,289 +90,8 @@ export function collectProcessEvents(tree: ScopeTree, resolver: ValueResolver, t
     }
   };
   visit(tree.module);
-  if (!memo) {
-    for (const scope of tree.scopes) visit(scope);
-    return events;
-  }
-  const context = new ModuleContext(tree, text, memo);
-  const affected = context.namesChangedSincePreviousAnalysis(filter);
-  const scopes = tree.scopes;
-  for (let first = 0; first < scopes.length;) {
-    // The scopes of one top-level definition follow it (document order): [first, next).
-    const top = scopes[first];
-    let next = first + 1;
-    while (next < scopes.length && topLevelScope(scopes[next]) === top) next++;
-    const reusable = top.parent === tree.module && !top.node.hasError;
-    const cached = reusable ? memo.definitionEvents.get(top.node) : undefined;
-    // Checked against the previous analysis, and nothing it looked up changed since: it holds.
-    const unchanged =
-      cached &&
-      affected &&
-      cached.checkedIn === affected.generation - 1 &&
-      !anyIn(affected.names, cached.lookedUp) &&
-      !anyIn(affected.callables, cached.asked);
-    if (cached && (unchanged || context.holds(cached.context, filter)) && appendCached(events, cached.events, tree, memo)) {
-      cached.checkedIn = context.generation;
-    } else {
-      const before = eventCounts(events);
-      let names: ReadonlySet<string> = new Set<string>();
-      const checked = filter.checksBy(() => {
-        names = resolver.namesLookedUpBy(() => {
-          for (let index = first; index < next; index++) visit(scopes[index]);
-        });
-      });
-      if (reusable) {
-        const cachedEvents = {
-          context: context.of(names, checked),
-          events: detachScopes(events, before, top.node),
-          checkedIn: context.generation,
-          lookedUp: names,
-          asked: checked,
-        };
-        memo.definitionEvents.set(top.node, cachedEvents);
-      }
-    }
-    first = next;
-  }
+  for (const scope of tree.scopes) visit(scope);
   return events;
-}
-
-/** A top-level definition's events as the memo keeps them (AnalysisMemo.definitionEvents). */
-export interface CachedDefinitionEvents {
-  context: DefinitionContext;
-  events: DetachedEvents;
-  /** The analysis (ModuleContext generation) that last found them to hold. */
-  checkedIn: number;
-  /** The names in `context`, and the callable names it asked about, to test a few changed names against. */
-  lookedUp: ReadonlySet<string>;
-  asked: ReadonlyMap<string, boolean>;
-}
-
-/**
- * What the events of a top-level definition depend on outside it: the module-level names its values
- * looked up (with the names the values of those looked up in turn), and the names the callee filter
- * was asked about. A name's part of the module is every module-level statement that binds it or appends
- * to it, each by its node (a SyntaxMirror keeps the nodes of statements without errors while their text
- * is unchanged) or, with errors, by its text and shape. Module-level code the definition never looked
- * at (a half-typed statement elsewhere) leaves its events as they were.
- */
-export interface DefinitionContext {
-  wildcardImports: string;
-  callables: [string, boolean][];
-  /** Each name looked up, with its part of the module as it was. */
-  names: [string, string][];
-}
-
-class ModuleContext {
-  private readonly wildcardImports: string;
-  private appends: Map<string, SyntaxNode[]> | undefined;
-  /** Each name's part of the module, as asked for (many definitions look up the same names). */
-  private readonly parts = new Map<string, string>();
-  /** This analysis's generation (AnalysisMemo.statementChanges). */
-  readonly generation: number;
-  private readonly changes: { added: SyntaxNode[]; removed: SyntaxNode[] } | undefined;
-  /** The module's top-level statements. */
-  private readonly statements: SyntaxNode[];
-
-  constructor(
-    private readonly tree: ScopeTree,
-    private readonly text: string,
-    private readonly memo: AnalysisMemo,
-  ) {
-    this.wildcardImports = tree.module.wildcardImports.join(' ');
-    this.statements = tree.module.node.children.filter((child): child is SyntaxNode => child !== null);
-    const { generation, changes } = memo.statementChanges(this.statements);
-    this.generation = generation;
-    this.changes = changes;
-  }
-
-  /**
-   * The names whose part of the module may differ from the previous analysis's (those that the
-   * statements added or removed since then bind or append to), and the names the callee filter now
-   * judges otherwise. Undefined when that cannot be told (the first analysis, a statement whose names
-   * were never noted, other wildcard imports): then every context is checked in full.
-   */
-  namesChangedSincePreviousAnalysis(
-    filter: CalleeFilter,
-  ): { generation: number; names: ReadonlySet<string>; callables: ReadonlySet<string> } | undefined {
-    const sameWildcards = this.memo.previousWildcardImports === this.wildcardImports;
-    this.memo.previousWildcardImports = this.wildcardImports;
-    const callables = filter.callableNames();
-    const previousCallables = this.memo.previousCallables;
-    this.memo.previousCallables = callables;
-    const changes = this.changes;
-    const added = changes ? changes.added : this.statements;
-    // Every statement's names are noted when it is first seen, for the analysis that sees it go.
-    const names = new Set<string>();
-    const appends = this.appendStatements();
-    const appendedIn = new Map<SyntaxNode, string[]>();
-    for (const [name, calls] of appends) {
-      for (const call of calls) {
-        const statement = topLevelStatement(call);
-        const list = appendedIn.get(statement);
-        if (list) list.push(name);
-        else appendedIn.set(statement, [name]);
-      }
-    }
-    for (const statement of added) {
-      const own = new Set([...this.tree.module.namesBoundIn(statement), ...(appendedIn.get(statement) ?? [])]);
-      this.memo.statementNames.set(statement, own);
-      for (const name of own) names.add(name);
-    }
-    if (!changes || !sameWildcards || !previousCallables) return undefined;
-    for (const statement of changes.removed) {
-      const own = this.memo.statementNames.get(statement);
-      if (!own) return undefined;
-      for (const name of own) names.add(name);
-    }
-    const changedCallables = new Set<string>();
-    for (const name of callables) if (!previousCallables.has(name)) changedCallables.add(name);
-    for (const name of previousCallables) if (!callables.has(name)) changedCallables.add(name);
-    return { generation: this.generation, names, callables: changedCallables };
-  }
-
-  of(names: ReadonlySet<string>, callables: ReadonlyMap<string, boolean>): DefinitionContext {
-    return { wildcardImports: this.wildcardImports, callables: [...callables], names: [...names].map((name) => [name, this.partOf(name)]) };
-  }
-
-  holds(context: DefinitionContext, filter: CalleeFilter): boolean {
-    return (
-      context.wildcardImports === this.wildcardImports &&
-      context.callables.every(([name, callable]) => filter.isCallable(name) === callable) &&
-      context.names.every(([name, part]) => this.partOf(name) === part)
-    );
-  }
-
-  /** The module-level statements that bind `name` or append to it, as keys (see AnalysisMemo.statementKey). */
-  private partOf(name: string): string {
-    let part = this.parts.get(name);
-    if (part === undefined) {
-      const statements = (this.tree.module.bindings.get(name) ?? []).map((binding) => binding.statement);
-      statements.push(...(this.appendStatements().get(name) ?? []));
-      part = statements.map((statement) => this.memo.statementKey(topLevelStatement(statement), this.text)).join(' ');
-      this.parts.set(name, part);
-    }
-    return part;
-  }
-
-  /** Module-level calls `name.append(…)` / `name.extend(…)` by name (they add to a module-level list's value). */
-  private appendStatements(): Map<string, SyntaxNode[]> {
-    if (!this.appends) {
-      this.appends = new Map();
-      for (const call of this.tree.module.calls) {
-        const name = appendTarget(this.text, call.startIndex);
-        if (!name) continue;
-        const list = this.appends.get(name);
-        if (list) list.push(call);
-        else this.appends.set(name, [call]);
-      }
-    }
-    return this.appends;
-  }
-}
-
-/** A definition's events with each scope named by its node: every analysis builds its own Scope objects. */
-export interface DetachedEvents {
-  startSites: Detached<StartSite>[];
-  workerReferences: Detached<WorkerReference>[];
-  threadStarts: Detached<ThreadStart>[];
-  startMethodCalls: Detached<StartMethodCall>[];
-  forkOnlyUses: ForkOnlyUse[];
-  /** Nodes the events name outside the definition's statement (module-level creations): each must still be in the tree. */
-  outside: SyntaxNode[];
-}
-
-/**
- * An event kept for later analyses, with the node of its scope: each analysis builds its own Scope
- * objects, and a reused event gets its analysis's scope (the event object itself is reused: an analysis
- * is never read once a newer one of its document exists).
- */
-type Detached<Event extends { scope: Scope }> = Event & { scopeNode: SyntaxNode };
-
-function isNode(value: unknown): value is SyntaxNode {
-  return typeof value === 'object' && value !== null && 'startIndex' in value && 'type' in value;
-}
-
-function topLevelScope(scope: Scope): Scope {
-  let top = scope;
-  while (top.parent && top.parent.kind !== 'module') top = top.parent;
-  return top;
-}
-
-function eventCounts(events: ProcessEvents): number[] {
-  return [
-    events.startSites.length,
-    events.workerReferences.length,
-    events.threadStarts.length,
-    events.startMethodCalls.length,
-    events.forkOnlyUses.length,
-  ];
-}
-
-function detachScopes(events: ProcessEvents, from: readonly number[], definition: SyntaxNode): DetachedEvents {
-  const statement = topLevelStatement(definition);
-  const outside = new Set<SyntaxNode>();
-  const noteOutside = (event: object) => {
-    for (const value of Object.values(event)) if (isNode(value) && topLevelStatement(value) !== statement) outside.add(value);
-  };
-  const detach = <Event extends { scope: Scope }>(list: Event[], start: number): Detached<Event>[] =>
-    list.slice(start).map((event) => {
-      noteOutside(event);
-      return Object.assign(event, { scopeNode: event.scope.node });
-    });
-  const forkOnlyUses = events.forkOnlyUses.slice(from[4]);
-  forkOnlyUses.forEach(noteOutside);
-  return {
-    startSites: detach(events.startSites, from[0]),
-    workerReferences: detach(events.workerReferences, from[1]),
-    threadStarts: detach(events.threadStarts, from[2]),
-    startMethodCalls: detach(events.startMethodCalls, from[3]),
-    forkOnlyUses,
-    outside: [...outside],
-  };
-}
-
-/**
- * Appends cached events with this analysis's scopes; false (appending nothing) when a scope is not found
- * or an event names a node the tree no longer holds (a module-level statement read again since).
- */
-function appendCached(events: ProcessEvents, cached: DetachedEvents, tree: ScopeTree, memo: AnalysisMemo): boolean {
-  // Run for every unchanged definition at every keystroke: loops, no closures or arrays.
-  const root = tree.module.node;
-  for (const node of cached.outside) if (!memo.holds(root, node)) return false;
-  if (
-    !scopesFound(cached.startSites, tree) ||
-    !scopesFound(cached.workerReferences, tree) ||
-    !scopesFound(cached.threadStarts, tree) ||
-    !scopesFound(cached.startMethodCalls, tree)
-  ) {
-    return false;
-  }
-  attach(cached.startSites, events.startSites, tree);
-  attach(cached.workerReferences, events.workerReferences, tree);
-  attach(cached.threadStarts, events.threadStarts, tree);
-  attach(cached.startMethodCalls, events.startMethodCalls, tree);
-  for (const use of cached.forkOnlyUses) events.forkOnlyUses.push(use);
-  return true;
-}
-
-/** Every event's scope is in `tree`: kept there (see buildScopes), or built again for the same node. */
-function scopesFound(list: readonly Detached<{ scope: Scope }>[], tree: ScopeTree): boolean {
-  for (const event of list) if (event.scope.tree !== tree && !tree.scopeOf(event.scopeNode)) return false;
-  return true;
-}
-
-function attach<Event extends { scope: Scope }>(list: readonly Detached<Event>[], into: Event[], tree: ScopeTree): void {
-  for (const event of list) {
-    if (event.scope.tree !== tree) event.scope = tree.scopeOf(event.scopeNode)!;
-    into.push(event);
-  }
-}
-
-/** One of `names` (the few a keystroke changed) is in `into`. */
-function anyIn(names: ReadonlySet<string>, into: { has(name: string): boolean }): boolean {
-  for (const name of names) if (into.has(name)) return true;
-  return false;
 }
 
 /** Names of the API objects that start processes, hand over workers or set the start method. */
@@ -416,31 +133,9 @@ class CalleeFilter {
   /** Plain names that may refer to an API object. */
   private readonly callables = new Set(API_NAMES);
 
-  /** The plain names asked about while `checksBy` runs, with the answers. */
-  private checked: Map<string, boolean> | undefined;
-
-  /** The names that may refer to an API object (what every answer of `isCallable` depends on). */
-  callableNames(): ReadonlySet<string> {
-    return this.callables;
-  }
-
   /** Whether a plain name may refer to an API object. */
   isCallable(name: string): boolean {
-    const callable = this.callables.has(name);
-    this.checked?.set(name, callable);
-    return callable;
-  }
-
-  /** Runs `work` and returns the plain names it asked about, with the answers (a definition's events depend on no others). */
-  checksBy(work: () => void): Map<string, boolean> {
-    const checked = new Map<string, boolean>();
-    this.checked = checked;
-    try {
-      work();
-    } finally {
-      this.checked = undefined;
-    }
-    return checked;
+    return this.callables.has(name);
   }
 
   constructor(
@@ -450,7 +145,7 @@ class CalleeFilter {
     for (const [local, qualified] of tree.importedNames) if (API_MODULES.test(qualified)) this.callables.add(local);
     // Module-level aliases (`P = mp.Pool`) and `with … as` names.
     // forEach and a loop: every module-level name at every analysis, without an entry or a closure each.
-    tree.module.bindings.forEach((bindings, name) => {
+    tree.module.allBindings().forEach((bindings, name) => {
       for (const binding of bindings) {
         if (binding.kind === 'with' || (binding.kind === 'assignment' && binding.value && isNameExpression(binding.value))) {
           this.callables.add(name);
@@ -497,7 +192,7 @@ class CalleeFilter {
         while (isAsciiWordCode(text.charCodeAt(index))) index--;
         const name = text.slice(index + 1, nameEnd);
         // A non-ASCII letter may continue the identifier; a leading digit is no identifier.
-        if (text.charCodeAt(index) > 127 || isDigitCode(name.charCodeAt(0))) return undefined;
+        if (text.charCodeAt(index) > 127 || isDigit(name.charCodeAt(0))) return undefined;
         last ??= name;
         const nameStart = index + 1;
         index = skipBlanksBack(text, index);
@@ -563,20 +258,6 @@ function locateCalls(
 
 /** Characters after which a `(` cannot open an argument list (operators, separators, opening brackets). */
 const NO_CALLEE_BEFORE = new Set(['=', ',', '(', '[', '{', ':', '+', '-', '*', '/', '%', '<', '>', '!', '&', '|', '^', '~', ';']);
-
-/** The index of the last character at or before `index` that is not a space or tab. */
-function skipBlanksBack(text: string, index: number): number {
-  while (index >= 0 && (text.charCodeAt(index) === 32 || text.charCodeAt(index) === 9)) index--;
-  return index;
-}
-
-function isAsciiWordCode(code: number): boolean {
-  return code === 95 || isDigitCode(code) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
-}
-
-function isDigitCode(code: number): boolean {
-  return code >= 48 && code <= 57;
-}
 
 function isNameExpression(node: SyntaxNode): boolean {
   const type = node.type;

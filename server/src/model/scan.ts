@@ -1,5 +1,3 @@
-import type { AnalysisMemo } from './memo';
-import { changedStatements, replaceRange } from '../syntax/queries';
 import type { SyntaxNode } from '../syntax/syntaxNode';
 
 /** The nodes of the model's node types in document order, and the function bodies whose calls are read later. */
@@ -36,21 +34,13 @@ const ANY_WANTED = /[(@]|:=|(?<![A-Za-z_])(?:def|class|lambda|global|nonlocal|im
  * swallowed part of a statement's real code changes nothing: the scan reads the tree as it is, and for
  * an error-free statement that is what a whole walk would read too.
  */
-export function scanTree(
-  root: SyntaxNode,
-  text: string,
-  wanted: readonly string[],
-  options: { whole?: boolean; memo?: AnalysisMemo } = {},
-): TreeScan {
+export function scanTree(root: SyntaxNode, text: string, wanted: readonly string[], options: { whole?: boolean } = {}): TreeScan {
   if (options.whole) return { ...fullScan(root, wanted), deferredBodies: new Map(), classBodies: new Map() };
   const wantsGuardTypes = wanted.includes('if_statement');
   const nodes: SyntaxNode[] = [];
   const deferredBodies = new Map<number, SyntaxNode>();
   const classBodies = new Map<number, SyntaxNode>();
   const types: string[] = [];
-  // The bodies found, in order, so that a statement's share can be kept (see AnalysisMemo).
-  const deferredList: [number, SyntaxNode][] = [];
-  const classList: [number, SyntaxNode][] = [];
   const add = (found: ReadonlyArray<SyntaxNode | null>) => {
     for (const node of found) {
       if (!node) continue;
@@ -101,132 +91,15 @@ export function scanTree(
     }
     if (definitionType === 'function_definition') {
       deferredBodies.set(definition.id, body);
-      deferredList.push([definition.id, body]);
     } else {
       classBodies.set(definition.id, body);
-      classList.push([definition.id, body]);
       visitStatements(body.namedChildren, false);
     }
   };
   // Error recovery may leave tokens directly under the module (a stray keyword matches a wanted type by name, as in a whole walk).
   const broken = root.hasError;
-  const memo = options.memo;
-  const wantedKey = wanted.join(' ');
-  const statements = broken ? root.children : root.namedChildren;
-  // A document being edited: the statements the previous scan saw at the start and at the end, which are
-  // the same nodes now, find what they found then (a statement's share depends on its subtree alone, and
-  // a SyntaxMirror gives a statement with errors new nodes at each sync); only the statements between
-  // them are read (see spliceScan).
-  const previous = memo?.lastScan?.wanted === wantedKey ? memo.lastScan : undefined;
-  const [first, end] = previous ? changedStatements(previous.statements, statements) : [0, statements.length];
-  // Where each statement read now starts in `nodes`, and where the last one ends.
-  const starts: number[] = [];
-  for (let index = first; index < end; index++) {
-    const statement = statements[index];
-    starts.push(nodes.length);
-    if (!statement) continue;
-    const kept = memo && !statement.hasError ? memo.statementScans.get(statement) : undefined;
-    if (kept?.wanted === wantedKey) {
-      for (let index = 0; index < kept.nodes.length; index++) {
-        nodes.push(kept.nodes[index]);
-        types.push(kept.types[index]);
-      }
-      for (const [id, body] of kept.deferredBodies) deferredBodies.set(id, body);
-      for (const [id, body] of kept.classBodies) classBodies.set(id, body);
-      continue;
-    }
-    const marks = [nodes.length, deferredList.length, classList.length];
-    visitStatement(statement, broken);
-    if (memo && !statement.hasError) {
-      memo.statementScans.set(statement, {
-        wanted: wantedKey,
-        nodes: nodes.slice(marks[0]),
-        types: types.slice(marks[0]),
-        deferredBodies: deferredList.slice(marks[1]),
-        classBodies: classList.slice(marks[2]),
-      });
-    }
-  }
-  starts.push(nodes.length);
-  const read = { nodes, types, deferredBodies, classBodies };
-  if (!memo) return read;
-  if (previous) {
-    if (spliceScan(previous, statements, first, end, read, starts, memo)) return previous.scan;
-    // Only the changed statements were read: read the module (their shares are kept now).
-    memo.lastScan = undefined;
-    return scanTree(root, text, wanted, options);
-  }
-  memo.lastScan = { wanted: wantedKey, statements, starts, scan: read };
-  return read;
-}
-
-/** What a scan with a memo found, kept for the next scan (see spliceScan). */
-export interface LastScan {
-  wanted: string;
-  /** The module's statements as the scan read them (with the module's anonymous children if it had errors). */
-  statements: readonly (SyntaxNode | null)[];
-  /** Where each statement's share starts in `scan.nodes` (and `types`), and, last, where the last one's ends. */
-  starts: number[];
-  scan: TreeScan;
-}
-
-/**
- * Turns the previous scan into this one in place: the share of the statements that changed is replaced
- * by what `read` found in their place (`starts` relative to it). An analysis holds its scan until the
- * next one of the same document starts, so the previous analysis must not be used after that (the server
- * keeps only the current one). False, with nothing changed, when a statement without errors that went has
- * no kept share.
- */
-function spliceScan(
-  previous: LastScan,
-  statements: readonly (SyntaxNode | null)[],
-  first: number,
-  end: number,
-  read: TreeScan,
-  starts: readonly number[],
-  memo: AnalysisMemo,
-): boolean {
-  const { scan } = previous;
-  const gone = previous.statements.length - (statements.length - end);
-  const goneScans: StatementScan[] = [];
-  for (let index = first; index < gone; index++) {
-    const statement = previous.statements[index];
-    // A statement with errors was walked whole: it found no bodies.
-    if (!statement || statement.hasError) continue;
-    const kept = memo.statementScans.get(statement);
-    if (kept?.wanted !== previous.wanted) return false;
-    goneScans.push(kept);
-  }
-  for (const kept of goneScans) {
-    for (const [id] of kept.deferredBodies) scan.deferredBodies.delete(id);
-    for (const [id] of kept.classBodies) scan.classBodies.delete(id);
-  }
-  for (const [id, body] of read.deferredBodies) scan.deferredBodies.set(id, body);
-  for (const [id, body] of read.classBodies) scan.classBodies.set(id, body);
-  const from = previous.starts[first];
-  const removed = previous.starts[gone] - from;
-  replaceRange(scan.nodes, from, removed, read.nodes);
-  replaceRange(scan.types, from, removed, read.types);
-  const delta = read.nodes.length - removed;
-  const shifted = previous.starts;
-  replaceRange(
-    shifted,
-    first,
-    gone - first,
-    starts.slice(0, -1).map((start) => start + from),
-  );
-  for (let index = end; index < shifted.length; index++) shifted[index] += delta;
-  previous.statements = statements;
-  return true;
-}
-
-/** What the scan found in one top-level statement, for the wanted types (joined by spaces). */
-export interface StatementScan {
-  wanted: string;
-  nodes: SyntaxNode[];
-  types: string[];
-  deferredBodies: [number, SyntaxNode][];
-  classBodies: [number, SyntaxNode][];
+  visitStatements(broken ? root.children : root.namedChildren, broken);
+  return { nodes, types, deferredBodies, classBodies };
 }
 
 const DEFINITION_START = /(?:(?:async[ \t]+)?(def)|(class))(?![A-Za-z0-9_\u0080-\uffff])/y;

@@ -1,8 +1,7 @@
 import type { SyntaxNode } from '../syntax/syntaxNode';
-import { collectScopeBindings, importedNames, targetNames, type Binding } from './bindings';
-import type { AnalysisMemo } from './memo';
-import { callsIn } from './scan';
-import { changedStatements, firstStartingAt, replaceRange, statementsOf, syntaxChildren } from '../syntax/queries';
+import { collectScopeBindings, targetNames, type Binding } from './bindings';
+import { statementsOf, syntaxChildren } from '../syntax/queries';
+import { mayBeBound, wordOccurrences } from '../text/lexical';
 
 export type ScopeKind = 'module' | 'class' | 'function' | 'lambda';
 
@@ -22,23 +21,20 @@ export class Scope {
   /** Reads the calls of a body the scan left out (see scan.ts), the first time they are asked for. */
   private unreadCalls: (() => SyntaxNode[]) | undefined;
   readonly children: Scope[] = [];
-  /** Offsets of the code that runs in this scope: the body (the whole file for the module); `adopt` moves them. */
-  bodyStart: number;
-  bodyEnd: number;
+  /** Offsets of the code that runs in this scope: the body (the whole file for the module). */
+  readonly bodyStart: number;
+  readonly bodyEnd: number;
   /** Where the defining node ends (the body's end, or the header's when the body is missing). */
-  end: number;
+  readonly end: number;
   private bindingMap: Map<string, Binding[]> | undefined;
-  /** Bindings by name, as `bindingsOf` finds them (kept across analyses for a definition without errors, see `keepBindingsIn`). */
+  /** Bindings by name, as `bindingsOf` finds them. */
   private bindingsByName: Map<string, Binding[]> | undefined;
   private statementList: SyntaxNode[] | undefined;
   private parameterMap: Map<string, SyntaxNode> | undefined;
-  private scopeMemo: DefinitionScopeMemo | undefined;
-  /** Where `basesText` is, relative to the node's start; null until read. */
-  private bases: [number, number] | undefined | null = null;
+  /** `basesText`; null until read. */
+  private bases: string | undefined | null = null;
   /** Answers of `localHolderOf`, by name. */
   private holders: Map<string, Scope | null> | undefined;
-  /** The memo of the module's document, whose previous bindings map the module scope updates (see `keepModuleBindingsIn`). */
-  private moduleMemo: AnalysisMemo | undefined;
   /** Walrus targets, found by the scan before the statements are read. */
   private extraBindings: readonly Binding[] = NO_BINDINGS;
   /** The definition holds no syntax error (known when the caller gave its end). */
@@ -50,7 +46,7 @@ export class Scope {
 
   /** The decorated_definition of a decorated function or class. */
   decorated: SyntaxNode | undefined;
-  /** The scope tree of the analysis that holds this scope now (a kept scope moves to each new one). */
+  /** The scope tree that holds this scope. */
   tree: ScopeTree | undefined;
 
   constructor(
@@ -59,12 +55,12 @@ export class Scope {
     readonly node: SyntaxNode,
     /** The block (or lambda body) whose code runs in this scope. */
     readonly body: SyntaxNode | null,
-    /** The enclosing scope (a kept top-level definition's scope gets each analysis's module scope, see `adopt`). */
-    private parentScope: Scope | undefined,
+    /** The enclosing scope. */
+    private readonly parentScope: Scope | undefined,
     /** Function or class name; `<lambda>`, `<module>`. */
     readonly name: string,
-    /** The module's source text (a kept scope gets each analysis's, see `adopt`). */
-    private source: string,
+    /** The module's source text. */
+    private readonly source: string,
     /**
      * Where the node and its body end, when the caller knows they end together (a definition without
      * errors ends with its body): each end read is a call into the wasm module.
@@ -83,34 +79,11 @@ export class Scope {
   }
 
   /**
-   * Makes this scope, kept from an earlier analysis of the same unchanged definition, part of a new
-   * analysis: it and the scopes nested in it (`subtree`) read `source`, move by `delta` code units, and
-   * it becomes a child of `parent`. Everything else a scope holds comes from its definition's own subtree.
-   */
-  adopt(parent: Scope, subtree: readonly Scope[], source: string, delta: number): void {
-    this.parentScope = parent;
-    parent.children.push(this);
-    for (const scope of subtree) {
-      scope.source = source;
-      if (delta !== 0) {
-        scope.bodyStart += delta;
-        scope.bodyEnd += delta;
-        scope.end += delta;
-      }
-    }
-  }
-
-  /**
    * Every name bound in this scope (assignments, imports, definitions, loop and with targets), in
    * document order. Walks all the scope's statements: prefer `bindingsOf(name)` for one name.
    */
-  get bindings(): Map<string, Binding[]> {
+  allBindings(): Map<string, Binding[]> {
     if (this.bindingMap) return this.bindingMap;
-    // The module of a document being edited: statement by statement, kept across analyses.
-    if (this.moduleMemo) {
-      this.bindingMap = moduleBindings(this.statements, this.moduleMemo, this.extraBindings, this.wildcardImports);
-      return this.bindingMap;
-    }
     const map = new Map<string, Binding[]>();
     const add = (binding: Binding) => {
       const list = map.get(binding.name);
@@ -128,7 +101,7 @@ export class Scope {
    * so resolving a few names in a large function stays cheap.
    */
   bindingsOf(name: string): readonly Binding[] {
-    if (this.bindingMap || this.kind === 'module') return this.bindings.get(name) ?? [];
+    if (this.bindingMap || this.kind === 'module') return this.allBindings().get(name) ?? [];
     this.bindingsByName ??= new Map();
     let found = this.bindingsByName.get(name);
     if (found) return found;
@@ -154,33 +127,12 @@ export class Scope {
   }
 
   /**
-   * Keeps what `bindingsOf` finds, and the parameters, in `kept`, and reads what earlier analyses put
-   * there: for a definition without errors, whose node a SyntaxMirror keeps only while its text is
-   * unchanged, they depend on nothing else (AnalysisMemo).
-   */
-  keepBindingsIn(kept: DefinitionScopeMemo): void {
-    if (!this.errorFree || this.kind === 'module') return;
-    this.bindingsByName = kept.bindingsByName;
-    this.scopeMemo = kept;
-  }
-
-  /**
-   * The module's bindings, statement by statement, kept in `memo` across analyses
-   * (AnalysisMemo.statementBindings), and the whole map updated from the previous analysis's (see moduleBindings).
-   */
-  keepModuleBindingsIn(memo: AnalysisMemo): void {
-    if (this.kind === 'module') this.moduleMemo = memo;
-  }
-
-  /**
    * The names a module-level statement binds in this (module) scope: its own bindings and the walrus
    * targets in it. The same as the names of `bindings` whose statement lies in it.
    */
   namesBoundIn(statement: SyntaxNode): string[] {
     const names: string[] = [];
-    if (this.moduleMemo)
-      for (const binding of statementBindings(statement, this.moduleMemo.statementBindings).bindings) names.push(binding.name);
-    else collectScopeBindings([statement], (binding) => names.push(binding.name), undefined, this.hooks);
+    collectScopeBindings([statement], (binding) => names.push(binding.name), undefined, this.hooks);
     const start = statement.startIndex;
     const end = statement.endIndex;
     for (const binding of this.extraBindings)
@@ -220,12 +172,9 @@ export class Scope {
   /** Parameter names of a function or lambda, with their identifiers. */
   get params(): Map<string, SyntaxNode> {
     if (!this.parameterMap) {
-      const kept = this.scopeMemo?.parameters;
-      if (kept) return (this.parameterMap = kept);
       this.parameterMap = new Map();
       if (this.kind === 'function' || this.kind === 'lambda')
         collectParameters(this.node.childForFieldName('parameters'), this.parameterMap);
-      if (this.scopeMemo) this.scopeMemo.parameters = this.parameterMap;
     }
     return this.parameterMap;
   }
@@ -254,8 +203,6 @@ export class Scope {
 
   addBinding(binding: Binding): void {
     if (this.bindingMap) {
-      // A new list: the map and its lists may be the memo's (see moduleBindings), which then no longer holds.
-      if (this.moduleMemo) this.moduleMemo.moduleBindings = undefined;
       this.bindingMap.set(binding.name, [...(this.bindingMap.get(binding.name) ?? []), binding]);
     } else {
       this.extraBindings = [...this.extraBindings, binding];
@@ -290,9 +237,7 @@ export class Scope {
   /**
    * The scope from this one outwards, short of the module, where `name` used here is local (a class
    * body's names are visible to its own statements, not to functions nested in it); null when it is the
-   * module's (declared global, or local nowhere on the way). Asked for each name once in a scope's life:
-   * what the scopes on the way bind comes from their own definition's text, which a scope kept across
-   * analyses keeps too (see buildScopes); only the module's bindings are looked up anew.
+   * module's (declared global, or local nowhere on the way). Answered once per name.
    */
   localHolderOf(name: string): Scope | null {
     let holder = this.holders?.get(name);
@@ -309,20 +254,13 @@ export class Scope {
     return holder;
   }
 
-  /**
-   * A class's bases as written (`(mp.Process, Base)`), undefined without any. Where they are is read from
-   * the tree once, relative to the node (a kept scope keeps it, see buildScopes); the text is sliced anew,
-   * so that no slice holds on to an old version of the text.
-   */
+  /** A class's bases as written (`(mp.Process, Base)`), undefined without any. Read from the tree once. */
   get basesText(): string | undefined {
     if (this.bases === null) {
       const bases = this.kind === 'class' ? this.node.childForFieldName('superclasses') : null;
-      const start = this.node.startIndex;
-      this.bases = bases ? [bases.startIndex - start, bases.endIndex - start] : undefined;
+      this.bases = bases ? this.source.slice(bases.startIndex, bases.endIndex) : undefined;
     }
-    if (!this.bases) return undefined;
-    const start = this.node.startIndex;
-    return this.source.slice(start + this.bases[0], start + this.bases[1]);
+    return this.bases;
   }
 
   /** Whether `name` is local here (parameter or bound, and not declared global/nonlocal). */
@@ -330,152 +268,6 @@ export class Scope {
     if (this.globals.has(name) || this.nonlocals.has(name)) return false;
     return this.params.has(name) || this.bindingsOf(name).length > 0;
   }
-}
-
-/**
- * The scopes of a top-level definition without errors, kept across analyses by its node
- * (AnalysisMemo.definitionScopes): the definition's scope first, then those nested in it, in document
- * order; the imports in it; where the definition started; and the scan's node types they were built for.
- */
-export interface DefinitionScopes {
-  scopes: Scope[];
-  imports: [string, string][];
-  start: number;
-  wanted: string;
-}
-
-/** What a definition's scope found, kept across analyses by its node (AnalysisMemo.scopeBindings). */
-export interface DefinitionScopeMemo {
-  bindingsByName: Map<string, Binding[]>;
-  parameters: Map<string, SyntaxNode> | undefined;
-}
-
-/** What one module-level statement binds (and the modules it imports `*` from). */
-export interface StatementBindings {
-  bindings: Binding[];
-  wildcardImports: string[];
-}
-
-/**
- * The bindings of a module-level statement, from `kept` when an earlier analysis read the same node: a
- * statement without errors binds what its own subtree says (a SyntaxMirror keeps the node only while
- * its text is unchanged). A statement with errors is read every time.
- */
-function statementBindings(statement: SyntaxNode, kept: WeakMap<SyntaxNode, StatementBindings>): StatementBindings {
-  const cached = statement.hasError ? undefined : kept.get(statement);
-  if (cached) return cached;
-  const found: StatementBindings = { bindings: [], wildcardImports: [] };
-  collectScopeBindings([statement], (binding) => found.bindings.push(binding), undefined, {
-    wildcard: (module) => found.wildcardImports.push(module),
-  });
-  if (!statement.hasError) kept.set(statement, found);
-  return found;
-}
-
-/** The module's bindings map as an analysis built it, with the statements it was built from (AnalysisMemo.moduleBindings). */
-export interface KeptModuleBindings {
-  statements: readonly SyntaxNode[];
-  /** What each of `statements` binds. */
-  found: StatementBindings[];
-  map: Map<string, Binding[]>;
-}
-
-/**
- * The module scope's bindings by name, in document order, with the names in the order of their first
- * binding, as a pass over every statement finds them. With the previous analysis's map in the memo, only
- * the names the changed statements bind are looked at (see updateModuleBindings); the map is then that
- * map, updated in place: an analysis is never read once a newer one of its document exists.
- */
-function moduleBindings(
-  statements: readonly SyntaxNode[],
-  memo: AnalysisMemo,
-  extraBindings: readonly Binding[],
-  wildcardImports: string[],
-): Map<string, Binding[]> {
-  const kept = memo.statementBindings;
-  const previous = memo.moduleBindings;
-  if (previous && extraBindings.length === 0 && updateModuleBindings(previous, statements, kept)) return previous.map;
-  const map = new Map<string, Binding[]>();
-  const add = (binding: Binding) => {
-    const list = map.get(binding.name);
-    if (list) list.push(binding);
-    else map.set(binding.name, [binding]);
-  };
-  const found: StatementBindings[] = [];
-  for (const statement of statements) {
-    const bound = statementBindings(statement, kept);
-    found.push(bound);
-    for (const binding of bound.bindings) add(binding);
-    wildcardImports.push(...bound.wildcardImports);
-  }
-  for (const binding of extraBindings) add(binding);
-  // Walrus targets come after every statement's bindings, and wildcard imports are kept beside the map: rare at module level, built whole.
-  memo.moduleBindings = extraBindings.length === 0 && wildcardImports.length === 0 ? { statements, found, map } : undefined;
-  return map;
-}
-
-/**
- * Makes `previous` the map of `statements`: the bindings of the statements that went are dropped and
- * those of the new ones put in their place, name by name. False, with nothing changed, when that would
- * not give the map a pass over every statement gives: a new statement imports `*`, or the names whose
- * first binding is in the changed statements are not the same ones in the same order (a name would be
- * added, dropped or moved in the map's order).
- */
-function updateModuleBindings(
-  previous: KeptModuleBindings,
-  statements: readonly SyntaxNode[],
-  kept: WeakMap<SyntaxNode, StatementBindings>,
-): boolean {
-  const [first, end] = changedStatements(previous.statements, statements);
-  const gone = previous.statements.length - (statements.length - end);
-  const added: StatementBindings[] = [];
-  for (let index = first; index < end; index++) {
-    const bound = statementBindings(statements[index], kept);
-    if (bound.wildcardImports.length > 0) return false;
-    added.push(bound);
-  }
-  const removed = new Set<Binding>();
-  const names = new Set<string>();
-  for (let index = first; index < gone; index++) {
-    for (const binding of previous.found[index].bindings) {
-      removed.add(binding);
-      names.add(binding.name);
-    }
-  }
-  for (const bound of added) for (const binding of bound.bindings) names.add(binding.name);
-  const regionStart = first < statements.length ? statements[first].startIndex : Infinity;
-  const lists = new Map<string, Binding[]>();
-  for (const name of names) {
-    const before: Binding[] = [];
-    const after: Binding[] = [];
-    for (const binding of previous.map.get(name) ?? []) {
-      if (removed.has(binding)) continue;
-      (binding.statement.startIndex < regionStart ? before : after).push(binding);
-    }
-    for (const bound of added) for (const binding of bound.bindings) if (binding.name === name) before.push(binding);
-    for (const binding of after) before.push(binding);
-    lists.set(name, before);
-  }
-  // The map's names are in the order of their first binding: those first bound in the changed statements
-  // must be the same, in the same order, before and now (in statement order, then each statement's).
-  const firstBefore: string[] = [];
-  for (let index = first; index < gone; index++) {
-    for (const binding of previous.found[index].bindings)
-      if (previous.map.get(binding.name)?.[0] === binding) firstBefore.push(binding.name);
-  }
-  let firstNow = 0;
-  for (const bound of added) {
-    for (const binding of bound.bindings) {
-      if (lists.get(binding.name)?.[0] !== binding) continue;
-      if (firstBefore[firstNow] !== binding.name) return false;
-      firstNow++;
-    }
-  }
-  if (firstNow !== firstBefore.length) return false;
-  for (const [name, list] of lists) previous.map.set(name, list);
-  replaceRange(previous.found, first, gone - first, added);
-  previous.statements = statements;
-  return true;
 }
 
 /** Where a name used in some scope is bound, following Python's rules (class bodies are skipped from nested scopes). */
@@ -489,7 +281,7 @@ export interface NameResolution {
 export function resolveName(name: string, from: Scope, module: Scope): NameResolution | undefined {
   const holder = from.localHolderOf(name);
   if (holder) return { scope: holder, bindings: holder.bindingsOf(name), parameter: holder.params.get(name) };
-  const bindings = module.bindings.get(name);
+  const bindings = module.allBindings().get(name);
   return bindings ? { scope: module, bindings } : undefined;
 }
 
@@ -572,219 +364,6 @@ export class ScopeTree {
   }
 }
 
-export const SCOPE_TYPES = ['decorated_definition', 'function_definition', 'class_definition', 'lambda'];
-/** Node types the scope builder also files under their scope when the scan includes them. */
-export const SCOPED_TYPES = [
-  'call',
-  'global_statement',
-  'nonlocal_statement',
-  'named_expression',
-  'import_statement',
-  'import_from_statement',
-];
-
-/**
- * Builds the scope tree from the scan's nodes (document order): scopes for definitions and lambdas, and
- * calls, global/nonlocal declarations and walrus targets filed under the scope they run in.
- *
- * With `kept` (a document being edited), the scopes of each top-level definition without errors are
- * kept in the memo and taken again while its node is unchanged (a SyntaxMirror keeps it only while its
- * text is): its body's scan nodes are skipped, its scopes are moved to where it now starts. `kept.wanted`
- * names the scan's node types, which decide what the scopes hold.
- */
-export function buildScopes(
-  root: SyntaxNode,
-  text: string,
-  scanned: readonly SyntaxNode[],
-  types: readonly string[],
-  deferredBodies: ReadonlyMap<number, SyntaxNode> = new Map(),
-  wantsCalls = true,
-  classBodies: ReadonlyMap<number, SyntaxNode> = new Map(),
-  kept?: { memo: AnalysisMemo; wanted: string },
-): ScopeTree {
-  const memo = kept?.memo;
-  const tree = new ScopeTree(new Scope('module', root, root, undefined, '<module>', text));
-  if (memo) tree.module.keepModuleBindingsIn(memo);
-  const stack: Scope[] = [tree.module];
-  const innermost = (offset: number): Scope => {
-    while (stack.length > 1 && stack[stack.length - 1].end <= offset) stack.pop();
-    for (let i = stack.length - 1; i > 0; i--) if (stack[i].holds(offset)) return stack[i];
-    return tree.module;
-  };
-  // Imports by offset, so that a kept definition's share can be told (see DefinitionScopes).
-  const imports: { at: number; local: string; qualified: string }[] = [];
-  // Where the top-level definitions built now (not kept ones) are in tree.scopes.
-  const built: number[] = [];
-  // The body of a kept definition, whose scan nodes its kept scopes already hold.
-  let skipFrom = 0;
-  let skipTo = 0;
-  // A decorated_definition comes just before its definition in the scan (its decorators' calls between).
-  let decorated: SyntaxNode | undefined;
-  for (let i = 0; i < scanned.length; i++) {
-    const node = scanned[i];
-    const type = types[i];
-    if (skipTo > 0) {
-      const at = node.startIndex;
-      if (skipFrom <= at && at < skipTo) {
-        i = firstStartingAt(scanned, skipTo, i) - 1;
-        continue;
-      }
-    }
-    switch (type) {
-      case 'decorated_definition':
-        decorated = node;
-        break;
-      case 'call':
-        innermost(node.startIndex).addCall(node);
-        break;
-      case 'global_statement':
-      case 'nonlocal_statement': {
-        const scope = innermost(node.startIndex);
-        for (const name of syntaxChildren(node)) if (name.type === 'identifier') scope.declare(type, name.text);
-        break;
-      }
-      case 'named_expression': {
-        // A walrus binds in the enclosing function even inside a comprehension.
-        const name = node.childForFieldName('name');
-        if (name)
-          innermost(node.startIndex).addBinding({
-            name: name.text,
-            kind: 'assignment',
-            target: name,
-            statement: node,
-            value: node.childForFieldName('value'),
-          });
-        break;
-      }
-      case 'import_statement':
-      case 'import_from_statement':
-        for (const { local, qualified } of importedNames(node)) {
-          tree.importedNames.set(local.text, qualified);
-          if (memo) imports.push({ at: node.startIndex, local: local.text, qualified });
-        }
-        break;
-      case 'function_definition':
-      case 'class_definition':
-      case 'lambda': {
-        const parent = innermost(node.startIndex);
-        const decoratedBy =
-          decorated && type !== 'lambda' && decorated.startIndex < node.startIndex && node.startIndex < decorated.endIndex
-            ? decorated
-            : undefined;
-        if (type !== 'lambda') decorated = undefined;
-        const reused = memo && parent === tree.module ? memo.definitionScopes.get(node) : undefined;
-        if (reused && reused.wanted === kept!.wanted) {
-          const top = reused.scopes[0];
-          top.adopt(tree.module, reused.scopes, text, node.startIndex - reused.start);
-          reused.start = node.startIndex;
-          for (const scope of reused.scopes) tree.add(scope);
-          for (const [local, qualified] of reused.imports) {
-            tree.importedNames.set(local, qualified);
-            imports.push({ at: top.bodyStart, local, qualified });
-          }
-          skipFrom = top.bodyStart;
-          skipTo = top.bodyEnd;
-          break;
-        }
-        const kind = type === 'lambda' ? 'lambda' : type === 'class_definition' ? 'class' : 'function';
-        const deferred = deferredBodies.get(node.id);
-        // A body the scan read belongs to a definition without errors: its name can be read from the text.
-        const knownBody = deferred ?? classBodies.get(node.id);
-        const name =
-          kind === 'lambda'
-            ? '<lambda>'
-            : ((knownBody && definitionName(text, node.startIndex)) ?? node.childForFieldName('name')?.text ?? '');
-        const scope = new Scope(kind, node, knownBody ?? node.childForFieldName('body'), parent, name, text, knownBody?.endIndex);
-        if (memo && knownBody) {
-          let bindings = memo.scopeBindings.get(node);
-          if (!bindings) memo.scopeBindings.set(node, (bindings = { bindingsByName: new Map(), parameters: undefined }));
-          scope.keepBindingsIn(bindings);
-        }
-        if (deferred && wantsCalls) scope.deferCalls(() => callsIn(deferred));
-        if (decoratedBy) scope.decorated = decoratedBy;
-        tree.add(scope);
-        stack.push(scope);
-        if (memo && parent === tree.module && kind !== 'lambda') built.push(tree.scopes.length - 1);
-        break;
-      }
-      default:
-        break;
-    }
-  }
-  if (memo) keepDefinitionScopes(tree, built, imports, memo, kept!.wanted);
-  return tree;
-}
-
-/**
- * Keeps the scopes of the top-level definitions without errors built now (at `built` in tree.scopes;
- * see buildScopes) whose scopes follow them without a gap in document order (a lambda in a default
- * value lies between a definition's scope and the ones in its body: such a definition is not kept).
- */
-function keepDefinitionScopes(
-  tree: ScopeTree,
-  built: readonly number[],
-  imports: readonly { at: number; local: string; qualified: string }[],
-  memo: AnalysisMemo,
-  wanted: string,
-): void {
-  const scopes = tree.scopes;
-  const within = (scope: Scope, top: Scope): boolean => {
-    for (let parent = scope.parent; parent; parent = parent.parent) if (parent === top) return true;
-    return false;
-  };
-  let nextImport = 0;
-  for (const first of built) {
-    const top = scopes[first];
-    if (!top.isErrorFree || top.node.hasError) continue;
-    let next = first + 1;
-    // Its descendants (one with an empty body may start where it ends), then no other scope inside it.
-    while (next < scopes.length && within(scopes[next], top)) next++;
-    if (next < scopes.length && scopes[next].bodyStart < top.end) continue;
-    while (nextImport < imports.length && imports[nextImport].at < top.bodyStart) nextImport++;
-    const own: [string, string][] = [];
-    for (let index = nextImport; index < imports.length && imports[index].at < top.bodyEnd; index++)
-      own.push([imports[index].local, imports[index].qualified]);
-    memo.definitionScopes.set(top.node, { scopes: scopes.slice(first, next), imports: own, start: top.node.startIndex, wanted });
-  }
-}
-
-/** `def name(`, `async def name(`, `class name:` / `(` / `[` at `start`: the name; undefined when the text is anything else. */
-/**
- * As /(?:async[ \t]+)?(?:def|class)[ \t]+([A-Za-z_][A-Za-z0-9_]*)[ \t]*[(:[]/y, read by hand: it runs for
- * every definition at every keystroke, and a match array each time is garbage to collect.
- */
-function definitionName(text: string, start: number): string | undefined {
-  let index = start;
-  if (text.startsWith('async', index) && isBlank(text.charCodeAt(index + 5))) {
-    index += 5;
-    while (isBlank(text.charCodeAt(index))) index++;
-  }
-  if (text.startsWith('def', index)) index += 3;
-  else if (text.startsWith('class', index)) index += 5;
-  else return undefined;
-  if (!isBlank(text.charCodeAt(index))) return undefined;
-  while (isBlank(text.charCodeAt(index))) index++;
-  const nameStart = index;
-  if (!isIdentifierStart(text.charCodeAt(index))) return undefined;
-  while (isIdentifierStart(text.charCodeAt(index)) || isDigit(text.charCodeAt(index))) index++;
-  const nameEnd = index;
-  while (isBlank(text.charCodeAt(index))) index++;
-  const next = text.charCodeAt(index);
-  return next === 40 /* ( */ || next === 58 /* : */ || next === 91 /* [ */ ? text.slice(nameStart, nameEnd) : undefined;
-}
-
-function isBlank(code: number): boolean {
-  return code === 32 || code === 9;
-}
-
-function isIdentifierStart(code: number): boolean {
-  return code === 95 || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
-}
-
-function isDigit(code: number): boolean {
-  return code >= 48 && code <= 57;
-}
-
 function collectParameters(parameters: SyntaxNode | null, into: Map<string, SyntaxNode>): void {
   if (!parameters) return;
   for (const parameter of syntaxChildren(parameters)) {
@@ -842,116 +421,6 @@ function blockAt(node: SyntaxNode, offset: number): SyntaxNode | undefined {
     return undefined;
   }
   return undefined;
-}
-
-/**
- * False when the source text shows that the identifier at `offset` cannot be a binding target, so the
- * tree need not be asked. Conservative: whatever it cannot rule out is left to the tree.
- * - followed by `.`, `[` or `(` it is read (`x.a = 1`, `x[0] = 1` and calls bind nothing), unless it
- *   names a `def` or `class`;
- * - on a line that starts a statement other than for/with/except/import/def/class/del/match, it can
- *   only be bound by an assignment: an `=` (or `op=`, or an annotation) outside brackets after it.
- */
-function mayBeBound(text: string, offset: number, length: number): boolean {
-  let after = offset + length;
-  while (text.charCodeAt(after) === 32 || text.charCodeAt(after) === 9) after++;
-  const next = text[after];
-  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
-  const before = text.slice(lineStart, offset);
-  // `import a.b` binds `a`. Several statements on one line (`x = 1; del x`, `if c: import re`): not judged.
-  if (IMPORT_START.test(before) || before.includes(';') || INLINE_STATEMENT.test(before)) return true;
-  if (next === '.' || next === '[') return false;
-  if (next === '(') return /(?:^|[^\w])(?:def|class)\s*$/.test(before);
-  const header = BINDING_STATEMENT_START.exec(before);
-  // `with X as name`, `except E as name`: only what follows an `as` is bound.
-  if (header) return header[1] === 'with' || header[1] === 'except' ? /\bas\b/.test(before) : true;
-  if (continuesStatement(text, lineStart)) return true;
-  // Inside brackets it can still be a target: `(a, name) = pair`. Only an `=` outside all brackets assigns.
-  let depth = bracketDepth(before);
-  if (depth < 0) return true;
-  if (depth === 0 && next === ':' && text[after + 1] !== '=') return true;
-  for (let index = offset + length; index < text.length; index++) {
-    const char = text[index];
-    if (char === '\n' || char === '#') return depth > 0 || text[index - 1] === '\\';
-    if (char === ';' && depth === 0) return false;
-    // An annotation (`(x): int`) makes a name local even without a value.
-    if (char === ':' && depth === 0 && text[index + 1] !== '=') return true;
-    if (char === '(' || char === '[' || char === '{') depth++;
-    else if (char === ')' || char === ']' || char === '}') {
-      // Closing a bracket opened on an earlier line: this line continues a statement.
-      if (--depth < 0) return true;
-    } else if (char === '=' && depth === 0) {
-      const previous = text[index - 1];
-      // `<<=` and `>>=` assign; `<=`, `>=`, `==`, `!=` compare; `:=` is a walrus (found by the scan).
-      const shift = (previous === '<' || previous === '>') && text[index - 2] === previous;
-      if (
-        !shift &&
-        (text[index + 1] === '=' || previous === '=' || previous === '!' || previous === '<' || previous === '>' || previous === ':')
-      ) {
-        if (text[index + 1] === '=') index++;
-        continue;
-      }
-      return true;
-    }
-  }
-  return depth > 0;
-}
-
-const IMPORT_START = /^\s*(?:import|from)\b/;
-/** A statement after the colon of a one-line compound statement. */
-const INLINE_STATEMENT = /:\s*(?:async\s+)?(?:for|with|except|import|from|def|class|del)\b/;
-
-/** A line that starts a statement which binds names in its header. */
-const BINDING_STATEMENT_START = /^\s*(?:async\s+)?(for|with|except|import|from|def|class|del|case|match|global|nonlocal)\b/;
-
-/** True when the line at `lineStart` continues the statement of an earlier line. */
-function continuesStatement(text: string, lineStart: number): boolean {
-  let first = lineStart;
-  while (text.charCodeAt(first) === 32 || text.charCodeAt(first) === 9) first++;
-  if (/[)\]},.+\-*/%&|^=<>!:@~]/.test(text[first] ?? '')) return true;
-  // The previous line that holds code: the statement goes on after a backslash, an open bracket, a
-  // trailing comma, operator or keyword.
-  let end = lineStart - 1;
-  while (end > 0) {
-    const start = text.lastIndexOf('\n', end - 1) + 1;
-    const line = text.slice(start, end).replace(/#.*$/, '').trimEnd();
-    if (line.trim().length > 0) {
-      return /[\\,([{+\-*/%&|^=<>!~]$/.test(line) || /\b(?:and|or|not|in|is|if|else|lambda)$/.test(line) || bracketDepth(line) > 0;
-    }
-    end = start - 1;
-  }
-  return false;
-}
-
-/** Openers minus closers in a piece of code (strings are not told apart: only used to stay conservative). */
-function bracketDepth(code: string): number {
-  let depth = 0;
-  for (let index = 0; index < code.length; index++) {
-    const char = code[index];
-    if (char === '(' || char === '[' || char === '{') depth++;
-    else if (char === ')' || char === ']' || char === '}') depth--;
-  }
-  return depth;
-}
-
-/** Offsets in [start, end) where `word` occurs as a whole identifier (not inside a longer one). */
-export function wordOccurrences(text: string, word: string, start: number, end: number): number[] {
-  const result: number[] = [];
-  // A MISSING identifier has no text; indexOf('') would find it at the end of the region forever.
-  if (word.length === 0) return result;
-  // Search a slice: an unbounded indexOf would run to the next occurrence anywhere in the file.
-  const region = text.slice(start, end);
-  for (let index = region.indexOf(word); index >= 0; index = region.indexOf(word, index + 1)) {
-    const at = start + index;
-    if (!isIdentifierCode(text.charCodeAt(at - 1)) && !isIdentifierCode(text.charCodeAt(at + word.length))) result.push(at);
-  }
-  return result;
-}
-
-/** ASCII letters, digits and `_`, and anything non-ASCII (which may be part of a Unicode identifier). */
-function isIdentifierCode(code: number): boolean {
-  if (Number.isNaN(code)) return false;
-  return code === 95 || (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code > 127;
 }
 
 /** The identifiers bound by a `for … in` clause of a comprehension. */

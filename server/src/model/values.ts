@@ -1,41 +1,18 @@
 import type { SyntaxNode } from '../syntax/syntaxNode';
 import { apiByQualifiedName, contextApi, startMethodOf, type ApiEntry, type ApiKind, type StartMethod } from './api';
 import type { Binding } from './bindings';
-import { resolveName, wordOccurrences, type Scope, type ScopeTree } from './scopes';
+import { resolveName, type Scope, type ScopeTree } from './scopes';
 import { argumentAt, callArguments, stringLiteralValue, syntaxChildren, unparenthesize, type CallArguments } from '../syntax/queries';
+import { escapeRegExp, wordOccurrences } from '../text/lexical';
+import { agree, type Value } from './value';
 
-/** What an expression refers to, as far as the model can tell without running the code. */
-export type Value =
-  /** A module or an object reached through one by name (`multiprocessing`, `os.path.join`). */
-  | { kind: 'name'; name: string; method: StartMethod }
-  /** A multiprocessing context (`get_context(...)`); the multiprocessing module itself is the default one. */
-  | { kind: 'context'; method: StartMethod }
-  /** A library callable or class the model knows (see api.ts). */
-  | { kind: 'api'; api: ApiKind; name: string; method: StartMethod }
-  /** An object made by calling a known class (or a local subclass of one). */
-  | { kind: 'instance'; api: ApiKind; method: StartMethod; creation: SyntaxNode; localClass?: Scope }
-  /** A list, tuple or comprehension whose elements are `element`. */
-  | { kind: 'sequence'; element: Value }
-  /** A function, method or class defined in this file. */
-  | { kind: 'function'; scope: Scope }
-  | { kind: 'class'; scope: Scope; base?: { api: ApiKind; method: StartMethod } }
-  /** An instance of a class defined in this file that is not a known API subclass. */
-  | { kind: 'object'; localClass: Scope }
-  | { kind: 'lambda'; node: SyntaxNode }
-  | { kind: 'string'; value: string };
+export type { Value } from './value';
 
 /** An `a.b` node's parts: the object expression and the attribute's name. */
 export interface AttributeParts {
   object: SyntaxNode | null;
   attribute: string | undefined;
 }
-
-/** The module-level names one value being computed looked up (a set only once there is one). */
-interface DependencyFrame {
-  names: Set<string> | undefined;
-}
-
-const NO_NAMES: ReadonlySet<string> = new Set();
 
 const INSTANCE_KINDS = new Set<ApiKind>([
   'Process',
@@ -53,21 +30,15 @@ const INSTANCE_KINDS = new Set<ApiKind>([
  * known classes, local definitions. Flow-insensitive: a name's value is what all its bindings agree on.
  */
 export class ValueResolver {
-  private readonly memo = new Map<number, Value | null>();
+  /** Values computed in this analysis, by node id (null: no value). */
+  private readonly valuesByNode = new Map<number, Value | null>();
   private readonly inProgress = new Set<number>();
   private readonly selfAssignmentsByAttribute = new Map<string, SyntaxNode[]>();
-  private readonly bindingMemo = new Map<Binding, Value | undefined | null>();
+  private readonly valuesByBinding = new Map<Binding, Value | undefined | null>();
   private readonly appendsByScope = new Map<Scope, Map<string, SyntaxNode[]>>();
-  private readonly argumentMemo = new Map<number, CallArguments>();
-  private readonly attributeMemo = new Map<number, AttributeParts>();
+  private readonly argumentsByCall = new Map<number, CallArguments>();
+  private readonly attributesByNode = new Map<number, AttributeParts>();
   private readonly knownArgumentLists = new Map<number, SyntaxNode>();
-  /**
-   * Module-level names looked up, when tracked (see `namesLookedUpBy`): one frame per value being
-   * computed, and the names each memoised value looked up, which count again whenever it is reused.
-   */
-  private dependencyFrames: DependencyFrame[] | undefined;
-  private readonly valueDependencies = new Map<number, ReadonlySet<string>>();
-  private readonly bindingDependencies = new Map<Binding, ReadonlySet<string>>();
 
   constructor(
     private readonly tree: ScopeTree,
@@ -81,11 +52,11 @@ export class ValueResolver {
 
   /** The arguments of a call, read from the tree once per call (shared: callers must not change them). */
   argumentsOf(call: SyntaxNode): CallArguments {
-    let found = this.argumentMemo.get(call.id);
+    let found = this.argumentsByCall.get(call.id);
     if (!found) {
       const list = this.knownArgumentLists.get(call.id);
       found = list ? callArguments(call, list) : callArguments(call);
-      this.argumentMemo.set(call.id, found);
+      this.argumentsByCall.set(call.id, found);
     }
     return found;
   }
@@ -95,49 +66,12 @@ export class ValueResolver {
     return this.tree.scopeAt(node.startIndex);
   }
 
-  /**
-   * Tracks, from now on, which module-level names each value looks up (resolved at module level, or
-   * bound nowhere): AnalysisMemo keeps a definition's events only while those names' module-level
-   * statements are unchanged. Must start before the first value is computed.
-   */
-  trackDependencies(): void {
-    if (this.dependencyFrames) return;
-    // A value computed before would count without its names.
-    if (this.memo.size > 0 || this.bindingMemo.size > 0) throw new Error('dependencies must be tracked from the first value on');
-    this.dependencyFrames = [];
-  }
-
-  /** Runs `work` and returns the module-level names it looked up, memoised values included (tracking must be on). */
-  namesLookedUpBy(work: () => void): ReadonlySet<string> {
-    const frames = this.dependencyFrames;
-    if (!frames) throw new Error('dependencies are not tracked');
-    const frame: DependencyFrame = { names: undefined };
-    frames.push(frame);
-    try {
-      work();
-    } finally {
-      frames.pop();
-    }
-    this.noteNames(frame.names);
-    return frame.names ?? NO_NAMES;
-  }
-
-  private noteNames(names: ReadonlySet<string> | readonly string[] | undefined): void {
-    const frames = this.dependencyFrames;
-    if (!frames || frames.length === 0 || !names) return;
-    // Most values look up no module-level name: a frame's set is made at its first.
-    for (const name of names) for (const frame of frames) (frame.names ??= new Set()).add(name);
-  }
-
   /** `expressionType`: the expression's type when the caller has read it already. */
   valueOf(expression: SyntaxNode, scope: Scope = this.scopeAt(expression), expressionType?: string): Value | undefined {
-    // Asked again: answered before reading the type (the memo is keyed by the unparenthesized node, which
+    // Asked again: answered before reading the type (values are kept by the unparenthesized node, which
     // is the expression itself unless it has parentheses).
-    const known = this.memo.get(expression.id);
-    if (known !== undefined) {
-      this.noteNames(this.valueDependencies.get(expression.id));
-      return known ?? undefined;
-    }
+    const known = this.valuesByNode.get(expression.id);
+    if (known !== undefined) return known ?? undefined;
     // Each `.type` is a call into the wasm module: read once here and handed to compute.
     let type = expressionType ?? expression.type;
     let node = expression;
@@ -145,22 +79,13 @@ export class ValueResolver {
       node = unparenthesize(expression);
       type = node.type;
     }
-    const cached = this.memo.get(node.id);
-    if (cached !== undefined) {
-      this.noteNames(this.valueDependencies.get(node.id));
-      return cached ?? undefined;
-    }
+    const cached = this.valuesByNode.get(node.id);
+    if (cached !== undefined) return cached ?? undefined;
     if (this.inProgress.has(node.id)) return undefined;
     this.inProgress.add(node.id);
-    let value: Value | undefined;
-    if (this.dependencyFrames)
-      this.valueDependencies.set(
-        node.id,
-        this.namesLookedUpBy(() => (value = this.compute(node, type, scope))),
-      );
-    else value = this.compute(node, type, scope);
+    const value = this.compute(node, type, scope);
     this.inProgress.delete(node.id);
-    this.memo.set(node.id, value ?? null);
+    this.valuesByNode.set(node.id, value ?? null);
     return value;
   }
 
@@ -175,9 +100,7 @@ export class ValueResolver {
 
   /** The bindings a name used at `scope` refers to. */
   resolve(name: string, scope: Scope) {
-    const resolution = resolveName(name, scope, this.tree.module);
-    if (this.dependencyFrames && (!resolution || resolution.scope === this.tree.module)) this.noteNames([name]);
-    return resolution;
+    return resolveName(name, scope, this.tree.module);
   }
 
   private compute(node: SyntaxNode, type: string, scope: Scope): Value | undefined {
@@ -275,18 +198,9 @@ export class ValueResolver {
 
   /** What a binding gives its name. `undefined` when unknown, `null` for values that do not count (`x = None`). */
   bindingValue(binding: Binding, scope: Scope): Value | undefined | null {
-    if (this.bindingMemo.has(binding)) {
-      this.noteNames(this.bindingDependencies.get(binding));
-      return this.bindingMemo.get(binding);
-    }
-    let value: Value | undefined | null;
-    if (this.dependencyFrames)
-      this.bindingDependencies.set(
-        binding,
-        this.namesLookedUpBy(() => (value = this.computeBindingValue(binding, scope))),
-      );
-    else value = this.computeBindingValue(binding, scope);
-    this.bindingMemo.set(binding, value);
+    if (this.valuesByBinding.has(binding)) return this.valuesByBinding.get(binding);
+    const value = this.computeBindingValue(binding, scope);
+    this.valuesByBinding.set(binding, value);
     return value;
   }
 
@@ -337,10 +251,10 @@ export class ValueResolver {
 
   /** The object and the attribute name of an `a.b` node, read from the tree once per analysis. */
   attributeParts(node: SyntaxNode): AttributeParts {
-    let found = this.attributeMemo.get(node.id);
+    let found = this.attributesByNode.get(node.id);
     if (!found) {
       found = { object: node.childForFieldName('object'), attribute: node.childForFieldName('attribute')?.text };
-      this.attributeMemo.set(node.id, found);
+      this.attributesByNode.set(node.id, found);
     }
     return found;
   }
@@ -533,56 +447,6 @@ const APPEND_AFTER_NAME = /[ \t]*\.[ \t]*(?:append|extend)[ \t]*\(/y;
 /** `name.append(` or `name.extend(` at the start of a call. */
 const APPEND_CALL = /([\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*)[ \t]*\.[ \t]*(append|extend)[ \t]*\(/uy;
 
-/** The list a call at `start` appends to or extends (`name.append(` / `name.extend(`), if it is such a call. */
-export function appendTarget(text: string, start: number): string | undefined {
-  APPEND_CALL.lastIndex = start;
-  return APPEND_CALL.exec(text)?.[1];
-}
-
 function apiValue(entry: ApiEntry, name: string, method: StartMethod): Value {
   return { kind: 'api', api: entry.kind, name, method: entry.method ?? method };
-}
-
-/**
- * The value all candidates agree on; `null` candidates (placeholders like `x = None`) are skipped when
- * `skipPlaceholders`, otherwise they make the result unknown.
- */
-function agree(values: ReadonlyArray<Value | undefined | null>, skipPlaceholders = false): Value | undefined {
-  let result: Value | undefined;
-  for (const value of values) {
-    if (value === null && skipPlaceholders) continue;
-    if (!value) return undefined;
-    if (!result) result = value;
-    else if (!sameValue(result, value)) return undefined;
-  }
-  return result;
-}
-
-function sameValue(a: Value, b: Value): boolean {
-  if (a.kind !== b.kind) return false;
-  switch (a.kind) {
-    case 'name':
-      return a.name === (b as typeof a).name && a.method === (b as typeof a).method;
-    case 'context':
-      return a.method === (b as typeof a).method;
-    case 'api':
-      return a.api === (b as typeof a).api && a.method === (b as typeof a).method;
-    case 'instance':
-      return a.api === (b as typeof a).api && a.method === (b as typeof a).method && a.localClass === (b as typeof a).localClass;
-    case 'sequence':
-      return sameValue(a.element, (b as typeof a).element);
-    case 'function':
-    case 'class':
-      return a.scope === (b as typeof a).scope;
-    case 'object':
-      return a.localClass === (b as typeof a).localClass;
-    case 'lambda':
-      return a.node.id === (b as typeof a).node.id;
-    case 'string':
-      return a.value === (b as typeof a).value;
-  }
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -3,9 +3,10 @@ import type { Binding } from './bindings';
 import type { Guard } from './guards';
 import type { WorkerReference } from './processes';
 import type { Scope, ScopeTree } from './scopes';
-import { comprehensionTargets, resolveName, wordOccurrences } from './scopes';
+import { comprehensionTargets, resolveName } from './scopes';
 import { callArguments, decoratorExpression, decoratorsOf, syntaxChildren, unparenthesize } from '../syntax/queries';
 import type { Value, ValueResolver } from './values';
+import { wordOccurrences } from '../text/lexical';
 
 /**
  * What a worker reference refers to, judged by how pickle finds it in a spawned child: by module and
@@ -25,12 +26,6 @@ export type WorkerTarget =
   /** Anything else (imports, parameters, bound methods, unknown decorators): not judged. */
   | { kind: 'other' };
 
-/** A reference's target as an analysis found it, with the module-level bindings of its name then (see WorkerModel.keptTarget). */
-export interface KeptWorkerTarget {
-  bindings: readonly Binding[];
-  target: Extract<WorkerTarget, { kind: 'module-definition' }>;
-}
-
 /** Classifies worker references and reads the globals workers use. */
 export class WorkerModel {
   constructor(
@@ -38,8 +33,6 @@ export class WorkerModel {
     private readonly resolver: ValueResolver,
     private readonly guardOf: (node: SyntaxNode) => Guard | undefined,
     private readonly text: string,
-    /** Targets found for references that later analyses of the document reuse (AnalysisMemo.workerTargets). */
-    private readonly kept?: WeakMap<WorkerReference, KeptWorkerTarget>,
   ) {}
 
   private readonly targets = new Map<number, WorkerTarget>();
@@ -49,38 +42,10 @@ export class WorkerModel {
   target(reference: WorkerReference): WorkerTarget {
     let target = this.targets.get(reference.argument.id);
     if (!target) {
-      target = this.keptTarget(reference) ?? this.targetOf(reference.argument, reference.scope, 0);
+      target = this.targetOf(reference.argument, reference.scope, 0);
       this.targets.set(reference.argument.id, target);
-      if (
-        this.kept &&
-        target.kind === 'module-definition' &&
-        target.definition.type !== 'decorated_definition' &&
-        reference.argument.type === 'identifier'
-      ) {
-        const bindings = this.tree.module.bindings.get(target.name);
-        if (bindings) this.kept.set(reference, { bindings, target });
-      }
     }
     return target;
-  }
-
-  /**
-   * The target an earlier analysis found for the same reference (a reference object is reused with the
-   * definition's events, see processes.ts), while it still holds: a function defined at module level,
-   * without decorators, named by a plain name that is still not local where it is used, whose module-level
-   * bindings are the same list (the module's bindings map gives a name a new list when a statement that
-   * binds it changes), whose scope this analysis kept (see buildScopes), and still outside any guard.
-   */
-  private keptTarget(reference: WorkerReference): WorkerTarget | undefined {
-    const kept = this.kept?.get(reference);
-    if (!kept) return undefined;
-    const target = kept.target;
-    const holds =
-      this.tree.module.bindings.get(target.name) === kept.bindings &&
-      reference.scope.localHolderOf(target.name) === null &&
-      target.scope.tree === this.tree &&
-      this.guardOf(target.definition) === undefined;
-    return holds ? target : undefined;
   }
 
   private targetOf(expression: SyntaxNode, scope: Scope, depth: number): WorkerTarget {

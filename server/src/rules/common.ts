@@ -38,3 +38,17 @@ export function related(node: SyntaxNode, message: string): RelatedLocation {
 export function lineOf(node: SyntaxNode): number {
   return node.startPosition.row + 1;
 }
+
+/**
+ * A code example written as an indented template literal: the first line break and the indentation
+ * common to all lines are removed, so examples read in the rule file as they read in the docs.
+ */
+export function python(strings: TemplateStringsArray, ...values: unknown[]): string {
+  const raw = strings.reduce((text, part, index) => text + part + (index < values.length ? String(values[index]) : ''), '');
+  const lines = raw
+    .replace(/^\n/, '')
+    .replace(/\n[ \t]*$/, '')
+    .split('\n');
+  const indent = Math.min(...lines.filter((line) => line.trim().length > 0).map((line) => line.length - line.trimStart().length));
+  return lines.map((line) => line.slice(indent)).join('\n');
+}

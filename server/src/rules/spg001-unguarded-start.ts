@@ -1,6 +1,7 @@
 import type { ModuleFacts, StartSite } from '../model/facts';
 import type { Rule, RuleFinding } from './rule';
-import { BOOTSTRAP_ERROR, codeText, DOCS_URL, GUARD_TEXT } from './common';
+import { BOOTSTRAP_ERROR, codeText, DOCS_URL, GUARD_TEXT, python } from './common';
+import { PROCESS_MODULES } from '../model/api';
 
 /**
  * SPG001 unguarded-start: processes started by code that runs at import time.
@@ -32,25 +33,25 @@ export const unguardedStart: Rule = {
       '`get_context("fork")` start no new interpreter and are not reported.',
     ].join('\n'),
     example: {
-      bad: [
-        'from multiprocessing import Pool',
-        '',
-        'def square(x):',
-        '    return x * x',
-        '',
-        'with Pool(4) as pool:',
-        '    print(pool.map(square, range(10)))',
-      ].join('\n'),
-      good: [
-        'from multiprocessing import Pool',
-        '',
-        'def square(x):',
-        '    return x * x',
-        '',
-        'if __name__ == "__main__":',
-        '    with Pool(4) as pool:',
-        '        print(pool.map(square, range(10)))',
-      ].join('\n'),
+      bad: python`
+        from multiprocessing import Pool
+
+        def square(x):
+            return x * x
+
+        with Pool(4) as pool:
+            print(pool.map(square, range(10)))
+      `,
+      good: python`
+        from multiprocessing import Pool
+
+        def square(x):
+            return x * x
+
+        if __name__ == "__main__":
+            with Pool(4) as pool:
+                print(pool.map(square, range(10)))
+      `,
     },
     fix: [
       `Move the code that starts processes (and the script code around it) under \`${GUARD_TEXT}\`, and keep only`,
@@ -59,7 +60,7 @@ export const unguardedStart: Rule = {
     ].join('\n'),
     url: DOCS_URL.safeMainImport,
   },
-  mentions: ['multiprocessing', 'concurrent', 'joblib'],
+  mentions: PROCESS_MODULES,
   check(facts: ModuleFacts): RuleFinding[] {
     const findings: RuleFinding[] = [];
     const reported = new Set<number>();

@@ -3,7 +3,8 @@ import type { ModuleFacts, Scope, StartChain } from '../model/facts';
 import type { RelatedLocation } from './types';
 import { nodeRange } from '../syntax/ranges';
 import type { Rule, RuleFinding } from './rule';
-import { codeText, DOCS_URL, GUARD_TEXT, lineOf, related } from './common';
+import { codeText, DOCS_URL, GUARD_TEXT, lineOf, related, python } from './common';
+import { PROCESS_MODULES } from '../model/api';
 
 /**
  * SPG002 unguarded-call: import-time code calls a function of this file that (transitively) starts
@@ -29,36 +30,36 @@ export const unguardedCall: Rule = {
       'hang, executors fail with `BrokenProcessPool`.',
     ].join('\n'),
     example: {
-      bad: [
-        'from multiprocessing import Pool',
-        '',
-        'def square(x):',
-        '    return x * x',
-        '',
-        'def main():',
-        '    with Pool(4) as pool:',
-        '        print(pool.map(square, range(10)))',
-        '',
-        'main()',
-      ].join('\n'),
-      good: [
-        'from multiprocessing import Pool',
-        '',
-        'def square(x):',
-        '    return x * x',
-        '',
-        'def main():',
-        '    with Pool(4) as pool:',
-        '        print(pool.map(square, range(10)))',
-        '',
-        'if __name__ == "__main__":',
-        '    main()',
-      ].join('\n'),
+      bad: python`
+        from multiprocessing import Pool
+
+        def square(x):
+            return x * x
+
+        def main():
+            with Pool(4) as pool:
+                print(pool.map(square, range(10)))
+
+        main()
+      `,
+      good: python`
+        from multiprocessing import Pool
+
+        def square(x):
+            return x * x
+
+        def main():
+            with Pool(4) as pool:
+                print(pool.map(square, range(10)))
+
+        if __name__ == "__main__":
+            main()
+      `,
     },
     fix: `Call it under \`${GUARD_TEXT}\`. The "Add main guard" fix moves the script code there.`,
     url: DOCS_URL.safeMainImport,
   },
-  mentions: ['multiprocessing', 'concurrent', 'joblib'],
+  mentions: PROCESS_MODULES,
   check(facts: ModuleFacts): RuleFinding[] {
     // Without a start site in the file, no function of it can start processes.
     if (!facts.startsProcesses) return [];

@@ -1,7 +1,8 @@
 import type { ModuleFacts, WorkerRole } from '../model/facts';
 import { nodeRange } from '../syntax/ranges';
 import type { Rule, RuleFinding } from './rule';
-import { DOCS_URL, GUARD_TEXT, related } from './common';
+import { DOCS_URL, GUARD_TEXT, related, python } from './common';
+import { PROCESS_MODULES } from '../model/api';
 
 /**
  * SPG003 worker-in-guard: a function or class sent to a child (Process target, Pool/executor function,
@@ -25,31 +26,31 @@ export const workerInGuard: Rule = {
       "<module '__mp_main__'>`. The child dies; a Pool keeps replacing it and hangs.",
     ].join('\n'),
     example: {
-      bad: [
-        'from multiprocessing import Pool',
-        '',
-        'if __name__ == "__main__":',
-        '    def square(x):',
-        '        return x * x',
-        '',
-        '    with Pool(4) as pool:',
-        '        print(pool.map(square, range(10)))',
-      ].join('\n'),
-      good: [
-        'from multiprocessing import Pool',
-        '',
-        'def square(x):',
-        '    return x * x',
-        '',
-        'if __name__ == "__main__":',
-        '    with Pool(4) as pool:',
-        '        print(pool.map(square, range(10)))',
-      ].join('\n'),
+      bad: python`
+        from multiprocessing import Pool
+
+        if __name__ == "__main__":
+            def square(x):
+                return x * x
+
+            with Pool(4) as pool:
+                print(pool.map(square, range(10)))
+      `,
+      good: python`
+        from multiprocessing import Pool
+
+        def square(x):
+            return x * x
+
+        if __name__ == "__main__":
+            with Pool(4) as pool:
+                print(pool.map(square, range(10)))
+      `,
     },
     fix: 'Define the worker at module level, outside the guard. The "Move worker to module level" fix moves the definition.',
     url: DOCS_URL.picklability,
   },
-  mentions: ['multiprocessing', 'concurrent', 'joblib'],
+  mentions: PROCESS_MODULES,
   check(facts: ModuleFacts): RuleFinding[] {
     const findings: RuleFinding[] = [];
     const reported = new Set<number>();

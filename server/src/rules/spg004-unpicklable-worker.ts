@@ -2,8 +2,9 @@ import type { SyntaxNode } from '../syntax/syntaxNode';
 import type { ModuleFacts, WorkerReference, WorkerTarget } from '../model/facts';
 import { nodeRange } from '../syntax/ranges';
 import type { Rule, RuleFinding } from './rule';
-import { DOCS_URL, related } from './common';
+import { DOCS_URL, related, python } from './common';
 import { ROLE_TEXT } from './spg003-worker-in-guard';
+import { PROCESS_MODULES } from '../model/api';
 
 /**
  * SPG004 unpicklable-worker: a lambda, a nested function or closure, or a function replaced by a
@@ -37,23 +38,23 @@ export const unpicklableWorker: Rule = {
       'and builtins pickle fine. joblib (loky) and pathos pickle with cloudpickle/dill and are not reported.',
     ].join('\n'),
     example: {
-      bad: [
-        'from multiprocessing import Pool',
-        '',
-        'if __name__ == "__main__":',
-        '    with Pool(4) as pool:',
-        '        print(pool.map(lambda x: x * x, range(10)))',
-      ].join('\n'),
-      good: [
-        'from multiprocessing import Pool',
-        '',
-        'def square(x):',
-        '    return x * x',
-        '',
-        'if __name__ == "__main__":',
-        '    with Pool(4) as pool:',
-        '        print(pool.map(square, range(10)))',
-      ].join('\n'),
+      bad: python`
+        from multiprocessing import Pool
+
+        if __name__ == "__main__":
+            with Pool(4) as pool:
+                print(pool.map(lambda x: x * x, range(10)))
+      `,
+      good: python`
+        from multiprocessing import Pool
+
+        def square(x):
+            return x * x
+
+        if __name__ == "__main__":
+            with Pool(4) as pool:
+                print(pool.map(square, range(10)))
+      `,
     },
     fix: [
       'Use a function defined at module level; pass what a closure captured as arguments (or with',
@@ -62,7 +63,7 @@ export const unpicklableWorker: Rule = {
     ].join('\n'),
     url: DOCS_URL.picklability,
   },
-  mentions: ['multiprocessing', 'concurrent', 'joblib'],
+  mentions: PROCESS_MODULES,
   check(facts: ModuleFacts): RuleFinding[] {
     const findings: RuleFinding[] = [];
     const reported = new Set<number>();

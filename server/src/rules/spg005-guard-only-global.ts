@@ -3,7 +3,8 @@ import { once } from '../text/once';
 import type { Binding, GlobalRead, Guard, ModuleFacts, Value } from '../model/facts';
 import { nodeRange } from '../syntax/ranges';
 import type { Rule, RuleFinding } from './rule';
-import { codeText, DOCS_URL, GUARD_TEXT, related } from './common';
+import { codeText, DOCS_URL, GUARD_TEXT, related, python } from './common';
+import { PROCESS_MODULES } from '../model/api';
 
 /**
  * SPG005 guard-only-global: worker code reads a module global that the child does not get as the parent
@@ -33,28 +34,28 @@ export const guardOnlyGlobal: Rule = {
       'queue or sets on an event never reaches the parent.',
     ].join('\n'),
     example: {
-      bad: [
-        'from multiprocessing import Pool',
-        '',
-        'def scale(x):',
-        '    return x * FACTOR',
-        '',
-        'if __name__ == "__main__":',
-        '    FACTOR = 10',
-        '    with Pool(4) as pool:',
-        '        print(pool.map(scale, range(10)))',
-      ].join('\n'),
-      good: [
-        'from functools import partial',
-        'from multiprocessing import Pool',
-        '',
-        'def scale(factor, x):',
-        '    return x * factor',
-        '',
-        'if __name__ == "__main__":',
-        '    with Pool(4) as pool:',
-        '        print(pool.map(partial(scale, 10), range(10)))',
-      ].join('\n'),
+      bad: python`
+        from multiprocessing import Pool
+
+        def scale(x):
+            return x * FACTOR
+
+        if __name__ == "__main__":
+            FACTOR = 10
+            with Pool(4) as pool:
+                print(pool.map(scale, range(10)))
+      `,
+      good: python`
+        from functools import partial
+        from multiprocessing import Pool
+
+        def scale(factor, x):
+            return x * factor
+
+        if __name__ == "__main__":
+            with Pool(4) as pool:
+                print(pool.map(partial(scale, 10), range(10)))
+      `,
     },
     fix: [
       'Pass the value to the worker explicitly: as an argument (`args=`, `functools.partial`), or through the Pool',
@@ -63,7 +64,7 @@ export const guardOnlyGlobal: Rule = {
     ].join('\n'),
     url: DOCS_URL.passResources,
   },
-  mentions: ['multiprocessing', 'concurrent', 'joblib'],
+  mentions: PROCESS_MODULES,
   check(facts: ModuleFacts): RuleFinding[] {
     const references = facts.events.workerReferences.filter((reference) => facts.usesSpawn(reference.method));
     if (references.length === 0) return [];

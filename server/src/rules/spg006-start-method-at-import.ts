@@ -2,7 +2,7 @@ import type { SyntaxNode } from '../syntax/syntaxNode';
 import type { ModuleFacts } from '../model/facts';
 import { syntaxChildren } from '../syntax/queries';
 import type { Rule, RuleFinding } from './rule';
-import { codeText, DOCS_URL, GUARD_TEXT } from './common';
+import { codeText, DOCS_URL, GUARD_TEXT, python } from './common';
 
 /**
  * SPG006 start-method-at-import: `set_start_method(...)` runs at import time, so again in every spawned
@@ -27,31 +27,31 @@ export const startMethodAtImport: Rule = {
       'already been set`, so the child dies before it runs its target.',
     ].join('\n'),
     example: {
-      bad: [
-        'import multiprocessing as mp',
-        '',
-        'mp.set_start_method("spawn")',
-        '',
-        'def work():',
-        '    print("working")',
-        '',
-        'if __name__ == "__main__":',
-        '    p = mp.Process(target=work)',
-        '    p.start()',
-        '    p.join()',
-      ].join('\n'),
-      good: [
-        'import multiprocessing as mp',
-        '',
-        'def work():',
-        '    print("working")',
-        '',
-        'if __name__ == "__main__":',
-        '    mp.set_start_method("spawn")',
-        '    p = mp.Process(target=work)',
-        '    p.start()',
-        '    p.join()',
-      ].join('\n'),
+      bad: python`
+        import multiprocessing as mp
+
+        mp.set_start_method("spawn")
+
+        def work():
+            print("working")
+
+        if __name__ == "__main__":
+            p = mp.Process(target=work)
+            p.start()
+            p.join()
+      `,
+      good: python`
+        import multiprocessing as mp
+
+        def work():
+            print("working")
+
+        if __name__ == "__main__":
+            mp.set_start_method("spawn")
+            p = mp.Process(target=work)
+            p.start()
+            p.join()
+      `,
     },
     fix: [
       `Call it once, as the first thing under \`${GUARD_TEXT}\` (the "Move set_start_method into the guard" fix),`,

@@ -1,7 +1,8 @@
 import type { Guard, GuardVerdict, ModuleFacts } from '../model/facts';
 import type { Severity } from './types';
 import type { Rule, RuleFinding } from './rule';
-import { codeText, DOCS_URL, GUARD_TEXT } from './common';
+import { codeText, DOCS_URL, GUARD_TEXT, python } from './common';
+import { PROCESS_MODULES } from '../model/api';
 
 /**
  * SPG007 broken-guard: a main guard that is never true, always true, or also true in spawned children
@@ -41,31 +42,31 @@ export const brokenGuard: Rule = {
       'and `main() if __name__ == "__main__" else None`.',
     ].join('\n'),
     example: {
-      bad: [
-        'from multiprocessing import Pool',
-        '',
-        'def square(x):',
-        '    return x * x',
-        '',
-        'if __name__ in ("__main__", "__mp_main__"):',
-        '    with Pool(4) as pool:',
-        '        print(pool.map(square, range(10)))',
-      ].join('\n'),
-      good: [
-        'from multiprocessing import Pool',
-        '',
-        'def square(x):',
-        '    return x * x',
-        '',
-        'if __name__ == "__main__":',
-        '    with Pool(4) as pool:',
-        '        print(pool.map(square, range(10)))',
-      ].join('\n'),
+      bad: python`
+        from multiprocessing import Pool
+
+        def square(x):
+            return x * x
+
+        if __name__ in ("__main__", "__mp_main__"):
+            with Pool(4) as pool:
+                print(pool.map(square, range(10)))
+      `,
+      good: python`
+        from multiprocessing import Pool
+
+        def square(x):
+            return x * x
+
+        if __name__ == "__main__":
+            with Pool(4) as pool:
+                print(pool.map(square, range(10)))
+      `,
     },
     fix: `Test exactly \`${GUARD_TEXT}\` (other conditions may be added with \`and\`).`,
     url: DOCS_URL.safeMainImport,
   },
-  mentions: ['multiprocessing', 'concurrent', 'joblib'],
+  mentions: PROCESS_MODULES,
   check(facts: ModuleFacts): RuleFinding[] {
     if (!facts.startsProcesses) return [];
     const findings: RuleFinding[] = [];

@@ -3,7 +3,8 @@ import { IMPORT_SIDE_EFFECTS } from '../model/api';
 import { collectScopeBindings } from '../model/bindings';
 import type { ModuleFacts, Scope } from '../model/facts';
 import type { Rule, RuleFinding } from './rule';
-import { codeText, DOCS_URL, GUARD_TEXT } from './common';
+import { codeText, DOCS_URL, GUARD_TEXT, python } from './common';
+import { PROCESS_MODULES } from '../model/api';
 
 /**
  * SPG008 import-side-effect: in a file that starts processes, import-time code with effects outside the
@@ -31,34 +32,34 @@ export const importSideEffect: Rule = {
       'children too.',
     ].join('\n'),
     example: {
-      bad: [
-        'from multiprocessing import Pool',
-        '',
-        'print("loading")',
-        '',
-        'def square(x):',
-        '    return x * x',
-        '',
-        'if __name__ == "__main__":',
-        '    with Pool(4) as pool:',
-        '        print(pool.map(square, range(10)))',
-      ].join('\n'),
-      good: [
-        'from multiprocessing import Pool',
-        '',
-        'def square(x):',
-        '    return x * x',
-        '',
-        'if __name__ == "__main__":',
-        '    print("loading")',
-        '    with Pool(4) as pool:',
-        '        print(pool.map(square, range(10)))',
-      ].join('\n'),
+      bad: python`
+        from multiprocessing import Pool
+
+        print("loading")
+
+        def square(x):
+            return x * x
+
+        if __name__ == "__main__":
+            with Pool(4) as pool:
+                print(pool.map(square, range(10)))
+      `,
+      good: python`
+        from multiprocessing import Pool
+
+        def square(x):
+            return x * x
+
+        if __name__ == "__main__":
+            print("loading")
+            with Pool(4) as pool:
+                print(pool.map(square, range(10)))
+      `,
     },
     fix: `Move the script code under \`${GUARD_TEXT}\` (the "Add main guard" fix), or into a function called from there.`,
     url: DOCS_URL.safeMainImport,
   },
-  mentions: ['multiprocessing', 'concurrent', 'joblib'],
+  mentions: PROCESS_MODULES,
   check(facts: ModuleFacts): RuleFinding[] {
     if (!facts.startsProcesses) return [];
     const effects = new Map<number, string>();

@@ -1,6 +1,6 @@
 import type { ForkOnlyUse, ModuleFacts } from '../model/facts';
 import type { Rule, RuleFinding } from './rule';
-import { codeText, DOCS_URL } from './common';
+import { codeText, DOCS_URL, python } from './common';
 
 /**
  * SPG009 fork-only: code that forces the `fork` start method (not available on Windows), and
@@ -30,26 +30,26 @@ export const forkOnly: Rule = {
       'pickled by name, so the spawn rules apply to that code on every platform.',
     ].join('\n'),
     example: {
-      bad: [
-        'import multiprocessing as mp',
-        '',
-        'def square(x):',
-        '    return x * x',
-        '',
-        'if __name__ == "__main__":',
-        '    with mp.get_context("fork").Pool(4) as pool:',
-        '        print(pool.map(square, range(10)))',
-      ].join('\n'),
-      good: [
-        'import multiprocessing as mp',
-        '',
-        'def square(x):',
-        '    return x * x',
-        '',
-        'if __name__ == "__main__":',
-        '    with mp.get_context("spawn").Pool(4) as pool:',
-        '        print(pool.map(square, range(10)))',
-      ].join('\n'),
+      bad: python`
+        import multiprocessing as mp
+
+        def square(x):
+            return x * x
+
+        if __name__ == "__main__":
+            with mp.get_context("fork").Pool(4) as pool:
+                print(pool.map(square, range(10)))
+      `,
+      good: python`
+        import multiprocessing as mp
+
+        def square(x):
+            return x * x
+
+        if __name__ == "__main__":
+            with mp.get_context("spawn").Pool(4) as pool:
+                print(pool.map(square, range(10)))
+      `,
     },
     fix: [
       'Prefer the platform default or `get_context("spawn")`, and write the code so it is spawn-safe; choose fork only',

@@ -12,3 +12,10 @@
  * files from holding a large, half-empty young generation.
  */
 export const SERVER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2'];
+
+/**
+ * `--code-cache-dir=<folder>` after the server's path: where dist/server.js keeps its V8 code cache.
+ * The VS Code client passes the extension's global storage; without it the server keeps no cache (it
+ * never writes into its own install folder, which may be read-only or shared between users).
+ */
+export const CODE_CACHE_DIR_ARGUMENT = '--code-cache-dir=';

@@ -67,11 +67,11 @@ export class ParsedDocument {
    * analysis reads plain objects instead of calling into wasm for every property. Otherwise, and for
    * texts too large to copy, the tree itself.
    */
-  get syntax(): SyntaxTree {
+  readSyntax(): SyntaxTree {
     const mirror = this.mirror;
-    if (!mirror) return this.tree;
+    if (!mirror) return this.readTree();
     if (!this.mirrorCurrent) {
-      const tree = this.tree;
+      const tree = this.readTree();
       const synced = mirror.hasRoot;
       const edit = synced ? (this.editSinceSync ?? { start: 0, oldEnd: 0, newEnd: 0 }) : undefined;
       // A first copy is always made; later ones only while the part to read again is small.
@@ -89,7 +89,7 @@ export class ParsedDocument {
   }
 
   /** The syntax tree of the text (reparsed here if edits were applied to the mirror alone). */
-  get tree(): Tree {
+  readTree(): Tree {
     this.catchUpTree();
     return this._tree;
   }

@@ -17,33 +17,6 @@ export function firstStartingAt(nodes: readonly SyntaxNode[], offset: number, fr
   return low;
 }
 
-/**
- * The statements [first, end) of `statements` that are not `previous`'s (an earlier analysis's): those before
- * `first` and from `end` on are the same nodes, in the same order, at the start and at the end of both lists.
- */
-export function changedStatements(previous: readonly (SyntaxNode | null)[], statements: readonly (SyntaxNode | null)[]): [number, number] {
-  const most = Math.min(previous.length, statements.length);
-  let first = 0;
-  while (first < most && previous[first] === statements[first]) first++;
-  let same = 0;
-  while (same < most - first && previous[previous.length - 1 - same] === statements[statements.length - 1 - same]) same++;
-  return [first, statements.length - same];
-}
-
-/** `array.splice(start, removed, ...items)` without spreading `items` (which may be many) or leaving holes. */
-export function replaceRange<T>(array: T[], start: number, removed: number, items: readonly T[]): void {
-  const delta = items.length - removed;
-  if (delta > 0) {
-    const oldLength = array.length;
-    for (let index = 0; index < delta; index++) array.push(array[oldLength - 1]);
-    for (let index = oldLength - 1; index >= start + removed; index--) array[index + delta] = array[index];
-  } else if (delta < 0) {
-    for (let index = start + removed; index < array.length; index++) array[index + delta] = array[index];
-    array.length += delta;
-  }
-  for (let index = 0; index < items.length; index++) array[start + index] = items[index];
-}
-
 /** Strips any number of parentheses around an expression: `((x))` -> `x`. */
 export function unparenthesize(node: SyntaxNode): SyntaxNode {
   let current = node;
@@ -142,13 +115,6 @@ export function syntaxChildren(node: SyntaxNode): SyntaxNode[] {
 /** The statements of a block or module. */
 export function statementsOf(block: SyntaxNode | null): SyntaxNode[] {
   return block ? syntaxChildren(block) : [];
-}
-
-/** The module-level statement that holds `node` (the node itself at module level). */
-export function topLevelStatement(node: SyntaxNode): SyntaxNode {
-  let top = node;
-  for (let parent = top.parent; parent?.parent; parent = parent.parent) top = parent;
-  return top;
 }
 
 /** True when `node` is `ancestor` or lies inside it (nodes of one tree nest, so their ranges tell). */

@@ -1,5 +1,4 @@
 import type { Point } from 'web-tree-sitter';
-import type { AnalysisMemo } from '../model/memo';
 
 /**
  * The part of web-tree-sitter's `Node` that the analysis, the rules and the fixes read. A real `Node`
@@ -39,6 +38,4 @@ export interface SyntaxNode {
 /** What the analysis needs of a tree: its root. A web-tree-sitter `Tree` and a `SyntaxMirror` both have one. */
 export interface SyntaxTree {
   readonly rootNode: SyntaxNode;
-  /** What earlier analyses of this document found, by node (a SyntaxMirror has one: its unchanged statements keep their nodes). */
-  readonly memo?: AnalysisMemo;
 }
