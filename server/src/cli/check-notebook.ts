@@ -3,7 +3,16 @@ import * as path from 'node:path';
 import { analyzeNotebook, type CellFinding } from '../notebook/analyze';
 import { isPythonNotebook, NotebookFormatError, readIpynb, type IpynbNotebook } from '../notebook/ipynb';
 import type { PythonParser } from '../syntax/parser';
-import type { ScanProfile, ScanSettings } from './check-file';
+import type { AnalysisOptions } from '../engine/analyze';
+
+/** What checkFile hands on (a ScanProfile and ScanSettings; named here by shape so the two files do not import each other). */
+interface NotebookScan {
+  options: AnalysisOptions;
+}
+interface NotebookRun {
+  mode: 'check' | 'fix' | 'diff';
+  cwd: string;
+}
 import { LocationMapper, reportFinding, type FileReport, type ReportedFinding } from './report';
 import { describeIoError, readSource, SourceError, writeSource, type SourceFile } from './source';
 import { createTwoFilesPatch } from 'diff';
@@ -18,8 +27,8 @@ import { displayPath } from './files';
 export function checkNotebook(
   parser: PythonParser,
   file: string,
-  profile: ScanProfile,
-  settings: ScanSettings,
+  profile: NotebookScan,
+  settings: NotebookRun,
   report: FileReport,
 ): FileReport {
   let notebook: IpynbNotebook;
@@ -92,7 +101,7 @@ function writeModule(file: string, text: string): void {
   writeSource(readSource(file), text);
 }
 
-function analyseInto(parser: PythonParser, file: string, notebook: IpynbNotebook, profile: ScanProfile, report: FileReport): void {
+function analyseInto(parser: PythonParser, file: string, notebook: IpynbNotebook, profile: NotebookScan, report: FileReport): void {
   const cells = notebook.cells.filter((cell) => cell.kind === 'code').map(({ index, source }) => ({ index, source }));
   const analysis = analyzeNotebook(parser, cells, profile.options, siblingModules(file));
   try {
