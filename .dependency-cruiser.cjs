@@ -1,7 +1,7 @@
 // The server's layers, each importing only the layers below it (docs/ARCHITECTURE.md):
-//   text < syntax < model < rules < engine < project < fixes < config < docs < lsp | cli | server.ts
+//   text < syntax < model < rules < engine < project < fixes < notebook < config < docs < lsp | cli | server.ts
 // and the client imports only server/src/shared. `npm run lint` runs this check.
-const LAYERS = ['shared', 'text', 'syntax', 'model', 'rules', 'engine', 'project', 'fixes', 'config', 'docs'];
+const LAYERS = ['shared', 'text', 'syntax', 'model', 'rules', 'engine', 'project', 'fixes', 'notebook', 'config', 'docs'];
 const TOP = ['lsp', 'cli'];
 const src = 'server/src';
 

@@ -24,6 +24,8 @@ export interface RunPythonOptions {
   pythonPath?: string[];
   /** Another interpreter than `python3` (the system's /usr/bin/python3 sees Debian's python3-* packages). */
   interpreter?: string;
+  /** Added to the clean environment (an empty PYTHONUNBUFFERED turns the runner's unbuffered output off). */
+  env?: Readonly<Record<string, string>>;
 }
 
 export interface PythonRun {
@@ -70,7 +72,7 @@ export async function runPython(file: string, options: RunPythonOptions): Promis
       args: options.args ?? [path.resolve(file)],
       startMethod: options.startMethod,
       cwd,
-      env: testPythonEnv(os.tmpdir(), options.pythonPath),
+      env: { ...testPythonEnv(os.tmpdir(), options.pythonPath), ...options.env },
       siteFolder: siteFolder(),
       timeoutMs: options.timeoutMs,
       maxProcesses: 64,

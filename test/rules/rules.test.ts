@@ -6,6 +6,8 @@ import { analyze } from '../../server/src/engine/analyze';
 import { RULES } from '../../server/src/rules/registry';
 import { sharedParser } from '../helpers/parser';
 import { FIXTURES } from '../helpers/paths';
+import { cellFindingLines, exampleCells } from '../helpers/notebooks';
+import { notebookFixtures } from '../runtime/fixtures';
 
 const RULE_FIXTURES = path.join(FIXTURES, 'rules');
 
@@ -63,12 +65,23 @@ const byPosition = (lines: string[]) =>
   });
 
 const fixtures = loadFixtures();
+/** Notebook rules' fixtures are notebooks (test/rules/notebook-rules.test.ts checks their findings). */
+const notebookRuleFixtures = notebookFixtures().map((fixture) => ({
+  name: fixture.name,
+  text: fs.readFileSync(fixture.file, 'utf8'),
+  expected: (fixture.expected ?? '').split(/\r?\n/).filter((line) => line.trim() !== ''),
+}));
+const isNotebookRule = (rule: (typeof RULES)[number]) => rule.appliesTo === 'notebook';
+const fixturesOf = (rule: (typeof RULES)[number]) => (isNotebookRule(rule) ? notebookRuleFixtures : fixtures);
+/** An example's findings: a notebook rule's example is a notebook whose cells start at `# cell N` lines. */
+const exampleFindings = (rule: (typeof RULES)[number], example: string) =>
+  isNotebookRule(rule) ? cellFindingLines(exampleCells(example)) : actualFindings(example + '\n');
 
 describe('rule fixtures', () => {
   it('exist for every rule', () => {
     for (const rule of RULES) {
       assert.ok(
-        fixtures.some((fixture) => fixture.expected.some((line) => line.endsWith(` ${rule.code}`))),
+        fixturesOf(rule).some((fixture) => fixture.expected.some((line) => line.endsWith(` ${rule.code}`))),
         `no positive fixture for ${rule.code}`,
       );
     }
@@ -105,8 +118,8 @@ describe('rule definitions', () => {
       });
 
       it('finds its hazard in its own bad example and nothing of its own in the good one', async () => {
-        const bad = await actualFindings(rule.docs.example.bad + '\n');
-        const good = await actualFindings(rule.docs.example.good + '\n');
+        const bad = await exampleFindings(rule, rule.docs.example.bad);
+        const good = await exampleFindings(rule, rule.docs.example.good);
         assert.ok(
           bad.some((line) => line.endsWith(` ${rule.code}`)),
           `bad example of ${rule.code}: ${bad.join(', ')}`,
@@ -120,7 +133,7 @@ describe('rule definitions', () => {
 
       it('lists mentions that every positive fixture contains', () => {
         assert.ok(rule.mentions.length > 0);
-        const positives = fixtures.filter((fixture) => fixture.expected.some((line) => line.endsWith(` ${rule.code}`)));
+        const positives = fixturesOf(rule).filter((fixture) => fixture.expected.some((line) => line.endsWith(` ${rule.code}`)));
         for (const fixture of positives) {
           assert.ok(
             rule.mentions.some((mention) => fixture.text.includes(mention)),

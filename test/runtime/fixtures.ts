@@ -77,3 +77,31 @@ function pythonFiles(folder: string): string[] {
 function repoRelative(file: string): string {
   return path.relative(REPO_ROOT, file).split(path.sep).join('/');
 }
+
+/** Every `test/fixtures/notebooks/<folder>/<case>.ipynb`; its claim is the first line of its first code cell. */
+export function notebookFixtures(): RuleFixture[] {
+  const root = path.join(FIXTURES, 'notebooks');
+  if (!fs.existsSync(root)) return [];
+  return fs
+    .readdirSync(root, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .flatMap((folder) =>
+      fs
+        .readdirSync(path.join(root, folder.name))
+        .filter((name) => name.endsWith('.ipynb'))
+        .map((name) => path.join(root, folder.name, name)),
+    )
+    .sort()
+    .map((file) => {
+      const expectedFile = file.replace(/\.ipynb$/, '.expected');
+      const cells = (JSON.parse(fs.readFileSync(file, 'utf8')) as { cells: Array<{ cell_type: string; source: string | string[] }> }).cells;
+      const first = cells.find((cell) => cell.cell_type === 'code');
+      const source = first ? [first.source].flat().join('') : '';
+      return {
+        file,
+        name: repoRelative(file),
+        source,
+        expected: fs.existsSync(expectedFile) ? fs.readFileSync(expectedFile, 'utf8') : undefined,
+      };
+    });
+}

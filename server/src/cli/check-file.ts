@@ -8,6 +8,7 @@ import { emptyReport, LocationMapper, reportFinding, type FileReport, type Repor
 import { syntaxErrorFinding } from './syntax-error';
 import { unifiedDiff } from './unified-diff';
 import { readSource, SourceError, writeSource, type SourceFile } from './source';
+import { checkNotebook, isNotebookFile } from './check-notebook';
 
 /** `check` reports; `fix` writes the fixes and reports what remains; `diff` shows the fixes and writes nothing. */
 export type CheckMode = 'check' | 'fix' | 'diff';
@@ -42,6 +43,7 @@ export interface ScanSettings {
  */
 export function checkFile(parser: PythonParser, file: string, profile: ScanProfile, settings: ScanSettings): FileReport {
   const report = emptyReport(file);
+  if (isNotebookFile(file)) return checkNotebook(parser, file, profile, settings, report);
   let source: SourceFile;
   try {
     source = readSource(file);

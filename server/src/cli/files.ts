@@ -16,6 +16,8 @@ export const SKIPPED_DIRECTORIES: ReadonlySet<string> = new Set([
   '.nox',
   '.pytest_cache',
   '.ruff_cache',
+  // Jupyter's autosaved copies of the notebooks beside them.
+  '.ipynb_checkpoints',
   '.svn',
   '.tox',
   '.venv',
@@ -29,8 +31,8 @@ export const SKIPPED_DIRECTORIES: ReadonlySet<string> = new Set([
   'venv',
 ]);
 
-/** Extensions of the files a directory walk collects (`.pyi` stubs never run, so they are left out). */
-export const PYTHON_EXTENSIONS: ReadonlySet<string> = new Set(['.py', '.pyw']);
+/** Extensions of the files a directory walk collects (`.pyi` stubs never run, so they are left out; notebooks are read as notebooks). */
+export const PYTHON_EXTENSIONS: ReadonlySet<string> = new Set(['.py', '.pyw', '.ipynb']);
 
 export interface DiscoveredFile {
   /** Absolute path. */

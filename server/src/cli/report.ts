@@ -47,6 +47,8 @@ export interface ReportedFinding {
   location: Location;
   end_location: Location;
   url: string | null;
+  /** In a notebook: the 1-based cell (all cells counted, as Jupyter numbers them); rows are rows of that cell. */
+  cell?: number;
   /** The row a `# noqa` comment must be on to silence it. */
   noqa_row: number;
   fix: ReportedFix | null;

@@ -1,6 +1,6 @@
 import type { SyntaxNode, SyntaxTree } from '../syntax/syntaxNode';
 import { RULES } from '../rules/registry';
-import type { Rule } from '../rules/rule';
+import type { NotebookContext, Rule } from '../rules/rule';
 import { buildModuleFacts, type ModuleFacts } from '../model/facts';
 import { fileNoqa, noqaOnLineOf } from './noqa';
 import { nodeRange } from '../syntax/ranges';
@@ -13,6 +13,8 @@ export interface AnalysisOptions {
   ignore?: readonly string[];
   /** Per-rule severity overrides. */
   severity?: Readonly<Record<string, Severity>>;
+  /** The text is a notebook's cells as one program: notebook rules run, script rules do not. */
+  notebook?: NotebookContext;
 }
 
 export interface Analysis {
@@ -29,9 +31,10 @@ export function analyze(source: { text: string; tree: SyntaxTree }, options: Ana
   const facts = buildModuleFacts(tree.rootNode, text);
   const silenced = fileNoqa(text);
   const findings: Finding[] = [];
+  const context = { notebook: options.notebook };
   for (const rule of enabledRules(options)) {
-    if (silenced === 'all' || silenced.has(rule.code)) continue;
-    for (const found of rule.check(facts)) {
+    if (silenced === 'all' || silenced.has(rule.code) || !appliesTo(rule, options)) continue;
+    for (const found of rule.check(facts, context)) {
       const finding: Finding = {
         code: rule.code,
         rule: rule.name,
@@ -54,6 +57,12 @@ export function enabledRules(options: Pick<AnalysisOptions, 'select' | 'ignore'>
   return RULES.filter(
     (rule) => (!options.select || matches(rule.code, options.select)) && !(options.ignore && matches(rule.code, options.ignore)),
   );
+}
+
+/** Script rules never run on a notebook, notebook rules only there. */
+function appliesTo(rule: Rule, options: AnalysisOptions): boolean {
+  const kind = rule.appliesTo ?? 'script';
+  return kind === 'any' || (kind === 'notebook') === (options.notebook !== undefined);
 }
 
 /** A `# noqa` on the line where the finding's node starts (the line its range starts on) silences `code`. */

@@ -12,6 +12,11 @@ import { decoratorStartsProcesses } from './spg010-decorator-starts-processes';
 import { unpicklableArgument } from './spg012-unpicklable-argument';
 import { seedAtImport } from './spg013-seed-at-import';
 import { startInAtexit } from './spg014-start-in-atexit';
+import { cellDefinitionInChild } from './spg020-cell-definition-in-child';
+import { unpicklableCellWorker } from './spg021-unpicklable-cell-worker';
+import { guardInNotebook } from './spg022-guard-in-notebook';
+import { setStartMethodInNotebook } from './spg023-set-start-method-in-notebook';
+import { moduleStateFromCell } from './spg024-module-state-from-cell';
 
 /** Every rule, in code order. One file per rule; adding a rule means adding it here. */
 export const RULES: readonly Rule[] = [
@@ -28,6 +33,11 @@ export const RULES: readonly Rule[] = [
   unpicklableArgument,
   seedAtImport,
   startInAtexit,
+  cellDefinitionInChild,
+  unpicklableCellWorker,
+  guardInNotebook,
+  setStartMethodInNotebook,
+  moduleStateFromCell,
 ];
 
 export function ruleByCode(code: string): Rule | undefined {

@@ -28,7 +28,27 @@ export interface Rule {
    * list must be complete: a rule that can fire without one of these strings is a bug.
    */
   mentions: readonly string[];
-  check(facts: ModuleFacts): RuleFinding[];
+  /**
+   * What the rule reads: `script` rules (the default) assume a main module that children re-import, so
+   * they never run on a notebook, where no cell is re-run and a main guard changes nothing; `notebook`
+   * rules run only on notebooks; `any` on both.
+   */
+  appliesTo?: 'script' | 'notebook' | 'any';
+  check(facts: ModuleFacts, context: RuleContext): RuleFinding[];
+}
+
+/** What a rule may know beyond the module's facts. */
+export interface RuleContext {
+  /** Set when the module is a notebook's cells joined into one program. */
+  notebook?: NotebookContext;
+}
+
+/** A notebook as the rules see it (built by server/src/notebook). */
+export interface NotebookContext {
+  /** The 1-based number of the cell holding a program line (as Jupyter and VS Code number cells). */
+  cellNumberOf(line: number): number;
+  /** The facts of a module the notebook can import by name (a `%%writefile` cell, or a file next to it), if known. */
+  moduleFacts(name: string): ModuleFacts | undefined;
 }
 
 /** What a rule reports; analyze() turns it into a Finding (ranges, severity overrides, noqa). */

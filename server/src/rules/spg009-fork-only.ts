@@ -15,6 +15,8 @@ export const forkOnly: Rule = {
   code: 'SPG009',
   name: 'fork-only',
   defaultSeverity: 'info',
+  // fork does not exist on Windows, in a notebook as in a script.
+  appliesTo: 'any',
   docs: {
     summary: 'Code that depends on the `fork` start method, or that switches an executor to spawn.',
     explanation: [

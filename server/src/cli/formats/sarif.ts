@@ -59,6 +59,8 @@ export class SarifReporter implements Reporter {
             }
           : {}),
         ...(finding.fix ? { fixes: [sarifFix(finding, artifact)] } : {}),
+        // A notebook's rows are rows of this cell (the file itself is JSON).
+        ...(finding.cell !== undefined ? { properties: { cell: finding.cell } } : {}),
       };
       this.out.write(`${this.written === 0 ? '\n' : ',\n'}        ${JSON.stringify(result)}`);
       this.written++;

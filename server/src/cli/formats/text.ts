@@ -19,7 +19,8 @@ export class TextReporter implements Reporter {
     const { bold, dim } = this.palette;
     const name = displayPath(report.path, this.cwd);
     for (const finding of report.findings) {
-      const where = `${bold(name)}${dim(`:${finding.location.row}:${finding.location.column}:`)}`;
+      const cell = finding.cell === undefined ? '' : `:cell ${finding.cell}`;
+      const where = `${bold(name)}${dim(`${cell}:${finding.location.row}:${finding.location.column}:`)}`;
       // `[*]`: --fix fixes it (ruff's mark); shown where fixes are computed (not by a plain check).
       const mark = finding.fix && (finding.fix.applicability === 'safe' || this.unsafeFixes) ? '[*] ' : '';
       this.out.line(`${where} ${this.palette.severity(finding.severity, finding.code)} ${mark}${finding.message}`);

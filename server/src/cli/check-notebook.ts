@@ -1,0 +1,147 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { analyzeNotebook, type CellFinding } from '../notebook/analyze';
+import { isPythonNotebook, NotebookFormatError, readIpynb, type IpynbNotebook } from '../notebook/ipynb';
+import type { PythonParser } from '../syntax/parser';
+import type { AnalysisOptions } from '../engine/analyze';
+
+/** What checkFile hands on (a ScanProfile and ScanSettings; named here by shape so the two files do not import each other). */
+interface NotebookScan {
+  options: AnalysisOptions;
+}
+interface NotebookRun {
+  mode: 'check' | 'fix' | 'diff';
+  cwd: string;
+}
+import { LocationMapper, reportFinding, type FileReport, type ReportedFinding } from './report';
+import { describeIoError, readSource, SourceError, writeSource, type SourceFile } from './source';
+import { createTwoFilesPatch } from 'diff';
+import { fixNotebook } from '../notebook/fix-notebook';
+import { displayPath } from './files';
+
+/**
+ * Checks one `.ipynb` file: its code cells as one program, with the notebook rules. Findings carry the
+ * 1-based `cell` and locations in that cell, as ruff reports notebooks. A file that is not an nbformat 4
+ * notebook is an error in the report (never a crash); a notebook whose kernel is not Python is skipped.
+ */
+export function checkNotebook(
+  parser: PythonParser,
+  file: string,
+  profile: NotebookScan,
+  settings: NotebookRun,
+  report: FileReport,
+): FileReport {
+  let notebook: IpynbNotebook;
+  let source: SourceFile;
+  try {
+    source = readSource(file);
+    notebook = readIpynb(source.text);
+  } catch (error) {
+    if (!(error instanceof SourceError || error instanceof NotebookFormatError)) throw error;
+    report.error = error.message;
+    return report;
+  }
+  if (!isPythonNotebook(notebook)) return report;
+  analyseInto(parser, file, notebook, profile, report);
+  if (settings.mode === 'check' || report.syntaxError || !report.findings.some((finding) => finding.code === 'SPG020')) return report;
+  try {
+    const fixed = fixNotebook(parser, notebook, file, profile.options, siblingModules(file));
+    if (!fixed) return report;
+    const modulePath = path.join(path.dirname(file), `${fixed.moduleName}.py`);
+    const applied = fixed.moved.map((name) => ({
+      id: 'move-to-module',
+      code: 'SPG020' as const,
+      title: `Move \`${name}\` to ${fixed.moduleName}.py`,
+      applicability: 'safe' as const,
+    }));
+    if (settings.mode === 'diff') {
+      const name = displayPath(file, settings.cwd);
+      const moduleName = displayPath(modulePath, settings.cwd);
+      const existing = siblingModules(file)(fixed.moduleName);
+      report.diff = [
+        createTwoFilesPatch(name, name, source.text, fixed.notebookText, undefined, undefined, { context: 3 }),
+        createTwoFilesPatch(
+          existing === undefined ? '/dev/null' : moduleName,
+          moduleName,
+          existing ?? '',
+          fixed.moduleText,
+          undefined,
+          undefined,
+          { context: 3 },
+        ),
+      ]
+        .map((patch) => patch.replace(/^Index: .*\n=+\n/, ''))
+        .join('');
+      report.applied = applied;
+      return report;
+    }
+    writeModule(modulePath, fixed.moduleText);
+    writeSource(source, fixed.notebookText);
+    report.applied = applied;
+    const before = report.findings.length;
+    analyseInto(parser, file, readIpynb(fixed.notebookText), profile, report);
+    report.fixedFindings = Math.max(0, before - report.findings.length);
+  } catch (error) {
+    if (!(error instanceof SourceError)) throw error;
+    report.error = error.message;
+  }
+  return report;
+}
+
+/** Writes the workers module (a new file, or the existing one extended), atomically like writeSource. */
+function writeModule(file: string, text: string): void {
+  if (!fs.existsSync(file)) {
+    try {
+      fs.writeFileSync(file, text, { encoding: 'utf8', flag: 'wx' });
+    } catch (error) {
+      throw new SourceError(file, `cannot be written: ${describeIoError(error)}`);
+    }
+    return;
+  }
+  writeSource(readSource(file), text);
+}
+
+function analyseInto(parser: PythonParser, file: string, notebook: IpynbNotebook, profile: NotebookScan, report: FileReport): void {
+  const cells = notebook.cells.filter((cell) => cell.kind === 'code').map(({ index, source }) => ({ index, source }));
+  const analysis = analyzeNotebook(parser, cells, profile.options, siblingModules(file));
+  try {
+    report.syntaxError = analysis.analysis.tree.rootNode.hasError;
+    report.findings = reportedCellFindings(file, notebook, analysis.findings);
+  } finally {
+    analysis.dispose();
+  }
+}
+
+/** The source of `name.py` next to the notebook (what the kernel imports from its working directory). */
+export function siblingModules(notebookFile: string): (name: string) => string | undefined {
+  return (name) => {
+    try {
+      return readSource(path.join(path.dirname(notebookFile), `${name}.py`)).text;
+    } catch {
+      return undefined;
+    }
+  };
+}
+
+function reportedCellFindings(file: string, notebook: IpynbNotebook, findings: readonly CellFinding[]): ReportedFinding[] {
+  const mappers = new Map<number, LocationMapper>();
+  const mapperOf = (cell: number) => {
+    let mapper = mappers.get(cell);
+    if (!mapper) mappers.set(cell, (mapper = new LocationMapper(notebook.cells[cell].source.replace(/\r\n?/g, '\n'))));
+    return mapper;
+  };
+  return findings.map(({ cell, finding, related }) => {
+    const reported = reportFinding(file, mapperOf(cell), finding, undefined);
+    reported.related = related.map((item) => ({
+      message: item.cell === cell ? item.message : `cell ${item.cell + 1}: ${item.message}`,
+      location: mapperOf(item.cell).location(item.range.start),
+      end_location: mapperOf(item.cell).location(item.range.end),
+    }));
+    return { ...reported, cell: cell + 1 };
+  });
+}
+
+/** Whether the CLI reads `file` as a notebook. */
+export function isNotebookFile(file: string): boolean {
+  return path.extname(file).toLowerCase() === '.ipynb' && !fs.statSync(file, { throwIfNoEntry: false })?.isDirectory();
+}

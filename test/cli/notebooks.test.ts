@@ -1,0 +1,66 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { createTree, removeTree, runCli } from '../helpers/cli';
+import { FIXTURES } from '../helpers/paths';
+
+const POOL_MAP = fs.readFileSync(path.join(FIXTURES, 'notebooks', 'SPG020', 'pool-map.ipynb'), 'utf8');
+
+describe('spawn-guard check on notebooks', () => {
+  let root: string;
+  before(() => {
+    root = createTree({
+      'lesson.ipynb': POOL_MAP,
+      '.ipynb_checkpoints/lesson-checkpoint.ipynb': POOL_MAP,
+      'r.ipynb': JSON.stringify({
+        nbformat: 4,
+        nbformat_minor: 5,
+        metadata: { kernelspec: { language: 'R' } },
+        cells: [{ cell_type: 'code', source: 'x <- 1' }],
+      }),
+    });
+  });
+  after(() => removeTree(root));
+
+  it('reports cell, row and column, and skips checkpoints and other languages', async () => {
+    const run = await runCli(['check', '.'], { cwd: root });
+    assert.equal(run.status, 1, run.stderr);
+    const lines = run.stdout.split('\n').filter((line) => line.includes('SPG'));
+    assert.equal(lines.length, 1, run.stdout);
+    assert.match(lines[0], /^lesson\.ipynb:cell 3:2:20: SPG020 `square` is defined in cell 2 .* hangs forever/);
+  });
+
+  it('puts the cell in JSON and SARIF', async () => {
+    const json = JSON.parse((await runCli(['check', '--format', 'json', 'lesson.ipynb'], { cwd: root })).stdout);
+    assert.deepEqual(
+      json.map((finding: { code: string; cell: number; location: unknown }) => [finding.code, finding.cell, finding.location]),
+      [['SPG020', 3, { row: 2, column: 20 }]],
+    );
+    const sarif = JSON.parse((await runCli(['check', '--format', 'sarif', 'lesson.ipynb'], { cwd: root })).stdout);
+    const result = sarif.runs[0].results[0];
+    assert.deepEqual([result.ruleId, result.properties, result.locations[0].physicalLocation.region.startLine], ['SPG020', { cell: 3 }, 2]);
+  });
+
+  it('reports a malformed notebook as an error, not a crash', async () => {
+    fs.writeFileSync(path.join(root, 'broken.ipynb'), '{"nbformat": 4, "cells": [');
+    try {
+      const run = await runCli(['check', 'broken.ipynb'], { cwd: root });
+      assert.equal(run.status, 2);
+      assert.match(run.stderr, /broken\.ipynb: is not a valid notebook: invalid JSON at line 1, column 27/);
+    } finally {
+      fs.rmSync(path.join(root, 'broken.ipynb'));
+    }
+  });
+
+  it('--fix moves the definition to <notebook>_workers.py and rewrites only the cell source', async () => {
+    const run = await runCli(['check', '--fix', 'lesson.ipynb'], { cwd: root });
+    assert.equal(run.status, 0, run.stdout + run.stderr);
+    assert.match(run.stderr, /Fixed lesson\.ipynb: Move `square` to lesson_workers\.py/);
+    const expected = POOL_MAP.replace('"def square(x):\\n",\n    "    return x * x"', '"from lesson_workers import square"');
+    assert.notEqual(expected, POOL_MAP);
+    assert.equal(fs.readFileSync(path.join(root, 'lesson.ipynb'), 'utf8'), expected);
+    assert.match(fs.readFileSync(path.join(root, 'lesson_workers.py'), 'utf8'), /\n\ndef square\(x\):\n {4}return x \* x\n$/);
+    assert.equal((await runCli(['check', 'lesson.ipynb'], { cwd: root })).status, 0);
+  });
+});

@@ -1,0 +1,90 @@
+import * as assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { fixNotebook, workersModuleName } from '../../server/src/notebook/fix-notebook';
+import { readIpynb } from '../../server/src/notebook/ipynb';
+import { sharedParser } from '../helpers/parser';
+
+/** A notebook in Jupyter's layout, with outputs and metadata a fix must keep. */
+function notebookText(cells: string[]): string {
+  return JSON.stringify(
+    {
+      cells: cells.map((source, index) => ({
+        cell_type: 'code',
+        execution_count: index + 1,
+        metadata: { tags: ['keep'] },
+        outputs: [{ name: 'stdout', output_type: 'stream', text: [`out ${index}\n`] }],
+        source: source.split(/(?<=\n)/),
+      })),
+      metadata: { kernelspec: { display_name: 'Python 3', language: 'python', name: 'python3' } },
+      nbformat: 4,
+      nbformat_minor: 5,
+    },
+    null,
+    1,
+  );
+}
+
+async function fix(cells: string[], existingModule?: string) {
+  const text = notebookText(cells);
+  return { text, fixed: fixNotebook(await sharedParser(), readIpynb(text), '/work/Lesson 1.ipynb', {}, () => existingModule) };
+}
+
+describe('Move to module', () => {
+  it('names the module after the notebook, as an identifier', () => {
+    assert.equal(workersModuleName('/a/Lesson 1.ipynb'), 'Lesson_1_workers');
+    assert.equal(workersModuleName('/a/1st.ipynb'), '_1st_workers');
+    assert.equal(workersModuleName('/a/nb.ipynb', 'mp_{notebook}'), 'mp_nb');
+  });
+
+  it('moves the definition with its imports and the cell definitions it uses; only the sources change', async () => {
+    const { text, fixed } = await fix([
+      'import math\nimport numpy as np\nfrom multiprocessing import Pool\nfrom os import path as p\n',
+      'def helper(x):\n    return math.sqrt(x)\n\ndef work(x):\n    return helper(x) + np.pi\n',
+      'with Pool(2) as pool:\n    print(pool.map(work, [1, 4]))\n',
+    ]);
+    assert.ok(fixed);
+    assert.deepEqual(fixed.moved, ['helper', 'work']);
+    assert.equal(
+      fixed.moduleText,
+      [
+        '"""Functions and classes of Lesson 1.ipynb that run in child processes: a spawned child imports them from here."""',
+        '',
+        'import numpy as np',
+        'import math',
+        '',
+        '',
+        'def helper(x):',
+        '    return math.sqrt(x)',
+        '',
+        '',
+        'def work(x):',
+        '    return helper(x) + np.pi',
+        '',
+      ].join('\n'),
+    );
+    const expected = JSON.parse(text);
+    expected.cells[1].source = ['from Lesson_1_workers import helper\n', '\n', 'from Lesson_1_workers import work\n'];
+    assert.equal(fixed.notebookText, JSON.stringify(expected, null, 1));
+  });
+
+  it('extends an existing module without repeating its imports', async () => {
+    const { fixed } = await fix(
+      [
+        'import math\nfrom multiprocessing import Pool\n',
+        'def work(x):\n    return math.sqrt(x)\n',
+        'with Pool(2) as pool:\n    pool.map(work, [1])\n',
+      ],
+      'import math\n\n\ndef other():\n    pass\n',
+    );
+    assert.equal(fixed?.moduleText, 'import math\n\n\ndef other():\n    pass\n\n\ndef work(x):\n    return math.sqrt(x)\n');
+  });
+
+  it('does not move a definition that reads notebook globals (it needs them as parameters)', async () => {
+    const { fixed } = await fix([
+      'from multiprocessing import Pool\nFACTOR = 3\n',
+      'def work(x):\n    return FACTOR * x\n',
+      'with Pool(2) as pool:\n    pool.map(work, [1])\n',
+    ]);
+    assert.equal(fixed, undefined);
+  });
+});
