@@ -13,7 +13,7 @@ interface NotebookRun {
   mode: 'check' | 'fix' | 'diff';
   cwd: string;
 }
-import { LocationMapper, reportFinding, type FileReport, type ReportedFinding } from './report';
+import { emptyReport, LocationMapper, reportFinding, type FileReport, type ReportedFinding } from './report';
 import { describeIoError, readSource, SourceError, writeSource, type SourceFile } from './source';
 import { createTwoFilesPatch } from 'diff';
 import { fixNotebook } from '../notebook/fix-notebook';
@@ -73,19 +73,31 @@ export function checkNotebook(
         .map((patch) => patch.replace(/^Index: .*\n=+\n/, ''))
         .join('');
       report.applied = applied;
+      const after = analyseInto(parser, file, readIpynb(fixed.notebookText), profile, emptyReport(file));
+      report.fixed = settledFindings(report.findings, after.findings);
       return report;
     }
     writeModule(modulePath, fixed.moduleText);
     writeSource(source, fixed.notebookText);
     report.applied = applied;
-    const before = report.findings.length;
+    const before = report.findings;
     analyseInto(parser, file, readIpynb(fixed.notebookText), profile, report);
-    report.fixedFindings = Math.max(0, before - report.findings.length);
+    report.fixed = settledFindings(before, report.findings);
   } catch (error) {
     if (!(error instanceof SourceError)) throw error;
     report.error = error.message;
   }
   return report;
+}
+
+/** The findings of `before` that `after` no longer has (matched by code and message, each once). */
+function settledFindings(before: readonly ReportedFinding[], after: readonly ReportedFinding[]): { code: string }[] {
+  const remaining = after.map((finding) => `${finding.code}\0${finding.message}`);
+  return before.filter((finding) => {
+    const index = remaining.indexOf(`${finding.code}\0${finding.message}`);
+    if (index >= 0) remaining.splice(index, 1);
+    return index < 0;
+  });
 }
 
 /** Writes the workers module (a new file, or the existing one extended), atomically like writeSource. */
@@ -101,7 +113,7 @@ function writeModule(file: string, text: string): void {
   writeSource(readSource(file), text);
 }
 
-function analyseInto(parser: PythonParser, file: string, notebook: IpynbNotebook, profile: NotebookScan, report: FileReport): void {
+function analyseInto(parser: PythonParser, file: string, notebook: IpynbNotebook, profile: NotebookScan, report: FileReport): FileReport {
   const cells = notebook.cells.filter((cell) => cell.kind === 'code').map(({ index, source }) => ({ index, source }));
   const analysis = analyzeNotebook(parser, cells, profile.options, siblingModules(file));
   try {
@@ -110,6 +122,7 @@ function analyseInto(parser: PythonParser, file: string, notebook: IpynbNotebook
   } finally {
     analysis.dispose();
   }
+  return report;
 }
 
 /** The source of `name.py` next to the notebook (what the kernel imports from its working directory). */
