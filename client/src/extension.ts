@@ -7,7 +7,13 @@ import {
   type ServerOptions,
 } from 'vscode-languageclient/node';
 import { CODE_CACHE_DIR_ARGUMENT, SERVER_NODE_FLAGS } from '../../server/src/shared/nodeFlags';
-import { DIAGNOSTIC_SOURCE, RESTART_COMMAND, SERVER_COMMANDS, SHOW_LOGS_COMMAND } from '../../server/src/shared/protocol';
+import {
+  DIAGNOSTIC_SOURCE,
+  RESTART_COMMAND,
+  SERVER_COMMANDS,
+  SHOW_LOGS_COMMAND,
+  type InitializationOptions,
+} from '../../server/src/shared/protocol';
 import { registerRunUnderSpawn } from './runUnderSpawn';
 import { SpawnGuardStatus } from './status';
 
@@ -48,6 +54,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const clientOptions: LanguageClientOptions = {
     documentSelector: DOCUMENT_SELECTOR,
     diagnosticCollectionName: DIAGNOSTIC_SOURCE,
+    initializationOptions: { runUnderSpawn: true } satisfies InitializationOptions,
     outputChannel: log,
     traceOutputChannel: log,
     revealOutputChannelOn: RevealOutputChannelOn.Never,

@@ -19,6 +19,7 @@ import {
 import { PythonParser } from './syntax/parser';
 import { packageVersion } from './cli/version';
 import { SETTINGS_SECTION } from './config/settings';
+import type { InitializationOptions } from './shared/protocol';
 import { AnalysisCache } from './lsp/analyses';
 import { codeActionsFor, FIX_ALL_KIND } from './lsp/codeActions';
 import { ADD_MAIN_GUARD_COMMAND, commandTarget, documentName, planAddMainGuard, planFixAll, SERVER_COMMANDS } from './lsp/commands';
@@ -59,6 +60,8 @@ interface Session {
   configuration: ConfigurationService;
   scheduler: DiagnosticsScheduler;
   versionedEdits: boolean;
+  /** The client runs RUN_UNDER_SPAWN_COMMAND (InitializationOptions). */
+  runUnderSpawn: boolean;
   clientCapabilities: InitializeParams['capabilities'];
   project: ProjectService;
 }
@@ -151,6 +154,7 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
     configuration,
     scheduler: new DiagnosticsScheduler(publishDiagnostics, (uri, error) => logger.error(`diagnostics for ${uri} failed`, error)),
     versionedEdits: capabilities.workspace?.workspaceEdit?.documentChanges === true,
+    runUnderSpawn: (params.initializationOptions as InitializationOptions | undefined)?.runUnderSpawn === true,
     clientCapabilities: capabilities,
   };
   return {
@@ -330,10 +334,11 @@ connection.onHover(
 
 connection.onCodeAction(
   request('codeAction', null, async (params) => {
-    const { parser, versionedEdits } = requireSession();
+    const { parser, versionedEdits, runUnderSpawn } = requireSession();
     const analysed = await analysedDocument(params.textDocument.uri);
     if (!analysed) return null;
     return codeActionsFor({
+      runUnderSpawn,
       uri: params.textDocument.uri,
       version: analysed.version,
       document: analysed.document.parsedDocument(),

@@ -38,6 +38,8 @@ export interface LspClientOptions {
   workspaceFolder?: string;
   /** Bound for each wait in this session (requests, diagnostics), in ms. */
   timeoutMs?: number;
+  /** Sent as `initialize`'s initializationOptions (the VS Code client's: InitializationOptions). */
+  initializationOptions?: unknown;
 }
 
 export interface RequestAnswer {
@@ -150,7 +152,7 @@ export class LspTestClient {
       },
     );
     const client = new LspTestClient(child, options);
-    await client.initialize(options.workspaceFolder);
+    await client.initialize(options.workspaceFolder, options.initializationOptions);
     return client;
   }
 
@@ -303,10 +305,11 @@ export class LspTestClient {
     return this.stderrText ? `\n--- server stderr (tail) ---\n${this.stderrText.slice(-4000)}` : '';
   }
 
-  private async initialize(workspaceFolder: string | undefined): Promise<void> {
+  private async initialize(workspaceFolder: string | undefined, initializationOptions: unknown): Promise<void> {
     const rootUri = workspaceFolder ? pathToFileURL(workspaceFolder).href : null;
     this.initializeResult = await this.request<InitializeResult>('initialize', {
       processId: process.pid,
+      initializationOptions,
       clientInfo: { name: 'spawn-guard-tests' },
       rootUri,
       workspaceFolders: workspaceFolder ? [{ uri: rootUri, name: path.basename(workspaceFolder) }] : null,

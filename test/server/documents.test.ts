@@ -165,6 +165,7 @@ function answers(document: OpenDocument, cache: AnalysisCache, parser: PythonPar
     parser,
     options: {},
     versionedEdits: true,
+    runUnderSpawn: false,
   };
   return {
     diagnostics,

@@ -442,3 +442,20 @@ describe('server process', () => {
     assert.match(result.stderr, /usage: node server\.js --stdio/);
   });
 });
+
+describe('"Reproduce under spawn" beside a finding', () => {
+  it('is offered only to a client that has the Run under spawn command (initializationOptions)', async () => {
+    const uri = 'file:///workspace/reproduce.py';
+    for (const runUnderSpawn of [true, false]) {
+      const client = await LspTestClient.start({ initializationOptions: { runUnderSpawn } });
+      try {
+        client.open(uri, UNGUARDED, 1);
+        const { diagnostics } = await client.diagnosticsFor(uri, 1);
+        const titles = (await client.codeActions(uri, POOL_RANGE, diagnostics))!.filter(isCodeAction).map((action) => action.title);
+        assert.equal(titles.includes('Reproduce under spawn (run this file with spawn-guard run)'), runUnderSpawn, titles.join(', '));
+      } finally {
+        await client.stop();
+      }
+    }
+  });
+});

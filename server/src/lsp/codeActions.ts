@@ -29,6 +29,8 @@ export interface CodeActionRequest {
   context: CodeActionContext;
   /** The client takes versioned document edits (workspaceEdit.documentChanges). */
   versionedEdits: boolean;
+  /** The client has the "Run under spawn" command: offer "Reproduce under spawn" beside findings. */
+  runUnderSpawn: boolean;
   /** Cross-file findings of this text (lsp/project.ts): they get "Disable … for this line", no fixes yet. */
   crossFile?: readonly Finding[];
 }
@@ -45,7 +47,7 @@ export function codeActionsFor(request: CodeActionRequest): CodeAction[] {
   if (wants(context.only, CodeActionKind.QuickFix)) {
     actions.push(...quickFixes(request, context.diagnostics));
     if (settings.codeAction.disableRuleComment.enable) actions.push(...disableRuleActions(request, context.diagnostics));
-    const reproduce = reproduceAction(request.uri, request.analysis.findings, context.diagnostics);
+    const reproduce = request.runUnderSpawn ? reproduceAction(request.uri, request.analysis.findings, context.diagnostics) : undefined;
     if (reproduce) actions.push(reproduce);
   }
   if (settings.fixAll && context.only !== undefined && wants(context.only, FIX_ALL_KIND)) {

@@ -20,3 +20,11 @@ export const SHOW_LOGS_COMMAND = 'spawnGuard.showLogs';
  * workspaces only). Arguments: `[uri]`, a file URI string or vscode.Uri; none for the active editor.
  */
 export const RUN_UNDER_SPAWN_COMMAND = 'spawnGuard.runUnderSpawn';
+
+/**
+ * The client's `initializationOptions`. `runUnderSpawn`: the client has RUN_UNDER_SPAWN_COMMAND, so the
+ * server may offer "Reproduce under spawn" (other editors' clients do not have it and get no such action).
+ */
+export interface InitializationOptions {
+  runUnderSpawn?: boolean;
+}
