@@ -1,7 +1,7 @@
 import { analyze, type Analysis, type AnalysisOptions } from '../engine/analyze';
 import type { PythonParser } from '../syntax/parser';
 import { fixAll } from '../fixes/fix-all';
-import { fixesFor } from '../fixes/registry';
+import { fixesFor, hasFixProvider } from '../fixes/registry';
 import { displayPath } from './files';
 import { rulesThatMayFire, type RuleMentions } from './prefilter';
 import { emptyReport, LocationMapper, reportFinding, type FileReport, type ReportedFinding } from './report';
@@ -64,14 +64,15 @@ export function checkFile(parser: PythonParser, file: string, profile: ScanProfi
     withAnalysis(parser, source.text, options, (analysis) => {
       const syntaxError = syntaxErrorFinding(file, new LocationMapper(source.text), analysis.tree.rootNode);
       report.syntaxError = syntaxError !== undefined;
-      report.findings = reportedFindings(parser, file, analysis, settings.computeFixes && !report.syntaxError);
+      // --fix and --diff work out the fixes as they apply them (applyFixes): computing them here too
+      // would repeat the costliest step (a guard fix re-parses the whole script to validate it).
+      const withFixes = settings.computeFixes && settings.mode === 'check' && !report.syntaxError;
+      report.findings = reportedFindings(parser, file, analysis, withFixes);
       if (syntaxError) report.findings = sortedByLocation([syntaxError, ...report.findings]);
+      if (settings.mode !== 'check' && !report.syntaxError && report.findings.some((finding) => hasFixProvider(finding.code))) {
+        applyFixes(parser, source, analysis, profile, settings, report);
+      }
     });
-    if (settings.mode !== 'check' && !report.syntaxError && report.findings.some((finding) => appliesFix(finding, settings))) {
-      applyFixes(parser, source, profile, settings, report);
-    } else if (settings.mode !== 'check') {
-      report.unsafeFixesLeft = report.findings.filter((finding) => finding.fix && !appliesFix(finding, settings)).length;
-    }
   } catch (error) {
     if (error instanceof SourceError) report.error = error.message;
     else if (isStackOverflow(error)) report.error = TOO_DEEPLY_NESTED;
@@ -80,20 +81,38 @@ export function checkFile(parser: PythonParser, file: string, profile: ScanProfi
   return report;
 }
 
-/** --fix writes every available fix (then reports what remains); --diff only shows them. */
-function applyFixes(parser: PythonParser, source: SourceFile, profile: ScanProfile, settings: ScanSettings, report: FileReport): void {
-  const fixed = fixAll(parser, source.text, { ...profile.options, safeOnly: !settings.unsafeFixes });
-  if (fixed.text === source.text) return;
-  report.applied = fixed.applied;
-  if (settings.mode === 'diff') report.diff = unifiedDiff(displayPath(source.path, settings.cwd), source.text, fixed.text);
-  else writeSource(source, fixed.text);
-  let remaining: ReportedFinding[] = [];
-  withAnalysis(parser, fixed.text, profile.options, (analysis) => {
-    remaining = reportedFindings(parser, source.path, analysis, settings.computeFixes);
-  });
+/**
+ * --fix writes every available fix (then reports what remains); --diff only shows them. `analysis` is the
+ * source's: the first round of fixAll uses it, and the analysis of the last round gives what remains, so
+ * each text is parsed and analysed once.
+ */
+function applyFixes(
+  parser: PythonParser,
+  source: SourceFile,
+  analysis: Analysis,
+  profile: ScanProfile,
+  settings: ScanSettings,
+  report: FileReport,
+): void {
+  let remaining: ReportedFinding[] | undefined;
+  const settled = (final: Analysis) => (remaining = reportedFindings(parser, source.path, final, true));
+  const fixed = fixAll(parser, source.text, { ...profile.options, safeOnly: !settings.unsafeFixes }, { first: analysis, settled });
+  if (fixed.text !== source.text) {
+    report.applied = fixed.applied;
+    if (settings.mode === 'diff') report.diff = unifiedDiff(displayPath(source.path, settings.cwd), source.text, fixed.text);
+    else writeSource(source, fixed.text);
+  }
+  // What remains, with its fixes: the unsafe ones left out are counted, and --fix marks the fixable.
+  remaining ??= analysedFindings(parser, source.path, fixed.text, profile.options);
   report.fixed = fixedFindings(report.findings, remaining);
   report.unsafeFixesLeft = remaining.filter((finding) => finding.fix && !appliesFix(finding, settings)).length;
   if (settings.mode === 'fix') report.findings = remaining;
+}
+
+function analysedFindings(parser: PythonParser, file: string, text: string, options: AnalysisOptions): ReportedFinding[] {
+  let findings: ReportedFinding[] = [];
+  withAnalysis(parser, text, options, (analysis) => (findings = reportedFindings(parser, file, analysis, true)));
+  return findings;
 }
 
 /** Whether --fix (and --diff) apply the finding's fix: safe ones always, unsafe ones with --unsafe-fixes. */

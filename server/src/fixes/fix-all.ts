@@ -23,6 +23,14 @@ export interface FixAllResult {
   applied: AppliedFix[];
 }
 
+/** Work a caller already has, or wants, around fixAll's rounds (the CLI analyses each text once). */
+export interface FixAllReuse {
+  /** The analysis of the starting text, with its tree (owned by the caller): the first round uses it. */
+  first?: Analysis;
+  /** Told the analysis of the final text when the last round analysed it (its tree is deleted afterwards). */
+  settled?: (analysis: Analysis) => void;
+}
+
 /** Each round applies one fix; a file needs about one per hazard, so this bound is never the limit in practice. */
 const MAX_ROUNDS = 64;
 
@@ -31,22 +39,28 @@ const MAX_ROUNDS = 64;
  * analysed again, since a fix moves code that other fixes' edits point into. Stops at a file with
  * syntax errors, when no fix applies, or when a fix would bring back an earlier text.
  */
-export function fixAll(parser: PythonParser, text: string, options: FixAllOptions = {}): FixAllResult {
+export function fixAll(parser: PythonParser, text: string, options: FixAllOptions = {}, reuse: FixAllReuse = {}): FixAllResult {
   const applied: AppliedFix[] = [];
   const seen = new Set([text]);
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const tree = parser.parse(text);
+    const given = round === 0 && reuse.first?.text === text ? reuse.first : undefined;
+    const parsed = given ? undefined : parser.parse(text);
     try {
+      const tree = given?.tree ?? parsed!;
       if (tree.rootNode.hasError) break;
-      const next = nextFix(analyze({ text, tree }, options), parser, options.safeOnly ?? false);
-      if (!next) break;
+      const analysis = given ?? analyze({ text, tree }, options);
+      const next = nextFix(analysis, parser, options.safeOnly ?? false);
+      if (!next) {
+        reuse.settled?.(analysis);
+        break;
+      }
       const fixed = applyEdits(text, next.fix.edits);
       if (seen.has(fixed)) break;
       seen.add(fixed);
       applied.push({ id: next.fix.id, code: next.code, title: next.fix.title, applicability: next.fix.applicability });
       text = fixed;
     } finally {
-      tree.delete();
+      parsed?.delete();
     }
   }
   return { text, applied };
