@@ -33,7 +33,13 @@ export async function run(context: BenchContext): Promise<Section[]> {
 async function standardLibrary(cli: string, usage: string): Promise<Section> {
   const stdlib = execFileSync('python3', ['-c', 'import sysconfig; print(sysconfig.get_paths()["stdlib"])'], { encoding: 'utf8' }).trim();
   console.log(`standard library: ${stdlib} (without ${THIRD_PARTY.join(', ')})`);
-  const { files } = discoverFiles([stdlib], new ConfigResolver(readIfExists), { cwd: stdlib, exclude: THIRD_PARTY, forceExclude: false });
+  const { files } = discoverFiles([stdlib], new ConfigResolver(readIfExists), {
+    cwd: stdlib,
+    exclude: undefined,
+    extendExclude: THIRD_PARTY,
+    forceExclude: false,
+    respectGitignore: true,
+  });
 
   // Baseline: read and parse every file on this thread, as a linter without a prefilter would.
   const parser = await PythonParser.create();

@@ -37,12 +37,12 @@ describe('spawn-guard command line', () => {
       [[], /a command is required/],
       [['lint'], /unknown command "lint"/],
       [['check', '--frmat', 'json'], /Unknown option '--frmat'/],
-      [['check', '--format', 'xml'], /--format must be one of text, json, sarif, github, not "xml"/],
+      [['check', '--format', 'xml'], /--output-format must be one of text, json, sarif, github, not "xml"/],
       [['check', '--fix', '--diff'], /--fix and --diff cannot be used together/],
       [['check', '--select', 'SPG999'], /--select: unknown rule code or prefix "SPG999"/],
       [['check', '--ignore', 'E501'], /--ignore: unknown rule code or prefix "E501"/],
       [['check', '--threads', '0'], /--threads must be a whole number of at least 1/],
-      [['rule'], /a rule code is required/],
+      [['rule'], /a rule code or name is required/],
       [['rule', 'SPG999'], /unknown rule code or prefix "SPG999"/],
     ];
     for (const [args, message] of cases) {

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { ParsedDocument } from '../../server/src/syntax/document';
 import { lineNoqa } from '../../server/src/engine/noqa';
 import { applyEdits } from '../../server/src/fixes/edits';
-import { disableRuleEdit } from '../../server/src/lsp/noqaComment';
+import { disableRuleEdit } from '../../server/src/fixes/noqa-comment';
 import { sharedParser } from '../helpers/parser';
 
 /** Applies the "Disable CODE for this line" edit for `line` and returns the new text (undefined: none offered). */

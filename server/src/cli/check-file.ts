@@ -41,12 +41,18 @@ export interface ScanSettings {
  * whatever goes wrong with this file is in the report's `error`, so the run goes on with the next one.
  * Every tree parsed here is deleted before returning (memory stays flat over any number of files).
  */
-export function checkFile(parser: PythonParser, file: string, profile: ScanProfile, settings: ScanSettings): FileReport {
+export function checkFile(
+  parser: PythonParser,
+  file: string,
+  profile: ScanProfile,
+  settings: ScanSettings,
+  stdin?: SourceFile,
+): FileReport {
   const report = emptyReport(file);
-  if (isNotebookFile(file)) return checkNotebook(parser, file, profile, settings, report);
+  if (!stdin && isNotebookFile(file)) return checkNotebook(parser, file, profile, settings, report);
   let source: SourceFile;
   try {
-    source = readSource(file);
+    source = stdin ?? readSource(file);
   } catch (error) {
     if (!(error instanceof SourceError)) throw error;
     report.error = error.message;
@@ -100,6 +106,7 @@ function applyFixes(
   if (fixed.text !== source.text) {
     report.applied = fixed.applied;
     if (settings.mode === 'diff') report.diff = unifiedDiff(displayPath(source.path, settings.cwd), source.text, fixed.text);
+    else if (source.stdin) report.fixedText = fixed.text;
     else writeSource(source, fixed.text);
   }
   // What remains, with its fixes: the unsafe ones left out are counted, and --fix marks the fixable.

@@ -42,13 +42,15 @@ export const plain: Palette = {
  * Colour on a terminal, as the usual conventions say: FORCE_COLOR (other than `0`/`false`) turns it on
  * even when piped, NO_COLOR (any non-empty value) turns it off, TERM=dumb has none.
  */
-export function wantsColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean {
+export function wantsColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv, choice: 'auto' | 'always' | 'never' = 'auto'): boolean {
+  if (choice !== 'auto') return choice === 'always';
   const force = env.FORCE_COLOR;
   if (force !== undefined && force !== '') return force !== '0' && force.toLowerCase() !== 'false';
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
   return stream.isTTY === true && env.TERM !== 'dumb';
 }
 
-export function paletteFor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): Palette {
-  return wantsColor(stream, env) ? ansi : plain;
+/** `choice`: the command line's --color (always and never win over the environment). */
+export function paletteFor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv, choice: 'auto' | 'always' | 'never' = 'auto'): Palette {
+  return wantsColor(stream, env, choice) ? ansi : plain;
 }

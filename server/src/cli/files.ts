@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ConfigError, ConfigResolver, isExcluded, type SpawnGuardConfig } from '../config/pyproject';
+import { ConfigError, defaultConfig, isExcluded, type SpawnGuardConfig } from '../config/pyproject';
+import { IgnoreFiles } from './gitignore';
 import { describeIoError } from './source';
 
 /**
@@ -50,12 +51,42 @@ export interface Discovery {
   warnings: string[];
 }
 
+/** Where discovery gets the configuration of a directory (throws ConfigError for an invalid one). */
+export interface ConfigSource {
+  forDirectory(directory: string): SpawnGuardConfig;
+}
+
 export interface DiscoveryOptions {
   cwd: string;
-  /** Extra exclude globs from the command line, relative to `cwd`. */
-  exclude: readonly string[];
-  /** Apply excludes to files named on the command line too (for pre-commit and editors). */
-  forceExclude: boolean;
+  /** --exclude: replaces the configurations' `exclude`; relative to `cwd`. */
+  exclude: readonly string[] | undefined;
+  /** --extend-exclude: more globs, relative to `cwd`. */
+  extendExclude: readonly string[];
+  /** Apply excludes to files named on the command line too (for pre-commit and editors); undefined: as configured. */
+  forceExclude: boolean | undefined;
+  /** Leave out what .gitignore and .ignore files ignore; undefined: as configured (default true). */
+  respectGitignore: boolean | undefined;
+}
+
+/** Whether a path is left out, given the configuration of its folder: the command line's view of excludes. */
+export class Exclusion {
+  private readonly commandLine: SpawnGuardConfig;
+  private readonly ignoreFiles = new IgnoreFiles();
+
+  constructor(private readonly options: DiscoveryOptions) {
+    this.commandLine = { ...defaultConfig(options.cwd), exclude: [...(options.exclude ?? []), ...options.extendExclude] };
+  }
+
+  /** By the exclude globs (the configuration's, the command line's) or an ignore file. */
+  excluded(file: string, config: SpawnGuardConfig, isDirectory: boolean): boolean {
+    if (isExcluded(config, file, this.options.exclude === undefined) || isExcluded(this.commandLine, file)) return true;
+    return (this.options.respectGitignore ?? config.respectGitignore ?? true) && this.ignoreFiles.ignores(file, isDirectory);
+  }
+
+  /** Whether paths named on the command line (or stdin's name) are subject to excludes too. */
+  forced(config: SpawnGuardConfig): boolean {
+    return this.options.forceExclude ?? config.forceExclude ?? false;
+  }
 }
 
 /**
@@ -64,16 +95,8 @@ export interface DiscoveryOptions {
  * --exclude) excludes. Symbolic links to files are followed; links to directories are not (no cycles).
  * An invalid configuration on the way is an error for the files below it; the rest are still found.
  */
-export function discoverFiles(paths: readonly string[], resolver: ConfigResolver, options: DiscoveryOptions): Discovery {
-  const commandLine: SpawnGuardConfig = {
-    file: undefined,
-    root: options.cwd,
-    select: undefined,
-    ignore: [],
-    severity: {},
-    exclude: [...options.exclude],
-  };
-  const excluded = (file: string, config: SpawnGuardConfig) => isExcluded(config, file) || isExcluded(commandLine, file);
+export function discoverFiles(paths: readonly string[], resolver: ConfigSource, options: DiscoveryOptions): Discovery {
+  const exclusion = new Exclusion(options);
   const found = new Map<string, DiscoveredFile>();
   const errors: string[] = [];
   const warnings: string[] = [];
@@ -110,9 +133,9 @@ export function discoverFiles(paths: readonly string[], resolver: ConfigResolver
     for (const entry of entries) {
       const full = path.join(directory, entry.name);
       if (entry.isDirectory()) {
-        if (!SKIPPED_DIRECTORIES.has(entry.name) && !excluded(full, config)) count += walk(full);
+        if (!SKIPPED_DIRECTORIES.has(entry.name) && !exclusion.excluded(full, config, true)) count += walk(full);
       } else if (PYTHON_EXTENSIONS.has(path.extname(entry.name)) && (entry.isFile() || isLinkToFile(full))) {
-        if (excluded(full, config)) continue;
+        if (exclusion.excluded(full, config, false)) continue;
         found.set(full, { path: full, config });
         count++;
       }
@@ -130,14 +153,14 @@ export function discoverFiles(paths: readonly string[], resolver: ConfigResolver
       continue;
     }
     if (stat.isDirectory()) {
-      const parentConfig = options.forceExclude ? configFor(path.dirname(absolute)) : undefined;
-      if (parentConfig && excluded(absolute, parentConfig)) continue;
+      const parentConfig = configFor(path.dirname(absolute));
+      if (parentConfig && exclusion.forced(parentConfig) && exclusion.excluded(absolute, parentConfig, true)) continue;
       const errorsBefore = errors.length;
       if (walk(absolute) === 0 && errors.length === errorsBefore) warnings.push(`${given}: no Python files found`);
     } else {
       const config = configFor(path.dirname(absolute));
       if (!config) continue;
-      if (options.forceExclude && excluded(absolute, config)) continue;
+      if (exclusion.forced(config) && exclusion.excluded(absolute, config, false)) continue;
       found.set(absolute, { path: absolute, config });
     }
   }

@@ -32,8 +32,8 @@ async function main(argv: readonly string[]): Promise<number> {
           cwd: process.cwd(),
           stdout,
           stderr,
-          stdoutPalette: paletteFor(process.stdout, process.env),
-          stderrPalette,
+          stdoutPalette: paletteFor(process.stdout, process.env, command.args.color),
+          stderrPalette: paletteFor(process.stderr, process.env, command.args.color),
           exitStatus: (status) => (process.exitCode = status),
         });
     }

@@ -10,8 +10,8 @@ export class StreamWriter {
 
   constructor(private readonly stream: Writable) {}
 
-  write(text: string): void {
-    if (text === '') return;
+  write(text: string | Uint8Array): void {
+    if (text.length === 0) return;
     if (!this.stream.write(text) && !this.pending) this.pending = once(this.stream, 'drain').finally(() => (this.pending = undefined));
   }
 

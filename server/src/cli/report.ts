@@ -72,6 +72,8 @@ export interface FileReport {
   unsafeFixesLeft: number;
   /** --diff: the unified diff of the fixes (empty when nothing would change). */
   diff: string;
+  /** --fix on stdin: the fixed text, printed instead of written (undefined: nothing changed). */
+  fixedText?: string;
 }
 
 export function emptyReport(path: string): FileReport {

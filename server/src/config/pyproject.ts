@@ -26,9 +26,31 @@ export interface SpawnGuardConfig {
   exclude: string[];
   /** Qualified names of third-party functions that start processes (the project's spawner table adds them); absent: none. */
   spawners?: string[];
+  /** Rules added to `select` (or to the command line's --select), as ruff's extend-select. */
+  extendSelect?: string[];
+  /** Globs added to `exclude` (a command-line --exclude replaces `exclude`, not these). */
+  extendExclude?: string[];
+  /** Glob -> rule codes or prefixes not reported in the files it matches (per-file-ignores and extend-per-file-ignores together). */
+  perFileIgnores?: Record<string, string[]>;
+  /** Leave out what .gitignore and .ignore files ignore (default true). */
+  respectGitignore?: boolean;
+  /** Apply the excludes to files named on the command line too (default false). */
+  forceExclude?: boolean;
 }
 
-const KEYS = ['select', 'ignore', 'severity', 'exclude', 'spawners'] as const;
+const KEYS = [
+  'select',
+  'extend-select',
+  'ignore',
+  'severity',
+  'exclude',
+  'extend-exclude',
+  'per-file-ignores',
+  'extend-per-file-ignores',
+  'respect-gitignore',
+  'force-exclude',
+  'spawners',
+] as const;
 
 /** A configuration that cannot be used, with the file it is in and why. */
 export class ConfigError extends Error {
@@ -52,9 +74,52 @@ export function defaultConfig(root: string): SpawnGuardConfig {
  * codes and unknown severities.
  */
 export function parsePyproject(text: string, file: string): SpawnGuardConfig | undefined {
-  let document: Record<string, unknown>;
+  const document = parseTomlText(text, file);
+  const tool = document.tool;
+  if (!isTable(tool) || !('spawn-guard' in tool)) return undefined;
+  return parseSection(tool['spawn-guard'], file, path.dirname(file));
+}
+
+/** A `.toml` file that holds the `[tool.spawn-guard]` keys at its top level (what `--config` may name). */
+export function parseConfigFile(text: string, file: string): SpawnGuardConfig {
+  if (path.basename(file) === PYPROJECT_FILE) return parsePyproject(text, file) ?? { ...defaultConfig(path.dirname(file)), file };
+  return parseSection(parseTomlText(text, file), file, path.dirname(file));
+}
+
+/**
+ * `key = value` settings (the command line's `--config "select = ['SPG001']"`) as the fields they set,
+ * to be layered over every configuration. Throws ConfigError (file `--config`).
+ */
+export function parseOverrides(settings: readonly string[], root: string): Partial<SpawnGuardConfig> {
+  const table: Record<string, unknown> = {};
+  for (const setting of settings) Object.assign(table, parseTomlText(setting, '--config'));
+  const parsed = parseSection(table, '--config', root);
+  const overrides: Partial<SpawnGuardConfig> = {};
+  for (const key of Object.keys(table)) {
+    const field = FIELDS[key as (typeof KEYS)[number]];
+    (overrides as Record<string, unknown>)[field] = parsed[field];
+  }
+  return overrides;
+}
+
+/** The SpawnGuardConfig field each key sets. */
+const FIELDS: Record<(typeof KEYS)[number], keyof SpawnGuardConfig> = {
+  select: 'select',
+  'extend-select': 'extendSelect',
+  ignore: 'ignore',
+  severity: 'severity',
+  exclude: 'exclude',
+  'extend-exclude': 'extendExclude',
+  'per-file-ignores': 'perFileIgnores',
+  'extend-per-file-ignores': 'perFileIgnores',
+  'respect-gitignore': 'respectGitignore',
+  'force-exclude': 'forceExclude',
+  spawners: 'spawners',
+};
+
+function parseTomlText(text: string, file: string): Record<string, unknown> {
   try {
-    document = parseToml(text);
+    return parseToml(text);
   } catch (error) {
     if (error instanceof TomlError) {
       const reason = error.message.replace(/^Invalid TOML document: /, '').split('\n')[0];
@@ -62,12 +127,12 @@ export function parsePyproject(text: string, file: string): SpawnGuardConfig | u
     }
     throw error;
   }
-  const tool = document.tool;
-  if (!isTable(tool) || !('spawn-guard' in tool)) return undefined;
-  const section = tool['spawn-guard'];
-  if (!isTable(section)) throw new ConfigError(file, `${SECTION} must be a table, got ${describe(section)}`);
+}
 
-  const config = defaultConfig(path.dirname(file));
+/** The keys of `[tool.spawn-guard]` (or a --config file's top level) as a configuration rooted at `root`. */
+function parseSection(section: unknown, file: string, root: string): SpawnGuardConfig {
+  if (!isTable(section)) throw new ConfigError(file, `${SECTION} must be a table, got ${describe(section)}`);
+  const config = defaultConfig(root);
   config.file = file;
   for (const [key, value] of Object.entries(section)) {
     const fail = (reason: string): never => {
@@ -75,23 +140,38 @@ export function parsePyproject(text: string, file: string): SpawnGuardConfig | u
     };
     switch (key) {
       case 'select':
-      case 'ignore': {
-        const selectors = stringList(value, fail).map((selector) => selector.trim().toUpperCase());
-        for (const selector of selectors) {
-          const problem = ruleSelectorProblem(selector);
-          if (problem) fail(problem);
-        }
-        if (key === 'select') config.select = selectors;
-        else config.ignore = selectors;
+        config.select = selectorList(value, fail);
         break;
-      }
+      case 'extend-select':
+        config.extendSelect = selectorList(value, fail);
+        break;
+      case 'ignore':
+        config.ignore = selectorList(value, fail);
+        break;
+      case 'per-file-ignores':
+      case 'extend-per-file-ignores':
+        config.perFileIgnores = { ...config.perFileIgnores, ...perFileIgnoreTable(value, fail) };
+        break;
+      case 'respect-gitignore':
+      case 'force-exclude':
+        if (typeof value !== 'boolean') fail(`expected true or false, got ${describe(value)}`);
+        if (key === 'respect-gitignore') config.respectGitignore = value as boolean;
+        else config.forceExclude = value as boolean;
+        break;
       case 'severity':
         config.severity = severityTable(value, fail);
         break;
       case 'exclude':
-        config.exclude = stringList(value, fail);
-        for (const pattern of config.exclude) if (pattern.trim() === '') fail('empty glob pattern');
+      case 'extend-exclude': {
+        const globs = stringList(value, fail);
+        for (const glob of globs) {
+          const problem = globProblem(glob);
+          if (problem) fail(problem);
+        }
+        if (key === 'exclude') config.exclude = globs;
+        else config.extendExclude = globs;
         break;
+      }
       case 'spawners':
         config.spawners = stringList(value, fail);
         config.spawners.forEach((entry, index) => {
@@ -115,6 +195,40 @@ export function ruleSelectorProblem(selector: string): string | undefined {
   if (upper === '') return 'empty rule selector';
   if (upper === 'ALL' || RULES.some((rule) => rule.code.startsWith(upper))) return undefined;
   return `unknown rule code or prefix ${JSON.stringify(selector)} (known: ${knownCodes()}, or ALL)`;
+}
+
+/**
+ * Why `glob` is not a usable glob (empty, or unbalanced brackets, braces or parentheses, which would
+ * otherwise match nothing without a word); undefined when it is one.
+ */
+export function globProblem(glob: string): string | undefined {
+  if (glob.trim() === '') return 'empty glob pattern';
+  try {
+    picomatch(glob, { strictBrackets: true });
+    return undefined;
+  } catch (error) {
+    return `invalid glob ${JSON.stringify(glob)}: ${(error as Error).message.replace(/ - use .*$/, '')}`;
+  }
+}
+
+function selectorList(value: unknown, fail: (reason: string) => never): string[] {
+  const selectors = stringList(value, fail).map((selector) => selector.trim().toUpperCase());
+  for (const selector of selectors) {
+    const problem = ruleSelectorProblem(selector);
+    if (problem) fail(problem);
+  }
+  return selectors;
+}
+
+function perFileIgnoreTable(value: unknown, fail: (reason: string) => never): Record<string, string[]> {
+  if (!isTable(value)) fail(`expected a table of glob to rule codes, e.g. { "tests/*" = ["SPG001"] }, got ${describe(value)}`);
+  const table: Record<string, string[]> = {};
+  for (const [glob, codes] of Object.entries(value as Record<string, unknown>)) {
+    const problem = globProblem(glob);
+    if (problem) fail(problem);
+    table[glob] = selectorList(codes, (reason) => fail(`${JSON.stringify(glob)}: ${reason}`));
+  }
+  return table;
 }
 
 function severityTable(value: unknown, fail: (reason: string) => never): Record<string, Severity> {
@@ -212,41 +326,67 @@ export class ConfigResolver {
   }
 }
 
-interface ExcludeMatcher {
-  (relativePath: string): boolean;
+/** Whether a path relative to the configuration's root (`/`-separated) matches a list of globs. */
+type PathMatcher = (relativePath: string) => boolean;
+
+interface CompiledGlobs {
+  exclude: PathMatcher;
+  extendExclude: PathMatcher;
+  perFileIgnores: { matches: PathMatcher; codes: string[] }[];
 }
 
-const matchers = new WeakMap<SpawnGuardConfig, ExcludeMatcher>();
+const compiled = new WeakMap<SpawnGuardConfig, CompiledGlobs>();
 
 /**
- * Whether `file` (absolute) is left out by the configuration's `exclude` globs (picomatch). As in ruff, a
- * pattern without a slash (`build`, `gen_*.py`) matches a file or directory of that name anywhere below
- * the configuration's root; a pattern with a slash (`scripts/*.py`) matches the path relative to it. A
- * path is excluded when it or one of its parent directories below the root matches.
+ * Whether `file` (absolute) is left out by the configuration's `exclude` and `extend-exclude` globs
+ * (picomatch). As in ruff, a pattern without a slash (`build`, `gen_*.py`) matches a file or directory of
+ * that name anywhere below the configuration's root; a pattern with a slash (`scripts/*.py`) matches the
+ * path relative to it. A path is excluded when it or one of its parent directories below the root
+ * matches. `withExclude: false` leaves `exclude` out (a command-line --exclude replaces it, as in ruff).
  */
-export function isExcluded(config: SpawnGuardConfig, file: string): boolean {
-  if (config.exclude.length === 0) return false;
-  const relative = path.relative(config.root, path.resolve(file));
+export function isExcluded(config: SpawnGuardConfig, file: string, withExclude = true): boolean {
+  if (config.exclude.length === 0 && !config.extendExclude?.length) return false;
+  const globs = globsOf(config);
+  return matchesBelow(config.root, file, (relative) => (withExclude && globs.exclude(relative)) || globs.extendExclude(relative));
+}
+
+/** The rule codes or prefixes `per-file-ignores` leaves out for `file` (absolute); matched as `exclude` is. */
+export function perFileIgnores(config: SpawnGuardConfig, file: string): string[] {
+  if (!config.perFileIgnores) return [];
+  return globsOf(config).perFileIgnores.flatMap(({ matches, codes }) => (matchesBelow(config.root, file, matches) ? codes : []));
+}
+
+function matchesBelow(root: string, file: string, matches: PathMatcher): boolean {
+  const relative = path.relative(root, path.resolve(file));
   if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) return false;
-  const matcher = matcherFor(config);
   const parts = relative.split(path.sep);
   for (let depth = 1; depth <= parts.length; depth++) {
-    if (matcher(parts.slice(0, depth).join('/'))) return true;
+    if (matches(parts.slice(0, depth).join('/'))) return true;
   }
   return false;
 }
 
-function matcherFor(config: SpawnGuardConfig): ExcludeMatcher {
-  let matcher = matchers.get(config);
-  if (!matcher) {
-    // picomatch's basename option misbehaves for patterns that contain a slash, so the two kinds are split.
-    const patterns = config.exclude.map((pattern) => pattern.replace(/^\.\//, '').replace(/\/+$/, ''));
-    const byName = patterns.filter((pattern) => !pattern.includes('/'));
-    const byPath = patterns.filter((pattern) => pattern.includes('/'));
-    const matchName = byName.length > 0 ? picomatch(byName, { dot: true, basename: true }) : () => false;
-    const matchPath = byPath.length > 0 ? picomatch(byPath, { dot: true }) : () => false;
-    matcher = (relativePath: string) => matchName(relativePath) || matchPath(relativePath);
-    matchers.set(config, matcher);
+function globsOf(config: SpawnGuardConfig): CompiledGlobs {
+  let globs = compiled.get(config);
+  if (!globs) {
+    globs = {
+      exclude: pathMatcher(config.exclude),
+      extendExclude: pathMatcher(config.extendExclude ?? []),
+      perFileIgnores: Object.entries(config.perFileIgnores ?? {}).map(([glob, codes]) => ({ matches: pathMatcher([glob]), codes })),
+    };
+    compiled.set(config, globs);
   }
-  return matcher;
+  return globs;
+}
+
+/** Exported for the command line's globs, which are relative to the working directory. */
+export function pathMatcher(globs: readonly string[]): PathMatcher {
+  if (globs.length === 0) return () => false;
+  // picomatch's basename option misbehaves for patterns that contain a slash, so the two kinds are split.
+  const patterns = globs.map((pattern) => pattern.replace(/^\.\//, '').replace(/\/+$/, ''));
+  const byName = patterns.filter((pattern) => !pattern.includes('/'));
+  const byPath = patterns.filter((pattern) => pattern.includes('/'));
+  const matchName = byName.length > 0 ? picomatch(byName, { dot: true, basename: true }) : () => false;
+  const matchPath = byPath.length > 0 ? picomatch(byPath, { dot: true }) : () => false;
+  return (relativePath: string) => matchName(relativePath) || matchPath(relativePath);
 }

@@ -9,7 +9,7 @@ import { fixAll } from '../fixes/fix-all';
 import { fixesFor } from '../fixes/registry';
 import type { Finding } from '../rules/types';
 import { findingForDiagnostic } from './diagnostics';
-import { disableRuleEdit } from './noqaComment';
+import { disableRuleEdit } from '../fixes/noqa-comment';
 import { reproduceAction } from './runCodeAction';
 import { documentEdit } from './workspaceEdit';
 

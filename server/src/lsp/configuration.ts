@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { AnalysisOptions } from '../engine/analyze';
-import { ConfigError, ConfigResolver, isExcluded, type SpawnGuardConfig } from '../config/pyproject';
+import { ConfigError, ConfigResolver, isExcluded, perFileIgnores, type SpawnGuardConfig } from '../config/pyproject';
 import { DEFAULT_SETTINGS, parseEditorSettings, SETTINGS_SECTION, type EditorSettings } from '../config/settings';
 
 /** Everything the server needs to know to analyse one document. */
@@ -21,12 +21,15 @@ export interface DocumentSettings {
  * The analysis options for a document: the project's `[tool.spawn-guard]` wins over the editor settings,
  * so the editor shows what the CLI and CI report. Key by key:
  * - `select`: the project's when it sets one, else the editor's (empty: every rule);
+ * - `extend-select` adds to the selection; `per-file-ignores` that match the file add to `ignore`;
  * - `ignore`: both lists (what either leaves out is left out);
  * - `severity`: both tables, the project's value for a code set in both.
  */
-export function mergeOptions(editor: EditorSettings, project: SpawnGuardConfig | undefined): AnalysisOptions {
-  const select = project?.select ?? (editor.select.length > 0 ? editor.select : undefined);
-  const ignore = [...new Set([...editor.ignore, ...(project?.ignore ?? [])])];
+export function mergeOptions(editor: EditorSettings, project: SpawnGuardConfig | undefined, file?: string): AnalysisOptions {
+  const chosen = project?.select ?? (editor.select.length > 0 ? editor.select : undefined);
+  const select = chosen && project?.extendSelect?.length ? [...chosen, ...project.extendSelect] : chosen;
+  const fileIgnores = project && file !== undefined ? perFileIgnores(project, file) : [];
+  const ignore = [...new Set([...editor.ignore, ...(project?.ignore ?? []), ...fileIgnores])];
   const severity = { ...editor.severity, ...project?.severity };
   return {
     ...(select ? { select } : {}),
@@ -102,7 +105,7 @@ export class ConfigurationService {
     const project = this.projectConfiguration(file);
     return {
       editor,
-      options: mergeOptions(editor, project),
+      options: mergeOptions(editor, project, file),
       excluded: file !== undefined && project !== undefined && isExcluded(project, file),
       configFile: project?.file,
       spawners: project?.spawners ?? [],

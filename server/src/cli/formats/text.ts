@@ -12,6 +12,8 @@ export class TextReporter implements Reporter {
     private readonly cwd: string,
     private readonly palette: Palette,
     private readonly unsafeFixes = false,
+    /** -q: the findings only, no summary. */
+    private readonly quiet = false,
   ) {}
 
   file(report: FileReport): void {
@@ -28,6 +30,7 @@ export class TextReporter implements Reporter {
   }
 
   finish(summary: RunSummary): void {
+    if (this.quiet) return;
     const { bold, green } = this.palette;
     const checked = `${plural(summary.filesChecked, 'file')} checked`;
     if (summary.mode === 'fix' && summary.fixesApplied > 0) {
