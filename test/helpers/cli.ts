@@ -20,6 +20,8 @@ export interface CliOptions {
   env?: Record<string, string>;
   /** The script to run: the compiled entry by default. */
   script?: string;
+  /** Written to the CLI's stdin, which is then closed. */
+  input?: string | Buffer;
 }
 
 /** Runs the real CLI as a child process and collects its output and exit status. */
@@ -29,7 +31,7 @@ export function runCli(args: readonly string[], options: CliOptions): Promise<Cl
   delete env.NO_COLOR;
   Object.assign(env, options.env);
   return new Promise((resolve, reject) => {
-    execFile(
+    const child = execFile(
       process.execPath,
       [options.script ?? CLI_MAIN, ...args],
       { cwd: options.cwd, env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 },
@@ -39,6 +41,7 @@ export function runCli(args: readonly string[], options: CliOptions): Promise<Cl
         else resolve({ status, stdout, stderr });
       },
     );
+    if (options.input !== undefined) child.stdin?.end(options.input);
   });
 }
 

@@ -25,7 +25,7 @@ export class TextReporter implements Reporter {
       const where = `${bold(name)}${dim(`${cell}:${finding.location.row}:${finding.location.column}:`)}`;
       // `[*]`: --fix fixes it (ruff's mark); shown where fixes are computed (not by a plain check).
       const mark = finding.fix && (finding.fix.applicability === 'safe' || this.unsafeFixes) ? '[*] ' : '';
-      this.out.line(`${where} ${this.palette.severity(finding.severity, finding.code)} ${mark}${finding.message}`);
+      this.out.line(`${where} ${this.palette.severity(finding.severity, finding.code)} ${mark}${shortMessage(finding.message)}`);
     }
   }
 
@@ -61,6 +61,30 @@ export class TextReporter implements Reporter {
       this.out.line('Fixes may be available: `spawn-guard check --diff` shows them, `--fix` applies them.');
     }
   }
+}
+
+/** Shorter than this, a clause is not cut off (`SyntaxError: …` keeps what follows its colon). */
+const MIN_SHORT_MESSAGE = 20;
+
+/**
+ * The terminal's one line for a finding: its message up to the first `: `, `; ` or `. ` outside code,
+ * quotes and brackets (`\`Pool(…)\` starts worker processes at import time`). The full message is in
+ * the JSON and SARIF outputs, the hover, and `spawn-guard rule CODE` explains the rule.
+ */
+export function shortMessage(message: string): string {
+  const line = message.split(/\r?\n/, 1)[0];
+  let depth = 0;
+  let quote: string | undefined;
+  for (let i = 0; i < line.length - 1; i++) {
+    const char = line[i];
+    if (quote) {
+      if (char === quote) quote = undefined;
+    } else if (char === '`' || char === '"') quote = char;
+    else if (char === '(' || char === '[') depth++;
+    else if ((char === ')' || char === ']') && depth > 0) depth--;
+    else if (depth === 0 && ':;.'.includes(char) && line[i + 1] === ' ' && i >= MIN_SHORT_MESSAGE) return line.slice(0, i);
+  }
+  return line.replace(/\.$/, '');
 }
 
 /** `1 file`, `2 files`, `2 fixes`; `info` has no plural. */
