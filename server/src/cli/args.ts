@@ -302,6 +302,9 @@ function parse<T extends OptionSpec>(argv: string[], options: T) {
 
 /** `; did you mean --format?` for the closest known word, when one is close enough to be a typo. */
 export function didYouMean(given: string, known: readonly string[]): string {
+  // An abbreviation (`--stats`) is what was meant when only one option starts with it.
+  const extended = known.filter((candidate) => given.length >= 4 && candidate.startsWith(given.toLowerCase()));
+  if (extended.length === 1) return `; did you mean ${extended[0]}?`;
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of known) {

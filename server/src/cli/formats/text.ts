@@ -65,14 +65,24 @@ export class TextReporter implements Reporter {
 
 /** Shorter than this, a clause is not cut off (`SyntaxError: …` keeps what follows its colon). */
 const MIN_SHORT_MESSAGE = 20;
+/** A first clause longer than this is cut again at a comma (after LONG_CLAUSE_MIN characters). */
+const LONG_CLAUSE = 120;
+const LONG_CLAUSE_MIN = 60;
 
 /**
  * The terminal's one line for a finding: its message up to the first `: `, `; ` or `. ` outside code,
- * quotes and brackets (`\`Pool(…)\` starts worker processes at import time`). The full message is in
- * the JSON and SARIF outputs, the hover, and `spawn-guard rule CODE` explains the rule.
+ * quotes and brackets (`\`Pool(…)\` starts worker processes at import time`), and a long clause up to a
+ * comma. The full message is in the JSON and SARIF outputs and the hover; `spawn-guard rule CODE`
+ * explains the rule.
  */
 export function shortMessage(message: string): string {
   const line = message.split(/\r?\n/, 1)[0];
+  const clause = line.slice(0, topLevelBreak(line, ':;.', MIN_SHORT_MESSAGE)).replace(/\.$/, '');
+  return clause.length > LONG_CLAUSE ? clause.slice(0, topLevelBreak(clause, ',', LONG_CLAUSE_MIN)) : clause;
+}
+
+/** The index of the first of `marks` followed by a space, outside code, quotes and brackets, at or after `from`; else the length. */
+function topLevelBreak(line: string, marks: string, from: number): number {
   let depth = 0;
   let quote: string | undefined;
   for (let i = 0; i < line.length - 1; i++) {
@@ -82,9 +92,9 @@ export function shortMessage(message: string): string {
     } else if (char === '`' || char === '"') quote = char;
     else if (char === '(' || char === '[') depth++;
     else if ((char === ')' || char === ']') && depth > 0) depth--;
-    else if (depth === 0 && ':;.'.includes(char) && line[i + 1] === ' ' && i >= MIN_SHORT_MESSAGE) return line.slice(0, i);
+    else if (depth === 0 && marks.includes(char) && line[i + 1] === ' ' && i >= from) return i;
   }
-  return line.replace(/\.$/, '');
+  return line.length;
 }
 
 /** `1 file`, `2 files`, `2 fixes`; `info` has no plural. */
