@@ -6,7 +6,10 @@ import {
   ConfigResolver,
   defaultConfig,
   isExcluded,
+  parseConfigFile,
+  parseOverrides,
   parsePyproject,
+  perFileIgnores,
   ruleSelectorProblem,
 } from '../../server/src/config/pyproject';
 
@@ -192,5 +195,67 @@ describe('isExcluded', () => {
   it('leaves alone paths outside the root and configurations without excludes', () => {
     assert.ok(!isExcluded(config, path.join(path.sep, 'other', 'build', 'x.py')));
     assert.ok(!isExcluded(defaultConfig(root), path.join(root, 'build', 'x.py')));
+  });
+});
+
+describe('the ruff-style keys: extend-select, extend-exclude, per-file-ignores, respect-gitignore, force-exclude', () => {
+  const config = parsePyproject(
+    [
+      '[tool.spawn-guard]',
+      'extend-select = ["spg009"]',
+      'extend-exclude = ["gen"]',
+      'respect-gitignore = false',
+      'force-exclude = true',
+      '[tool.spawn-guard.per-file-ignores]',
+      '"tests/*" = ["SPG001"]',
+      '"__init__.py" = ["SPG00"]',
+      '[tool.spawn-guard.extend-per-file-ignores]',
+      '"scripts/**" = ["SPG008"]',
+    ].join('\n'),
+    FILE,
+  )!;
+  const file = (relative: string) => path.join(path.sep, 'project', ...relative.split('/'));
+
+  it('reads them', () => {
+    assert.deepEqual(config.extendSelect, ['SPG009']);
+    assert.equal(config.respectGitignore, false);
+    assert.equal(config.forceExclude, true);
+    assert.ok(isExcluded(config, file('src/gen/x.py')));
+    assert.ok(isExcluded(config, file('src/gen/x.py'), false), 'a command-line --exclude replaces exclude, not extend-exclude');
+  });
+
+  it('per-file-ignores and extend-per-file-ignores match as exclude does', () => {
+    assert.deepEqual(perFileIgnores(config, file('tests/test_a.py')), ['SPG001']);
+    assert.deepEqual(perFileIgnores(config, file('pkg/sub/__init__.py')), ['SPG00']);
+    assert.deepEqual(perFileIgnores(config, file('scripts/a/b.py')), ['SPG008']);
+    assert.deepEqual(perFileIgnores(config, file('src/app.py')), []);
+  });
+
+  it('rejects bad globs, codes and types', () => {
+    assert.match(
+      configError('[tool.spawn-guard]\nextend-exclude = ["a[b"]\n').reason,
+      /extend-exclude: invalid glob "a\[b": Missing closing: "\]"/,
+    );
+    assert.match(configError('[tool.spawn-guard.per-file-ignores]\n"{a,b" = ["SPG001"]\n').reason, /per-file-ignores: invalid glob/);
+    assert.match(configError('[tool.spawn-guard.per-file-ignores]\n"a.py" = ["E501"]\n').reason, /unknown rule code or prefix "E501"/);
+    assert.match(configError('[tool.spawn-guard]\nrespect-gitignore = "no"\n').reason, /respect-gitignore: expected true or false/);
+  });
+});
+
+describe('--config: a file, or key = value overrides', () => {
+  it('reads a pyproject.toml by its table, any other .toml by its top-level keys', () => {
+    const other = path.join(path.sep, 'ci', 'spawn-guard.toml');
+    assert.deepEqual(parseConfigFile('select = ["SPG001"]\n', other).select, ['SPG001']);
+    assert.equal(parseConfigFile('select = ["SPG001"]\n', other).root, path.join(path.sep, 'ci'));
+    assert.deepEqual(parseConfigFile('[tool.spawn-guard]\nignore = ["SPG002"]\n', FILE).ignore, ['SPG002']);
+    assert.equal(parseConfigFile('[project]\nname = "x"\n', FILE).file, FILE);
+  });
+
+  it('overrides set only the keys given', () => {
+    assert.deepEqual(parseOverrides(['select = ["SPG001"]', 'respect-gitignore = false'], '/work'), {
+      select: ['SPG001'],
+      respectGitignore: false,
+    });
+    assert.throws(() => parseOverrides(['nope = 1'], '/work'), /unknown key "nope"/);
   });
 });

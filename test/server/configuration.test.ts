@@ -28,6 +28,12 @@ describe('mergeOptions: pyproject.toml wins over the editor settings', () => {
     assert.deepEqual(mergeOptions(editor({ select: ['SPG001'] }), undefined).select, ['SPG001']);
   });
 
+  it('adds extend-select to the selection, and the per-file-ignores that match the file to ignore', () => {
+    const config = project({ select: ['SPG001'], extendSelect: ['SPG009'], perFileIgnores: { 'tests/*': ['SPG008'] } });
+    assert.deepEqual(mergeOptions(DEFAULT_SETTINGS, config, '/project/src/a.py'), { select: ['SPG001', 'SPG009'] });
+    assert.deepEqual(mergeOptions(DEFAULT_SETTINGS, config, '/project/tests/test_a.py').ignore, ['SPG008']);
+  });
+
   it('leaves out what either ignores', () => {
     assert.deepEqual(mergeOptions(editor({ ignore: ['SPG008'] }), project({ ignore: ['SPG009', 'SPG008'] })).ignore, ['SPG008', 'SPG009']);
   });
