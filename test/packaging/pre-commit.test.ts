@@ -85,7 +85,7 @@ describe('.pre-commit-hooks.yaml', { timeout: 5 * 60_000 }, () => {
     );
     const [hook] = hooks;
     assert.equal(hook.language, 'node');
-    assert.equal(hook.entry, 'spawn-guard check');
+    assert.equal(hook.entry, 'spawn-guard check --force-exclude');
     assert.deepEqual(hook.types_or, ['python', 'jupyter']);
     assert.equal(hook.require_serial, true);
   });

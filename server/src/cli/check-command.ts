@@ -47,7 +47,9 @@ export async function runCheck(given: CheckArguments, givenIO: CheckIO): Promise
   const stdout = args.quiet === 2 ? new StreamWriter(discard()) : args.stdin && args.mode === 'fix' ? givenIO.stderr : givenIO.stdout;
   const io = { ...givenIO, stdout, stdoutPalette: args.stdin && args.mode === 'fix' ? givenIO.stderrPalette : givenIO.stdoutPalette };
   const { cwd, stderr } = io;
-  const warn = (message: string) => stderr.line(`${io.stderrPalette.yellow(io.stderrPalette.bold('warning'))}: ${message}`);
+  // -q and -s: the findings only (errors still go to stderr).
+  const warn = (message: string) =>
+    args.quiet === 0 && stderr.line(`${io.stderrPalette.yellow(io.stderrPalette.bold('warning'))}: ${message}`);
   const fail = (message: string) => stderr.line(`${io.stderrPalette.red(io.stderrPalette.bold('error'))}: ${message}`);
 
   const located = await locateFiles(args, source, fail);
@@ -65,7 +67,7 @@ export async function runCheck(given: CheckArguments, givenIO: CheckIO): Promise
     fail(message);
     summary.ioErrors.push(message);
   }
-  if (args.quiet === 0) for (const message of discovery.warnings) warn(message);
+  for (const message of discovery.warnings) warn(message);
 
   const { tasks, settings } = scanPlan(discovery, args, cwd);
   const reporter = args.mode === 'diff' || args.addNoqa ? undefined : createReporter(args, io);
@@ -112,7 +114,7 @@ export async function runCheck(given: CheckArguments, givenIO: CheckIO): Promise
     return summary.ioErrors.length > 0 ? 2 : 0;
   }
   if (reporter) reporter.finish(summary);
-  else {
+  else if (args.quiet === 0) {
     if (summary.unsafeFixesLeft > 0) stderr.line(unsafeFixesHint(summary.unsafeFixesLeft));
     stderr.line(
       summary.fixesApplied > 0
