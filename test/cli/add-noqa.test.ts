@@ -4,6 +4,9 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createTree, removeTree, runCli } from '../helpers/cli';
 import { GUARDED_POOL, UNGUARDED_POOL } from '../helpers/cli-scripts';
+import { FIXTURES } from '../helpers/paths';
+
+const NOTEBOOK = fs.readFileSync(path.join(FIXTURES, 'notebooks', 'SPG020', 'pool-map.ipynb'), 'utf8');
 
 /** A Pool started on a line that already silences another tool's code, and one inside a multi-line call. */
 const WITH_EXISTING_NOQA = `import multiprocessing
@@ -42,6 +45,18 @@ describe('spawn-guard check --add-noqa', () => {
     assert.equal(after.status, 0, after.stdout);
     const again = await runCli(['check', '--add-noqa'], { cwd });
     assert.match(again.stderr, /^Added 0 noqa comments\.$/m);
+  });
+
+  it('leaves a notebook as it is, and says so', async () => {
+    const tree = createTree({ 'lesson.ipynb': NOTEBOOK });
+    try {
+      const run = await runCli(['check', '--add-noqa'], { cwd: tree });
+      assert.equal(run.status, 0, run.stderr);
+      assert.match(run.stderr, /^warning: lesson\.ipynb: no noqa comments added: --add-noqa does not edit notebooks$/m);
+      assert.equal(fs.readFileSync(path.join(tree, 'lesson.ipynb'), 'utf8'), NOTEBOOK);
+    } finally {
+      removeTree(tree);
+    }
   });
 
   it('cannot be combined with --fix, --diff or stdin', async () => {

@@ -11,6 +11,8 @@ export interface NoqaResult {
   added: number;
   /** Lines with findings that cannot take a comment (inside a multi-line string, after a `\`). */
   skippedLines: number[];
+  /** A notebook: left as it is (its cells are JSON strings). */
+  notebook?: boolean;
 }
 
 /**
@@ -19,9 +21,10 @@ export interface NoqaResult {
  * written: a file that would parse worse is not touched. Throws SourceError.
  */
 export function addNoqa(parser: PythonParser, file: string, findings: readonly ReportedFinding[]): NoqaResult {
+  if (findings.some((finding) => finding.cell !== undefined)) return { added: 0, skippedLines: [], notebook: true };
   const codesByRow = new Map<number, Set<string>>();
   for (const finding of findings) {
-    if (finding.cell !== undefined || !/^SPG\d+$/.test(finding.code)) continue;
+    if (!/^SPG\d+$/.test(finding.code)) continue;
     const codes = codesByRow.get(finding.noqa_row) ?? new Set<string>();
     codesByRow.set(finding.noqa_row, codes.add(finding.code));
   }

@@ -168,6 +168,7 @@ function addNoqaComments(
   if (report.findings.length === 0) return 0;
   try {
     const result = addNoqa(parser, report.path, report.findings);
+    if (result.notebook) warn(`${name}: no noqa comments added: --add-noqa does not edit notebooks`);
     for (const row of result.skippedLines) warn(`${name}:${row}: no noqa comment added: the line ends inside a string or with a \\`);
     return result.added;
   } catch (error) {
