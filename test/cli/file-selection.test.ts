@@ -47,8 +47,10 @@ describe('spawn-guard check: which files', () => {
     assert.deepEqual(configured, all);
   });
 
-  it('a file named on the command line is checked though ignored, unless --force-exclude', async () => {
+  it('a file or folder named on the command line is checked though ignored, unless --force-exclude', async () => {
     assert.deepEqual(await shownFiles(['app/api_pb2.py'], cwd), ['app/api_pb2.py']);
+    assert.deepEqual(await shownFiles(['build'], cwd), ['build/lib/main.py'], 'as ripgrep and ruff walk an ignored folder named');
+    assert.deepEqual(await shownFiles(['--force-exclude', 'build'], cwd), []);
     assert.deepEqual(await shownFiles(['--force-exclude', 'app/api_pb2.py', 'app/main.py'], cwd), ['app/main.py']);
   });
 

@@ -77,10 +77,13 @@ export class Exclusion {
     this.commandLine = { ...defaultConfig(options.cwd), exclude: [...(options.exclude ?? []), ...options.extendExclude] };
   }
 
-  /** By the exclude globs (the configuration's, the command line's) or an ignore file. */
-  excluded(file: string, config: SpawnGuardConfig, isDirectory: boolean): boolean {
+  /**
+   * By the exclude globs (the configuration's, the command line's) or an ignore file. `root`: the folder
+   * named on the command line the walk is in (the ignore files above it that ignore it do not apply).
+   */
+  excluded(file: string, config: SpawnGuardConfig, isDirectory: boolean, root?: string): boolean {
     if (isExcluded(config, file, this.options.exclude === undefined) || isExcluded(this.commandLine, file)) return true;
-    return (this.options.respectGitignore ?? config.respectGitignore ?? true) && this.ignoreFiles.ignores(file, isDirectory);
+    return (this.options.respectGitignore ?? config.respectGitignore ?? true) && this.ignoreFiles.ignores(file, isDirectory, root);
   }
 
   /** Whether paths named on the command line (or stdin's name) are subject to excludes too. */
@@ -119,7 +122,7 @@ export function discoverFiles(paths: readonly string[], resolver: ConfigSource, 
     }
   };
 
-  const walk = (directory: string): number => {
+  const walk = (directory: string, root: string): number => {
     let entries: fs.Dirent[];
     try {
       entries = fs.readdirSync(directory, { withFileTypes: true });
@@ -133,9 +136,9 @@ export function discoverFiles(paths: readonly string[], resolver: ConfigSource, 
     for (const entry of entries) {
       const full = path.join(directory, entry.name);
       if (entry.isDirectory()) {
-        if (!SKIPPED_DIRECTORIES.has(entry.name) && !exclusion.excluded(full, config, true)) count += walk(full);
+        if (!SKIPPED_DIRECTORIES.has(entry.name) && !exclusion.excluded(full, config, true, root)) count += walk(full, root);
       } else if (PYTHON_EXTENSIONS.has(path.extname(entry.name)) && (entry.isFile() || isLinkToFile(full))) {
-        if (exclusion.excluded(full, config, false)) continue;
+        if (exclusion.excluded(full, config, false, root)) continue;
         found.set(full, { path: full, config });
         count++;
       }
@@ -156,7 +159,7 @@ export function discoverFiles(paths: readonly string[], resolver: ConfigSource, 
       const parentConfig = configFor(path.dirname(absolute));
       if (parentConfig && exclusion.forced(parentConfig) && exclusion.excluded(absolute, parentConfig, true)) continue;
       const errorsBefore = errors.length;
-      if (walk(absolute) === 0 && errors.length === errorsBefore) warnings.push(`${given}: no Python files found`);
+      if (walk(absolute, absolute) === 0 && errors.length === errorsBefore) warnings.push(`${given}: no Python files found`);
     } else {
       const config = configFor(path.dirname(absolute));
       if (!config) continue;

@@ -19,16 +19,26 @@ interface Level {
 export class IgnoreFiles {
   private readonly levels = new Map<string, readonly Level[]>();
 
-  /** Whether `file` (absolute) is ignored; `isDirectory` for the patterns that end with a slash. */
-  ignores(file: string, isDirectory: boolean): boolean {
+  /**
+   * Whether `file` (absolute) is ignored; `isDirectory` for the patterns that end with a slash. `root`:
+   * the folder named on the command line that the walk started from. Named, it is walked even when an
+   * ignore file above it ignores it (as ripgrep and ruff do), so such a file's rules are not applied below it.
+   */
+  ignores(file: string, isDirectory: boolean, root?: string): boolean {
     const levels = this.levelsOf(path.dirname(file));
     for (let i = levels.length - 1; i >= 0; i--) {
-      const relative = path.relative(levels[i].directory, file).split(path.sep).join('/');
+      if (root !== undefined && this.ignoresRoot(levels[i], root)) continue;
+      const relative = slashed(path.relative(levels[i].directory, file));
       const result = levels[i].rules.test(isDirectory ? `${relative}/` : relative);
       if (result.ignored) return true;
       if (result.unignored) return false;
     }
     return false;
+  }
+
+  private ignoresRoot(level: Level, root: string): boolean {
+    const relative = path.relative(level.directory, root);
+    return relative !== '' && !relative.startsWith('..') && level.rules.test(`${slashed(relative)}/`).ignored;
   }
 
   private levelsOf(directory: string): readonly Level[] {
@@ -41,6 +51,10 @@ export class IgnoreFiles {
     this.levels.set(directory, levels);
     return levels;
   }
+}
+
+function slashed(relative: string): string {
+  return relative.split(path.sep).join('/');
 }
 
 function isRepositoryRoot(directory: string): boolean {
