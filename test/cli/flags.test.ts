@@ -18,6 +18,9 @@ describe('spawn-guard check output flags', () => {
     assert.equal(run.stdout, '2\tSPG001\t[*] unguarded-start\n2\tSPG008\t[*] import-side-effect\n1\tSPG002\t[*] unguarded-call\n');
     const json = await runCli(['check', '--statistics', '--output-format', 'json'], { cwd });
     assert.deepEqual(JSON.parse(json.stdout)[0], { code: 'SPG001', name: 'unguarded-start', count: 2, fixable: true });
+    const withDiff = await runCli(['check', '--statistics', '--diff'], { cwd });
+    assert.equal(withDiff.status, 2);
+    assert.match(withDiff.stderr, /--statistics and --diff cannot be used together/);
   });
 
   it('-q prints the findings only; -s prints nothing; the exit status stays', async () => {

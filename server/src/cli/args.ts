@@ -197,6 +197,7 @@ function parseCheck(argv: string[]): Command {
     throw new UsageError(`--output-format must be one of ${FORMATS.join(', ')}, not ${JSON.stringify(format)}`);
   }
   exclusive(values, ['fix', 'diff', 'add-noqa', 'show-files']);
+  for (const other of ['diff', 'add-noqa', 'show-files']) exclusive(values, ['statistics', other]);
   if (values.diff && format !== 'text') {
     throw new UsageError("--diff prints a unified diff and takes no --output-format (JSON and SARIF carry each finding's fix already)");
   }
