@@ -70,7 +70,7 @@ describe('parsePyproject', () => {
   it('reports unknown keys, naming the known ones', () => {
     assert.match(
       configError('[tool.spawn-guard]\nselekt = ["SPG001"]\n').reason,
-      /unknown key "selekt" in \[tool\.spawn-guard\] \(expected one of: select, extend-select, ignore, severity, exclude, extend-exclude, per-file-ignores, extend-per-file-ignores, respect-gitignore, force-exclude, spawners\)/,
+      /unknown key "selekt" in \[tool\.spawn-guard\]; did you mean select\? \(expected one of: select, extend-select, ignore, severity, exclude, extend-exclude, per-file-ignores, extend-per-file-ignores, respect-gitignore, force-exclude, spawners\)/,
     );
   });
 

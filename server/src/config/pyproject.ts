@@ -4,6 +4,7 @@ import { parse as parseToml, TomlError } from 'smol-toml';
 import { SEVERITIES, type Severity } from '../rules/types';
 import { RULES } from '../engine/catalog';
 import { spawnerEntryProblem } from '../project/spawners';
+import { didYouMean } from '../shared/did-you-mean';
 
 /**
  * `[tool.spawn-guard]` in pyproject.toml: which rules run, their severities, and which paths are left
@@ -180,7 +181,10 @@ function parseSection(section: unknown, file: string, root: string): SpawnGuardC
         });
         break;
       default:
-        throw new ConfigError(file, `unknown key ${JSON.stringify(key)} in ${SECTION} (expected one of: ${KEYS.join(', ')})`);
+        throw new ConfigError(
+          file,
+          `unknown key ${JSON.stringify(key)} in ${SECTION}${didYouMean(key, KEYS)} (expected one of: ${KEYS.join(', ')})`,
+        );
     }
   }
   return config;
