@@ -9,6 +9,7 @@ import { brokenGuard } from './spg007-broken-guard';
 import { importSideEffect } from './spg008-import-side-effect';
 import { forkOnly } from './spg009-fork-only';
 import { decoratorStartsProcesses } from './spg010-decorator-starts-processes';
+import { workerRedefined } from './spg011-worker-redefined';
 import { unpicklableArgument } from './spg012-unpicklable-argument';
 import { seedAtImport } from './spg013-seed-at-import';
 import { startInAtexit } from './spg014-start-in-atexit';
@@ -30,6 +31,7 @@ export const RULES: readonly Rule[] = [
   importSideEffect,
   forkOnly,
   decoratorStartsProcesses,
+  workerRedefined,
   unpicklableArgument,
   seedAtImport,
   startInAtexit,
