@@ -31,6 +31,8 @@ export const guardOnlyGlobal: Rule = {
       'again as `__mp_main__`, without running the `if __name__ == "__main__":` block. A global assigned only in that',
       "block does not exist in the child (`NameError: name 'CONFIG' is not defined`); one reassigned or modified there",
       'has its import-time value in the child, so the worker silently computes something else than under `fork`.',
+      'The same holds for a global that a function assigns through `global` when only that block runs the function',
+      '(`def main(): global CONFIG; CONFIG = …`, called under the guard).',
       '',
       'Synchronisation objects created at module level (`Queue`, `Lock`, `Event`, `Value`, …) are created again by',
       'every child when it re-imports the module: the worker talks to its own private copy, and what it puts in a',
