@@ -13,6 +13,7 @@ import { workerRedefined } from './spg011-worker-redefined';
 import { unpicklableArgument } from './spg012-unpicklable-argument';
 import { seedAtImport } from './spg013-seed-at-import';
 import { startInAtexit } from './spg014-start-in-atexit';
+import { freezeSupport } from './spg015-freeze-support';
 import { cellDefinitionInChild } from './spg020-cell-definition-in-child';
 import { unpicklableCellWorker } from './spg021-unpicklable-cell-worker';
 import { guardInNotebook } from './spg022-guard-in-notebook';
@@ -35,6 +36,7 @@ export const RULES: readonly Rule[] = [
   unpicklableArgument,
   seedAtImport,
   startInAtexit,
+  freezeSupport,
   cellDefinitionInChild,
   unpicklableCellWorker,
   guardInNotebook,
