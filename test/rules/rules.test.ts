@@ -8,6 +8,11 @@ import { sharedParser } from '../helpers/parser';
 import { FIXTURES } from '../helpers/paths';
 import { cellFindingLines, exampleCells } from '../helpers/notebooks';
 import { notebookFixtures } from '../runtime/fixtures';
+import * as os from 'node:os';
+import { projectFindings } from '../../server/src/project/analyze';
+import { diskFiles } from '../../server/src/project/disk';
+import { Project, SummaryCache } from '../../server/src/project/project';
+import { projectCases } from '../project/project-fixtures';
 
 const RULE_FIXTURES = path.join(FIXTURES, 'rules');
 
@@ -71,11 +76,49 @@ const notebookRuleFixtures = notebookFixtures().map((fixture) => ({
   text: fs.readFileSync(fixture.file, 'utf8'),
   expected: (fixture.expected ?? '').split(/\r?\n/).filter((line) => line.trim() !== ''),
 }));
+/** Project rules' fixtures are test/fixtures/projects cases (test/project/fixtures.test.ts checks their findings). */
+const projectRuleFixtures = projectCases().map((fixture) => ({
+  name: fixture.name,
+  text: fs.readFileSync(path.join(fixture.folder, fixture.entry), 'utf8'),
+  expected: fixture.expected.filter((line) => line.startsWith(`${fixture.entry}:`)).map((line) => line.slice(fixture.entry.length + 1)),
+}));
 const isNotebookRule = (rule: (typeof RULES)[number]) => rule.appliesTo === 'notebook';
-const fixturesOf = (rule: (typeof RULES)[number]) => (isNotebookRule(rule) ? notebookRuleFixtures : fixtures);
-/** An example's findings: a notebook rule's example is a notebook whose cells start at `# cell N` lines. */
+const fixturesOf = (rule: (typeof RULES)[number]) =>
+  isNotebookRule(rule) ? notebookRuleFixtures : rule.foundBy === 'project' ? projectRuleFixtures : fixtures;
+/**
+ * An example's findings: a notebook rule's example is a notebook whose cells start at `# cell N` lines; a
+ * project rule's is `app.py` in a folder with the other files its docs name.
+ */
 const exampleFindings = (rule: (typeof RULES)[number], example: string) =>
-  isNotebookRule(rule) ? cellFindingLines(exampleCells(example)) : actualFindings(example + '\n');
+  isNotebookRule(rule)
+    ? cellFindingLines(exampleCells(example))
+    : rule.foundBy === 'project'
+      ? projectExampleFindings(example + '\n', PROJECT_EXAMPLE_FILES[rule.code] ?? {})
+      : actualFindings(example + '\n');
+
+/** The other files of a project rule's example project, as its docs' example names them. */
+const PROJECT_EXAMPLE_FILES: Record<string, Record<string, string>> = {
+  SPG015: { 'app.spec': "a = Analysis(['app.py'], pathex=[])\n" },
+};
+
+async function projectExampleFindings(text: string, files: Record<string, string>): Promise<string[]> {
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'spawn-guard-example-'));
+  const parser = await sharedParser();
+  const tree = parser.parse(text);
+  try {
+    const script = path.join(folder, 'app.py');
+    fs.writeFileSync(script, text);
+    for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(folder, name), content);
+    const project = new Project(parser, diskFiles(), new SummaryCache(), { workspaceFolders: [folder] });
+    const analysis = analyze({ text, tree });
+    return [...analysis.findings, ...projectFindings(project, script, analysis)].map(
+      (finding) => `${finding.range.start.line + 1}:${finding.range.start.character + 1} ${finding.code}`,
+    );
+  } finally {
+    tree.delete();
+    fs.rmSync(folder, { recursive: true, force: true });
+  }
+}
 
 describe('rule fixtures', () => {
   it('exist for every rule', () => {
@@ -114,7 +157,7 @@ describe('rule definitions', () => {
         assert.ok(/spawn/.test(explanation), 'explanation talks about spawn');
         assert.ok(example.bad.trim().length > 0 && example.good.trim().length > 0 && example.bad !== example.good);
         assert.ok(fix.length > 20);
-        assert.match(url, /^https:\/\/docs\.python\.org\/3\/library\/(multiprocessing|concurrent\.futures)\.html#[a-z-]+$/);
+        assert.match(url, /^https:\/\/docs\.python\.org\/3\/library\/(multiprocessing|concurrent\.futures)\.html#[a-z_.-]+$/);
       });
 
       it('finds its hazard in its own bad example and nothing of its own in the good one', async () => {

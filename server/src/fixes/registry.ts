@@ -9,6 +9,7 @@ import { moveWorkerToModuleLevelFix } from './move-worker-to-module-level';
 import { replaceGeneratorWithListFix } from './replace-generator-with-list';
 import { replaceLambdaWithFunctionFix } from './replace-lambda-with-function';
 import { rewriteBrokenGuardFix } from './rewrite-broken-guard';
+import { useMultiprocessingLockFix } from './use-multiprocessing-lock';
 import { checkedFix } from './validate';
 
 /**
@@ -20,6 +21,7 @@ export const FIX_PROVIDERS: readonly FixProvider[] = [
   moveSetStartMethodIntoGuardFix,
   replaceLambdaWithFunctionFix,
   replaceGeneratorWithListFix,
+  useMultiprocessingLockFix,
   rewriteBrokenGuardFix,
   addMainGuardFix,
 ];

@@ -9,7 +9,8 @@ import { once } from '../text/once';
 import { scanTree, type TreeScan } from './scan';
 import { collectProcessEvents, type ProcessEvents } from './processes';
 import { buildScopes, SCOPE_TYPES, SCOPED_TYPES } from './scopeBuilder';
-import { type ScopeTree } from './scopes';
+import { type Scope, type ScopeTree } from './scopes';
+import { functionsOnlyTheGuardRuns } from './guard-callers';
 import { ValueResolver } from './values';
 import { WorkerModel } from './workers';
 import { wordOccurrences } from '../text/lexical';
@@ -39,6 +40,8 @@ export interface ModuleFacts {
   moduleBindings: ReadonlyMap<string, readonly Binding[]>;
   /** Module globals that some function assigns through a `global` declaration. */
   globalsAssignedInFunctions: ReadonlySet<string>;
+  /** Module-level functions that only the main guard runs (directly or through each other): never in a child. */
+  functionsOnlyTheGuardRuns: ReadonlySet<Scope>;
   /**
    * True when `node` runs while the module is imported, hence again in every spawned child: module level,
    * module-level compound statements, class bodies, default values and decorators, and the else branch
@@ -118,8 +121,8 @@ export function buildModuleFacts(root: SyntaxNode, text: string): ModuleFacts {
   );
   const workers = once(() => new WorkerModel(scopes(), values(), guardOf, text));
   const assignedInFunctions = once(() => globalsAssignedInFunctions(scopes()));
-  const reportable = root.hasError ? reportableIn(root) : undefined;
-  const isReportable = (node: SyntaxNode) => !neverRuns(node) && (!reportable || reportable(node));
+  const onlyTheGuardRuns = once(() => functionsOnlyTheGuardRuns(scopes(), root, text, guardOf));
+  const isReportable = reportableTest(root, neverRuns);
 
   return {
     text,
@@ -131,6 +134,9 @@ export function buildModuleFacts(root: SyntaxNode, text: string): ModuleFacts {
     },
     get globalsAssignedInFunctions() {
       return assignedInFunctions();
+    },
+    get functionsOnlyTheGuardRuns() {
+      return onlyTheGuardRuns();
     },
     isImportTime,
     guardOf,
@@ -220,6 +226,12 @@ function globalsAssignedInFunctions(tree: ScopeTree): Set<string> {
     for (const name of scope.globals) if (scope.bindingsOf(name).length > 0) names.add(name);
   }
   return names;
+}
+
+/** Whether a finding at a node is trustworthy: code that runs, and (in a tree with syntax errors) see `reportableIn`. */
+function reportableTest(root: SyntaxNode, neverRuns: (node: SyntaxNode) => boolean): (node: SyntaxNode) => boolean {
+  const reportable = root.hasError ? reportableIn(root) : undefined;
+  return (node) => !neverRuns(node) && (!reportable || reportable(node));
 }
 
 /**

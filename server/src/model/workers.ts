@@ -207,9 +207,10 @@ export class WorkerModel {
       for (const offset of wordOccurrences(this.text, name, fn.bodyStart, fn.bodyEnd)) {
         const identifier = fn.body.descendantForIndex(offset, offset + name.length);
         if (!identifier || identifier.type !== 'identifier' || identifier.startIndex !== offset || !isLoad(identifier)) continue;
+        // Unresolved: a global that only functions assign (through `global`), or a builtin.
         const resolution = resolveName(name, this.tree.scopeAt(offset), this.tree.module);
-        if (!resolution || resolution.scope !== this.tree.module) continue;
-        result.push({ name, node: identifier, reader: fn, bindings: resolution.bindings });
+        if (resolution && resolution.scope !== this.tree.module) continue;
+        result.push({ name, node: identifier, reader: fn, bindings: resolution?.bindings ?? [] });
         break;
       }
     }

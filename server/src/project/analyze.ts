@@ -4,9 +4,10 @@ import { fileNoqa, lineNoqa } from '../engine/noqa';
 import type { Finding, RuleCode } from '../rules/types';
 import { projectChecks, type ProjectFinding } from './checks';
 import type { Project } from './project';
+import { freezeSupportFinding, packagingOf } from './frozen';
 
 /** The codes cross-file findings have (the same rules as in one file). */
-export const PROJECT_CODES: readonly RuleCode[] = ['SPG001', 'SPG002', 'SPG005', 'SPG006', 'SPG008'];
+export const PROJECT_CODES: readonly RuleCode[] = ['SPG001', 'SPG002', 'SPG005', 'SPG006', 'SPG008', 'SPG015'];
 
 /**
  * The cross-file findings of `file`, whose single-file analysis is `analysisOf` (or makes it; its tree
@@ -29,9 +30,12 @@ export function projectFindings(
   for (const start of summary.importTime.starts) {
     if (start.library) found.push({ code: start.code, range: start.site.range, message: start.message, related: [] });
   }
-  if (found.length === 0) return [];
+  const packaging = enabled.has('SPG015') ? packagingOf(file, project.workspaceFolders, (build) => project.readText(build)) : undefined;
+  if (found.length === 0 && !packaging) return [];
   // The single-file analysis only now: most files have no cross-file finding, and the CLI then parses nothing more.
   const analysis = typeof analysisOf === 'function' ? analysisOf() : analysisOf;
+  const frozen = packaging && freezeSupportFinding(analysis.facts, packaging);
+  if (frozen) found.push(frozen);
   const silenced = fileNoqa(analysis.text);
   const root = analysis.tree.rootNode;
   const findings: Finding[] = [];

@@ -112,6 +112,18 @@ export class Project {
     };
   }
 
+  /** The workspace folders the project searches. */
+  get workspaceFolders(): readonly string[] {
+    return this.options.workspaceFolders;
+  }
+
+  /** A file that is not a module (a build file the checks read), watched like the modules read. */
+  readText(file: string): string | undefined {
+    const text = this.files.readFile(file);
+    if (text !== undefined) this.filesRead.add(file);
+    return text;
+  }
+
   /** The summary of `file`, undefined when it cannot be read. */
   summaryOf(file: string): ModuleSummary | undefined {
     // A Project answers for one state of the files: each is read once (the server makes a Project per refinement).

@@ -1,5 +1,7 @@
 import type { SyntaxNode } from '../syntax/syntaxNode';
 import { nodeRange } from '../syntax/ranges';
+import { callArguments, unparenthesize } from '../syntax/queries';
+import type { ModuleFacts, WorkerReference } from '../model/facts';
 import type { RelatedLocation } from './types';
 
 /** CPython documentation sections the rules rest on. */
@@ -51,4 +53,14 @@ export function python(strings: TemplateStringsArray, ...values: unknown[]): str
     .split('\n');
   const indent = Math.min(...lines.filter((line) => line.trim().length > 0).map((line) => line.length - line.trimStart().length));
   return lines.map((line) => line.slice(indent)).join('\n');
+}
+
+/** The callable a worker reference sends: its expression, or the `f` of `functools.partial(f, …)`; undefined for other calls. */
+export function sentCallable(facts: ModuleFacts, reference: WorkerReference): SyntaxNode | undefined {
+  const node = unparenthesize(reference.argument);
+  if (node.type !== 'call') return node;
+  const callee = node.childForFieldName('function');
+  const value = callee ? facts.values.valueOf(callee, reference.scope) : undefined;
+  const wrapped = callArguments(node).positional[0];
+  return value?.kind === 'api' && value.api === 'partial' && wrapped ? unparenthesize(wrapped) : undefined;
 }

@@ -9,9 +9,11 @@ import { brokenGuard } from './spg007-broken-guard';
 import { importSideEffect } from './spg008-import-side-effect';
 import { forkOnly } from './spg009-fork-only';
 import { decoratorStartsProcesses } from './spg010-decorator-starts-processes';
+import { workerRedefined } from './spg011-worker-redefined';
 import { unpicklableArgument } from './spg012-unpicklable-argument';
 import { seedAtImport } from './spg013-seed-at-import';
 import { startInAtexit } from './spg014-start-in-atexit';
+import { freezeSupport } from './spg015-freeze-support';
 import { cellDefinitionInChild } from './spg020-cell-definition-in-child';
 import { unpicklableCellWorker } from './spg021-unpicklable-cell-worker';
 import { guardInNotebook } from './spg022-guard-in-notebook';
@@ -30,9 +32,11 @@ export const RULES: readonly Rule[] = [
   importSideEffect,
   forkOnly,
   decoratorStartsProcesses,
+  workerRedefined,
   unpicklableArgument,
   seedAtImport,
   startInAtexit,
+  freezeSupport,
   cellDefinitionInChild,
   unpicklableCellWorker,
   guardInNotebook,

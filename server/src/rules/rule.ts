@@ -34,6 +34,11 @@ export interface Rule {
    * rules run only on notebooks; `any` on both.
    */
   appliesTo?: 'script' | 'notebook' | 'any';
+  /**
+   * `project`: the findings need other files of the project (a build file), so the project layer makes them
+   * (server/src/project) and `check` returns none; their fixtures are test/fixtures/projects cases.
+   */
+  foundBy?: 'project';
   check(facts: ModuleFacts, context: RuleContext): RuleFinding[];
 }
 

@@ -1,6 +1,6 @@
 import type { SyntaxNode } from '../syntax/syntaxNode';
 import { once } from '../text/once';
-import type { Binding, GlobalRead, Guard, ModuleFacts, Value } from '../model/facts';
+import type { Binding, GlobalRead, Guard, ModuleFacts, Scope, Value } from '../model/facts';
 import { nodeRange } from '../syntax/ranges';
 import type { Rule, RuleFinding } from './rule';
 import { codeText, DOCS_URL, GUARD_TEXT, related, python } from './common';
@@ -14,8 +14,11 @@ import { PROCESS_MODULES } from '../model/api';
  * Points at the first read of the global in the worker (or in a function of this file it calls), once
  * per global per worker; related = the guarded assignment, or the module-level creation.
  *
+ * A global assigned through `global` in a function that only the guard runs (`def main(): global CONFIG`)
+ * counts as assigned in the guard.
+ *
  * `data`: `{ workerName: string, globalName: string, reason: 'guard-only' | 'reassigned-in-guard' |
- * 'modified-in-guard' | 'module-level-sync-object', assignmentRange?: Range }`.
+ * 'modified-in-guard' | 'module-level-sync-object', assignmentRange?: Range, setter?: string }`.
  */
 export const guardOnlyGlobal: Rule = {
   code: 'SPG005',
@@ -28,6 +31,8 @@ export const guardOnlyGlobal: Rule = {
       'again as `__mp_main__`, without running the `if __name__ == "__main__":` block. A global assigned only in that',
       "block does not exist in the child (`NameError: name 'CONFIG' is not defined`); one reassigned or modified there",
       'has its import-time value in the child, so the worker silently computes something else than under `fork`.',
+      'The same holds for a global that a function assigns through `global` when only that block runs the function',
+      '(`def main(): global CONFIG; CONFIG = …`, called under the guard).',
       '',
       'Synchronisation objects created at module level (`Queue`, `Lock`, `Event`, `Value`, …) are created again by',
       'every child when it re-imports the module: the worker talks to its own private copy, and what it puts in a',
@@ -91,8 +96,9 @@ export const guardOnlyGlobal: Rule = {
 };
 
 type Problem =
-  | { reason: 'guard-only'; assignment: Binding }
-  | { reason: 'reassigned-in-guard'; assignment: Binding }
+  /** `setter`: the function, run only by the guard, whose `global` assignment this is (else the guard's own). */
+  | { reason: 'guard-only'; assignment: Binding; setter?: Scope }
+  | { reason: 'reassigned-in-guard'; assignment: Binding; setter?: Scope }
   | { reason: 'modified-in-guard'; modification: SyntaxNode }
   | { reason: 'module-level-sync-object'; creation: SyntaxNode };
 
@@ -102,12 +108,35 @@ function globalProblems(facts: ModuleFacts): Map<string, Problem> {
   const modifiedInGuard = once(() => namesModifiedInGuards(facts));
   // forEach: every module-level name at every analysis, without a [key, value] entry each.
   facts.moduleBindings.forEach((bindings, name) => {
-    // A function that assigns the global through `global` (an initializer, typically) may set it in the child.
-    if (facts.globalsAssignedInFunctions.has(name)) return;
-    const problem = problemOf(facts, name, bindings, modifiedInGuard);
+    let setter: GuardSetter | undefined;
+    if (facts.globalsAssignedInFunctions.has(name)) {
+      // A function that assigns the global through `global` (an initializer, typically) may set it in the
+      // child, unless only the guard runs it (`def main(): global CONFIG`).
+      setter = guardSetter(facts, name);
+      if (!setter) return;
+    }
+    const problem = problemOf(facts, name, bindings, modifiedInGuard, setter);
     if (problem) problems.set(name, problem);
   });
+  facts.globalsAssignedInFunctions.forEach((name) => {
+    if (facts.moduleBindings.has(name)) return;
+    const setter = guardSetter(facts, name);
+    if (setter) problems.set(name, { reason: 'guard-only', assignment: setter.assignment, setter: setter.scope });
+  });
   return problems;
+}
+
+interface GuardSetter {
+  scope: Scope;
+  /** Its first assignment of the global. */
+  assignment: Binding;
+}
+
+/** When every function that assigns `name` through `global` is run only by the guard: the first of them. */
+function guardSetter(facts: ModuleFacts, name: string): GuardSetter | undefined {
+  const setters = facts.scopes.scopes.filter((scope) => scope.globals.has(name) && scope.bindingsOf(name).length > 0);
+  if (setters.length === 0 || !setters.every((scope) => facts.functionsOnlyTheGuardRuns.has(scope))) return undefined;
+  return { scope: setters[0], assignment: setters[0].bindingsOf(name)[0] };
 }
 
 function problemOf(
@@ -115,6 +144,7 @@ function problemOf(
   name: string,
   bindings: readonly Binding[],
   modifiedInGuard: () => Map<string, SyntaxNode>,
+  setter?: GuardSetter,
 ): Problem | undefined {
   // Run for every module-level name at every analysis: no arrays until a name can make a problem.
   let firstGuarded: Binding | undefined;
@@ -126,9 +156,15 @@ function problemOf(
   }
   // Without a guarded binding only assignments can make a problem: the others (most names: functions,
   // classes, imports) need not be placed.
-  if (!firstGuarded && !unguardedAssignment) return undefined;
+  if (!firstGuarded && !unguardedAssignment && !setter) return undefined;
   // At import time: outside functions and guards (so not among the guarded ones).
   const atImport = bindings.filter((binding) => facts.isImportTime(binding.statement));
+  if (!firstGuarded && setter) {
+    const { assignment, scope } = setter;
+    return atImport.length === 0
+      ? { reason: 'guard-only', assignment, setter: scope }
+      : { reason: 'reassigned-in-guard', assignment, setter: scope };
+  }
   if (firstGuarded)
     return atImport.length === 0
       ? { reason: 'guard-only', assignment: firstGuarded }
@@ -153,6 +189,7 @@ function findingFor(worker: string, read: GlobalRead, problem: Problem): RuleFin
   const base = { node: read.node, data: { workerName: worker, globalName: name, reason: problem.reason } as Record<string, unknown> };
   switch (problem.reason) {
     case 'guard-only':
+      if (problem.setter) return setterFinding(base, reader, name, problem.assignment, problem.setter, false);
       return {
         ...base,
         message:
@@ -162,6 +199,7 @@ function findingFor(worker: string, read: GlobalRead, problem: Problem): RuleFin
         data: { ...base.data, assignmentRange: nodeRange(problem.assignment.target) },
       };
     case 'reassigned-in-guard':
+      if (problem.setter) return setterFinding(base, reader, name, problem.assignment, problem.setter, true);
       return {
         ...base,
         message:
@@ -189,6 +227,31 @@ function findingFor(worker: string, read: GlobalRead, problem: Problem): RuleFin
         data: { ...base.data, assignmentRange: nodeRange(problem.creation) },
       };
   }
+}
+
+/** A global assigned through `global` in a function that only the guard runs (`def main(): global CONFIG`). */
+function setterFinding(
+  base: { node: SyntaxNode; data: Record<string, unknown> },
+  reader: string,
+  name: string,
+  assignment: Binding,
+  setter: Scope,
+  reassigned: boolean,
+): RuleFinding {
+  const fn = setter.qualifiedName;
+  const effect = reassigned
+    ? "so there it keeps the import-time value, not the parent's"
+    : `so there it fails with "NameError: name '${name}' is not defined"`;
+  return {
+    ...base,
+    message:
+      `${reader} reads \`${name}\`, which \`${fn}()\` ${reassigned ? 'reassigns' : 'assigns'} through \`global\`, and only the \`${GUARD_TEXT}\` block ` +
+      `runs \`${fn}\`: a spawned child re-imports this module without running that block, ${effect}. Pass it as an argument (or through the Pool initializer).`,
+    related: [
+      related(assignment.target, `\`${name}\` is ${reassigned ? 'reassigned' : 'assigned'} here, in \`${fn}\`, which only the guard runs`),
+    ],
+    data: { ...base.data, assignmentRange: nodeRange(assignment.target), setter: fn },
+  };
 }
 
 const MUTATING_METHODS = new Set([

@@ -59,8 +59,9 @@ export const unpicklableArgument: Rule = {
     },
     fix: [
       'Send data the child can rebuild: a list instead of a generator (the "Replace the generator with a list" fix), a',
-      'path instead of an open file, a `multiprocessing.Lock`/`Event` instead of a `threading` one, a module-level',
-      'function or class instead of a nested one or one defined under the guard.',
+      'path instead of an open file, a `multiprocessing.Lock`/`Event` instead of a `threading` one (the "Use',
+      '`multiprocessing.Lock()`" fix), a module-level function or class instead of a nested one or one defined under the',
+      'guard.',
     ].join('\n'),
     url: DOCS_URL.picklability,
   },

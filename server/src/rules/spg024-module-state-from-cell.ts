@@ -1,8 +1,7 @@
 import type { ModuleFacts, WorkerReference } from '../model/facts';
 import type { SyntaxNode } from '../syntax/syntaxNode';
-import { callArguments, unparenthesize } from '../syntax/queries';
 import type { Rule, RuleContext, RuleFinding } from './rule';
-import { DOCS_URL, related } from './common';
+import { DOCS_URL, related, sentCallable } from './common';
 
 /**
  * SPG024 module-state-from-cell (notebooks): a cell sets a module's attribute (`workers.SCALE = 10`) and a
@@ -114,14 +113,8 @@ function moduleAttributeAssignments(facts: ModuleFacts): ModuleAttributeAssignme
 
 /** The module and name of an imported function a reference sends (`workers.scale`, `scale` imported from it, a partial of either). */
 function workerFunction(facts: ModuleFacts, reference: WorkerReference): { module: string; name: string } | undefined {
-  let node = unparenthesize(reference.argument);
-  if (node.type === 'call') {
-    const callee = node.childForFieldName('function');
-    const value = callee ? facts.values.valueOf(callee, reference.scope) : undefined;
-    const wrapped = callArguments(node).positional[0];
-    if (value?.kind !== 'api' || value.api !== 'partial' || !wrapped) return undefined;
-    node = unparenthesize(wrapped);
-  }
+  const node = sentCallable(facts, reference);
+  if (!node) return undefined;
   const qualified = facts.values.qualifiedName(node, reference.scope);
   const dot = qualified?.lastIndexOf('.') ?? -1;
   if (!qualified || dot <= 0) return undefined;

@@ -12,14 +12,14 @@ export interface StaticFinding {
 
 /** Rules whose hazard ends in this failure (when the traceback names no line, or names one without a finding). */
 const RULES_FOR_FAILURE: Record<Failure['kind'] | 'stopped' | 'differs', readonly string[]> = {
-  bootstrapping: ['SPG001', 'SPG002', 'SPG007'],
+  bootstrapping: ['SPG001', 'SPG002', 'SPG007', 'SPG010'],
   'broken-pool': ['SPG001', 'SPG002', 'SPG007', 'SPG003'],
-  stopped: ['SPG001', 'SPG002', 'SPG007'],
+  stopped: ['SPG001', 'SPG002', 'SPG007', 'SPG010', 'SPG014'],
   'missing-attribute': ['SPG003'],
-  pickling: ['SPG004', 'SPG003'],
+  pickling: ['SPG004', 'SPG003', 'SPG012', 'SPG011'],
   'name-error': ['SPG005'],
   'context-already-set': ['SPG006'],
-  differs: ['SPG005', 'SPG008'],
+  differs: ['SPG005', 'SPG008', 'SPG011', 'SPG013'],
   error: [],
 };
 
