@@ -60,7 +60,14 @@ export async function runCheck(args: CheckArguments, io: CheckIO): Promise<numbe
   const reporter = args.mode === 'diff' ? undefined : createReporter(args, io);
 
   // The cross-file findings of the checked files, and the project modules they import (check mode only).
-  const project = args.mode === 'check' && tasks.length > 0 ? new ProjectPass(await PythonParser.create(), cwd) : undefined;
+  const project =
+    args.mode === 'check' && args.project && tasks.length > 0
+      ? new ProjectPass(
+          await PythonParser.create(),
+          cwd,
+          tasks.map((task) => task.path),
+        )
+      : undefined;
   const profileOf = new Map(tasks.map((task) => [task.path, settings.profiles[task.profile]]));
   const reports = scanFiles(tasks, settings, args.threads ?? defaultThreadCount(tasks.length));
   for await (const report of project ? withProjectFindings(reports, project, profileOf, resolver, args) : reports) {
@@ -126,7 +133,8 @@ function scanPlan(discovery: Discovery, args: CheckArguments, cwd: string): { ta
   });
   // The outputs that print fixes (JSON and SARIF carry each finding's fix) need them computed.
   const computeFixes = args.mode !== 'check' || args.format === 'json' || args.format === 'sarif';
-  return { tasks, settings: { mode: args.mode, cwd, profiles, computeFixes, unsafeFixes: args.unsafeFixes } };
+  const project = args.mode === 'check' && args.project;
+  return { tasks, settings: { mode: args.mode, cwd, profiles, computeFixes, unsafeFixes: args.unsafeFixes, project } };
 }
 
 /**
@@ -150,7 +158,13 @@ async function* withProjectFindings(
   resolver: ConfigResolver,
   args: CheckArguments,
 ): AsyncGenerator<FileReport> {
+  // The workers' reports first: what they learnt of every checked file serves the project pass.
+  const checked: FileReport[] = [];
   for await (const report of reports) {
+    project.learn(report);
+    checked.push(report);
+  }
+  for (const report of checked) {
     const profile = profileOf.get(report.path);
     if (report.error === undefined && profile) {
       const extra = project.findingsFor(report.path, profile.options, profile.spawners);

@@ -9,6 +9,7 @@ import { syntaxErrorFinding } from './syntax-error';
 import { unifiedDiff } from './unified-diff';
 import { readSource, SourceError, writeSource, type SourceFile } from './source';
 import { checkNotebook, isNotebookFile } from './check-notebook';
+import { projectData } from './project-data';
 
 /** `check` reports; `fix` writes the fixes and reports what remains; `diff` shows the fixes and writes nothing. */
 export type CheckMode = 'check' | 'fix' | 'diff';
@@ -34,6 +35,8 @@ export interface ScanSettings {
   unsafeFixes: boolean;
   cwd: string;
   profiles: ScanProfile[];
+  /** Learn what the project pass needs of each file (ProjectData) while it is at hand. */
+  project?: boolean;
 }
 
 /**
@@ -53,6 +56,7 @@ export function checkFile(parser: PythonParser, file: string, profile: ScanProfi
     return report;
   }
   let options = profile.options;
+  if (settings.project) report.project = projectData(file, source.text, profile.spawners);
   if (profile.prefilter) {
     const codes = rulesThatMayFire(source.text, profile.prefilter);
     // A file that mentions nothing the enabled rules look for is not even parsed.
@@ -65,6 +69,7 @@ export function checkFile(parser: PythonParser, file: string, profile: ScanProfi
       const syntaxError = syntaxErrorFinding(file, new LocationMapper(source.text), analysis.tree.rootNode);
       report.syntaxError = syntaxError !== undefined;
       report.findings = reportedFindings(parser, file, analysis, settings.computeFixes && !report.syntaxError);
+      if (report.project?.scan.processes) report.project = projectData(file, source.text, profile.spawners, analysis, report.project.scan);
       if (syntaxError) report.findings = sortedByLocation([syntaxError, ...report.findings]);
     });
     if (settings.mode !== 'check' && !report.syntaxError && report.findings.some((finding) => appliesFix(finding, settings))) {

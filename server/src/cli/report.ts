@@ -5,6 +5,7 @@ import type { Position } from '../text/types';
 import type { AppliedFix } from '../fixes/fix-all';
 import { ruleByCode } from '../engine/catalog';
 import { ruleDocsUrl } from '../rules/docs-url';
+import type { ProjectData } from './project-data';
 
 /**
  * What the CLI reports per file, as plain data: it crosses from the worker threads by structured clone,
@@ -72,6 +73,8 @@ export interface FileReport {
   unsafeFixesLeft: number;
   /** --diff: the unified diff of the fixes (empty when nothing would change). */
   diff: string;
+  /** For the project pass (check mode): what the worker learnt of the file (see ProjectData). */
+  project?: ProjectData;
 }
 
 export function emptyReport(path: string): FileReport {
