@@ -45,19 +45,23 @@ const SIMPLE_STATEMENT =
 
 /**
  * Whether a module-level simple statement (a line at column 0 that starts no block, with the indented
- * lines that continue it) calls one of `words` by its name; an alias of one outside function bodies
- * (`say = print`, `from os import system as run`) answers yes. Lines of a string count as statements: safe.
+ * lines that continue it) calls one of `words` by its name, or by an alias bound outside function
+ * bodies (`say = print`, `from os import system as run`). Lines of a string count as statements: safe.
  */
 function mayHaveEffects(text: string, words: readonly string[]): boolean {
   const names = words.map(escapeRegExp).join('|');
-  const alias = new RegExp(String.raw`\b(?:${names})\s+as\b|=\s*(?:[\w.]+\.)?(?:${names})\s*$`, 'gm');
-  for (const match of text.matchAll(alias)) if (!insideDef(text, text.lastIndexOf('\n', match.index) + 1)) return true;
-  const call = new RegExp(String.raw`\b(?:${names})\s*\(`, 'g');
+  const aliases = new RegExp(String.raw`\b(?:${names})\s+as\s+(\w+)|^[ \t]*(\w+)\s*=\s*(?:[\w.]+\.)?(?:${names})\s*$`, 'gm');
+  const called = [...names.split('|')];
+  for (const match of text.matchAll(aliases))
+    if (!insideDef(text, text.lastIndexOf('\n', match.index) + 1)) called.push(match[1] ?? match[2]);
+  const call = new RegExp(String.raw`\b(?:${called.join('|')})\s*\(`, 'g');
+  const docstring = docstringEnd(text);
   for (const match of text.matchAll(call)) {
+    if (match.index < docstring) continue;
     // The statement the call is in starts at the nearest line above that is not indented.
     let start = text.lastIndexOf('\n', match.index) + 1;
     while (start > 0 && isIndented(text, start)) start = text.lastIndexOf('\n', start - 2) + 1;
-    if (SIMPLE_STATEMENT.test(text.slice(start, start + 12))) return true;
+    if (start >= docstring && SIMPLE_STATEMENT.test(text.slice(start, start + 12))) return true;
   }
   return false;
 }
@@ -66,4 +70,12 @@ function mayHaveEffects(text: string, words: readonly string[]): boolean {
 function isIndented(text: string, lineStart: number): boolean {
   const code = text.charCodeAt(lineStart);
   return code === 32 || code === 9 || code === 10 || code === 13 || code === 41 || code === 93 || code === 125;
+}
+
+/** Where the module's docstring (a triple-quoted string before any statement) ends; 0 when there is none. */
+function docstringEnd(text: string): number {
+  const opening = /^(?:[ \t]*(?:#[^\n]*)?\r?\n)*[rRuU]?("""|''')/.exec(text);
+  if (!opening) return 0;
+  const close = text.indexOf(opening[1], opening[0].length);
+  return close < 0 ? 0 : close + 3;
 }
