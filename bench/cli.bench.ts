@@ -23,6 +23,8 @@ const SCAN_REPEATS = 3;
 const SYNTHETIC_FILES = 20_000;
 const RSS_SAMPLE_MS = 250;
 const TARGET_RATIO = 0.1;
+/** The cross-file analysis may at most double the time of checking each file alone. */
+const TARGET_PROJECT_RATIO = 2;
 
 export async function run(context: BenchContext): Promise<Section[]> {
   const cli = path.join(context.root, 'out', 'server', 'src', 'cli', 'main.js');
@@ -76,6 +78,11 @@ async function standardLibrary(cli: string, usage: string): Promise<Section> {
   const scan = medianRun(scans);
   const single = medianRun(singleThread);
   const withoutBrokenGuard = medianRun(await repeat(SCAN_REPEATS, () => runCli(cli, usage, [...args, '--ignore', 'SPG007'], stdlib)));
+  // The project pass's cost: the same check with each file alone (no cross-file analysis).
+  const perFileOnly = medianRun(await repeat(SCAN_REPEATS, () => runCli(cli, usage, [...args, '--no-project'], stdlib)));
+  const projectRatio = scan.ms / perFileOnly.ms;
+  const projectCpuRatio = scan.cpuMs / perFileOnly.cpuMs;
+  console.log(`project pass: check / check --no-project = ${projectRatio.toFixed(2)} wall, ${projectCpuRatio.toFixed(2)} CPU`);
   const ratio = scan.ms / baselineMs;
   const cpuRatio = scan.cpuMs / baselineCpuMs;
   console.log(`scan: ${milliseconds(scan.ms)} (ratio ${ratio.toFixed(3)}, CPU ratio ${cpuRatio.toFixed(3)})`);
@@ -107,6 +114,7 @@ async function standardLibrary(cli: string, usage: string): Promise<Section> {
         [`\`spawn-guard check --threads 1\`, median of ${SCAN_REPEATS}`, ...figures(single)],
         ['`spawn-guard check --no-prefilter`', ...figures(unfiltered)],
         [`\`spawn-guard check --ignore SPG007\`, median of ${SCAN_REPEATS}`, ...figures(withoutBrokenGuard)],
+        [`\`spawn-guard check --no-project\` (each file alone), median of ${SCAN_REPEATS}`, ...figures(perFileOnly)],
       ],
     ),
     '',
@@ -114,6 +122,8 @@ async function standardLibrary(cli: string, usage: string): Promise<Section> {
       `${verdict(ratio, TARGET_RATIO)}. Scan figures are the whole command, process start included.`,
     `- Without SPG007 (whose mention \`__name__\` is in most modules) the ratio is ${(withoutBrokenGuard.ms / baselineMs).toFixed(3)} wall, ` +
       `${(withoutBrokenGuard.cpuMs / baselineCpuMs).toFixed(3)} CPU.`,
+    `- Project pass: \`check\` / \`check --no-project\` = **${projectRatio.toFixed(2)}** wall time, **${projectCpuRatio.toFixed(2)}** CPU time; ` +
+      `target <= ${TARGET_PROJECT_RATIO}: ${verdict(projectRatio, TARGET_PROJECT_RATIO)}.`,
     `- ${loadNote()}`,
     '',
     `Findings (${findings.length}):`,

@@ -22,6 +22,17 @@ describe('spawn-guard check with project modules', () => {
     );
   });
 
+  it('checks each file alone with --no-project, with worker threads or without', async () => {
+    const cwd = path.join(PROJECT_FIXTURES, 'import-time-start');
+    const alone = await runCli(['check', 'main.py', '--no-project'], { cwd });
+    assert.equal(alone.status, 0, alone.stdout + alone.stderr);
+    // Worker threads scan and summarise for the project pass: the same findings as on one thread.
+    const threaded = await runCli(['check', '.', '--threads', '2'], { cwd });
+    const single = await runCli(['check', '.', '--threads', '1'], { cwd });
+    assert.equal(threaded.stdout, single.stdout);
+    assert.match(threaded.stdout, /main\.py:2:1: SPG001/);
+  });
+
   it('gives related locations in other files their own path (JSON)', async () => {
     const cwd = path.join(PROJECT_FIXTURES, 'cross-module-call');
     const run = await runCli(['check', 'main.py', '--format', 'json'], { cwd });

@@ -13,7 +13,7 @@ async function projectRun(folder: string, entry: string): Promise<string[]> {
   const parser = await sharedParser();
   const project = new Project(parser, diskFiles(), new SummaryCache(), { workspaceFolders: [folder] });
   const script = path.join(folder, entry);
-  const files = [script, ...project.session(script).importClosure(script)];
+  const files = [script, ...project.session(script).reach.closure(script)];
   const lines: string[] = [];
   for (const file of files) {
     const text = diskFiles().readFile(file)!;

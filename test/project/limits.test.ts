@@ -93,13 +93,29 @@ describe('project limits', () => {
     const long = await findingsIn(chain(MAX_CHAIN_DEPTH + 4), 'main.py');
     assert.deepEqual(long.lines, []);
     const notes = long.project.takeNotes();
-    // Both searches reach the bound: the calls from `m0.f()`, and the imports from `import m0`.
+    // The calls from `m0.f()` reach the bound; no module of the chain starts when imported, so the imports are not searched.
     assert.deepEqual(
       notes.map((note) => note.message),
-      [
-        `not followed further: the chain is longer than ${MAX_CHAIN_DEPTH} calls`,
-        `not followed further: the chain is longer than ${MAX_CHAIN_DEPTH} imports`,
-      ],
+      [`not followed further: the chain is longer than ${MAX_CHAIN_DEPTH} calls`],
+    );
+  });
+
+  it(`stops after ${MAX_CHAIN_DEPTH} imports and says so`, async () => {
+    const chain = (length: number): Record<string, string> => {
+      const files: Record<string, string> = {
+        'main.py': 'import m0\n',
+        [`m${length}.py`]: 'from multiprocessing import Pool\n\npool = Pool(2)\n',
+      };
+      for (let i = 0; i < length; i++) files[`m${i}.py`] = `import m${i + 1}\n`;
+      return files;
+    };
+    const short = await findingsIn(chain(MAX_CHAIN_DEPTH - 2), 'main.py');
+    assert.deepEqual(short.lines, ['1:1 SPG001']);
+    const long = await findingsIn(chain(MAX_CHAIN_DEPTH + 4), 'main.py');
+    assert.deepEqual(long.lines, []);
+    assert.deepEqual(
+      long.project.takeNotes().map((note) => note.message),
+      [`not followed further: the chain is longer than ${MAX_CHAIN_DEPTH} imports`],
     );
   });
 

@@ -77,4 +77,13 @@ describe('language server: project modules', () => {
     client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uri('pkg/cluster.py'), type: 2 }] });
     await becomes('main.py', '');
   });
+
+  it('republishes dependents when a module that could not start processes before now does (on disk)', async () => {
+    // pkg/__init__.py was only scanned (it imported no process library), never summarised: it is still watched.
+    const file = path.join(folder, 'pkg', '__init__.py');
+    fs.writeFileSync(file, 'import multiprocessing\n\nmultiprocessing.set_start_method("spawn")\n');
+    client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uri('pkg/__init__.py'), type: 2 }] });
+    // The import is on line 3 since the keystrokes above.
+    await becomes('main.py', '3:SPG006');
+  });
 });

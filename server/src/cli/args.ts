@@ -54,6 +54,8 @@ export interface CheckArguments {
   color: ColorChoice;
   exitZero: boolean;
   prefilter: boolean;
+  /** Cross-file analysis: the project modules the files import (--no-project checks each file alone). */
+  project: boolean;
   /** Worker threads; undefined picks by the number of files. */
   threads: number | undefined;
 }
@@ -124,6 +126,7 @@ Run:
   --exit-zero           exit with 0 even when there are findings
   --threads N           worker threads (default: by the number of files and cores; 1 = none)
   --no-prefilter        parse every file, even those that mention nothing the rules look for
+  --no-project          check each file alone: no cross-file findings, imported modules not read
   -h, --help            show this help
 
 Exit status: 0 nothing found, 1 findings (with --diff: fixes to show), 2 usage, configuration or I/O error.
@@ -187,6 +190,7 @@ const CHECK_OPTIONS = {
   'exit-zero': { type: 'boolean' },
   threads: { type: 'string' },
   'no-prefilter': { type: 'boolean' },
+  'no-project': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies OptionSpec;
 
@@ -239,6 +243,7 @@ function parseCheck(argv: string[]): Command {
       color: color as ColorChoice,
       exitZero: values['exit-zero'] ?? false,
       prefilter: !values['no-prefilter'],
+      project: !values['no-project'],
       threads: values.threads === undefined ? undefined : threadCount(values.threads),
     },
   };

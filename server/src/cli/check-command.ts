@@ -74,7 +74,14 @@ export async function runCheck(given: CheckArguments, givenIO: CheckIO): Promise
 
   // The cross-file findings of the checked files, and the project modules they import (check mode only).
   const parser = tasks.length > 0 && !stdin && (args.mode === 'check' || args.addNoqa) ? await PythonParser.create() : undefined;
-  const project = args.mode === 'check' && parser ? new ProjectPass(parser, cwd) : undefined;
+  const project =
+    args.mode === 'check' && args.project && parser
+      ? new ProjectPass(
+          parser,
+          cwd,
+          tasks.map((task) => task.path),
+        )
+      : undefined;
   let noqaAdded = 0;
   const profileOf = new Map(tasks.map((task) => [task.path, settings.profiles[task.profile]]));
   const reports = stdin
@@ -204,7 +211,8 @@ function scanPlan(discovery: Discovery, args: CheckArguments, cwd: string): { ta
   });
   // The outputs that print fixes (JSON and SARIF carry each finding's fix, statistics mark the fixable) need them.
   const computeFixes = args.mode !== 'check' || args.format === 'json' || args.format === 'sarif' || args.statistics;
-  return { tasks, settings: { mode: args.mode, cwd, profiles, computeFixes, unsafeFixes: args.unsafeFixes } };
+  const project = args.mode === 'check' && args.project && !args.stdin;
+  return { tasks, settings: { mode: args.mode, cwd, profiles, computeFixes, unsafeFixes: args.unsafeFixes, project } };
 }
 
 /**
@@ -251,7 +259,13 @@ async function* withProjectFindings(
   resolver: CommandLineConfig,
   args: CheckArguments,
 ): AsyncGenerator<FileReport> {
+  // The workers' reports first: what they learnt of every checked file serves the project pass.
+  const checked: FileReport[] = [];
   for await (const report of reports) {
+    project.learn(report);
+    checked.push(report);
+  }
+  for (const report of checked) {
     const profile = profileOf.get(report.path);
     if (report.error === undefined && profile) {
       const extra = project.findingsFor(report.path, profile.options, profile.spawners);

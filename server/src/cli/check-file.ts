@@ -9,6 +9,7 @@ import { syntaxErrorFinding } from './syntax-error';
 import { unifiedDiff } from './unified-diff';
 import { readSource, SourceError, writeSource, type SourceFile } from './source';
 import { checkNotebook, isNotebookFile } from './check-notebook';
+import { projectData } from './project-data';
 
 /** `check` reports; `fix` writes the fixes and reports what remains; `diff` shows the fixes and writes nothing. */
 export type CheckMode = 'check' | 'fix' | 'diff';
@@ -34,6 +35,8 @@ export interface ScanSettings {
   unsafeFixes: boolean;
   cwd: string;
   profiles: ScanProfile[];
+  /** Learn what the project pass needs of each file (ProjectData) while it is at hand. */
+  project?: boolean;
 }
 
 /**
@@ -59,6 +62,7 @@ export function checkFile(
     return report;
   }
   let options = profile.options;
+  if (settings.project) report.project = projectData(file, source.text, profile.spawners);
   if (profile.prefilter) {
     const codes = rulesThatMayFire(source.text, profile.prefilter);
     // A file that mentions nothing the enabled rules look for is not even parsed.
@@ -74,6 +78,7 @@ export function checkFile(
       // would repeat the costliest step (a guard fix re-parses the whole script to validate it).
       const withFixes = settings.computeFixes && settings.mode === 'check' && !report.syntaxError;
       report.findings = reportedFindings(parser, file, analysis, withFixes);
+      if (report.project?.scan.processes) report.project = projectData(file, source.text, profile.spawners, analysis, report.project.scan);
       if (syntaxError) report.findings = sortedByLocation([syntaxError, ...report.findings]);
       if (settings.mode !== 'check' && !report.syntaxError && report.findings.some((finding) => hasFixProvider(finding.code))) {
         applyFixes(parser, source, analysis, profile, settings, report);

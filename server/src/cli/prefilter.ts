@@ -1,4 +1,5 @@
 import { PROCESS_MODULES } from '../model/api';
+import { importMentionPatterns } from '../project/scan';
 import type { Rule } from '../rules/rule';
 
 /**
@@ -25,13 +26,7 @@ export function prefilterFor(rules: readonly Rule[]): RuleMentions[] {
  * (model/values.ts resolves every process object from an import binding), so a file without one
  * cannot produce a finding. Loose on purpose: the same words in a docstring only cost a parse.
  */
-const MODULES = `(?:${PROCESS_MODULES.join('|')})`;
-const PROCESS_MODULE_IMPORTS = [
-  // On the statement's line, or on lines joined to it by backslashes.
-  new RegExp(String.raw`\b(?:import|from)\b(?:[^\n;\\#]|\\\r?\n)*?\b${MODULES}\b`),
-  // Inside the parentheses of `from x import (…)`.
-  new RegExp(String.raw`\bimport\b[^\n;#(]*\([^)]*\b${MODULES}\b`),
-];
+const PROCESS_MODULE_IMPORTS = importMentionPatterns(PROCESS_MODULES);
 
 export function importsProcessModule(text: string): boolean {
   return PROCESS_MODULE_IMPORTS.some((pattern) => pattern.test(text));

@@ -2,7 +2,8 @@ import { analyze, type Analysis, type AnalysisOptions } from '../engine/analyze'
 import { projectFindings } from '../project/analyze';
 import { diskFiles } from '../project/disk';
 import { Project, SummaryCache, type ProjectNote } from '../project/project';
-import { BUILT_IN_SPAWNERS, SpawnerTable, userSpawners } from '../project/spawners';
+import type { TextScan } from '../project/text-scan';
+import { spawnerTable } from './project-data';
 import type { PythonParser } from '../syntax/parser';
 import { LocationMapper, emptyReport, reportFinding, type FileReport, type ReportedFinding } from './report';
 
@@ -24,15 +25,33 @@ export class ProjectPass {
   constructor(
     private readonly parser: PythonParser,
     private readonly cwd: string,
+    /** The files the run checks: one start index serves them all (see Project.expect). */
+    private readonly scripts: readonly string[] = [],
   ) {}
+
+  private readonly scans = new Map<string, TextScan>();
+
+  /** What a scan worker learnt of a checked file: its text scan, and its summary (parsed once, in the worker). */
+  learn(report: FileReport): void {
+    const data = report.project;
+    if (!data) return;
+    this.scans.set(report.path, data.scan);
+    if (data.summary) this.cache.set(report.path, data.summary.text, data.summary.key, data.summary.summary);
+    report.project = undefined;
+  }
 
   /** The project of files under a configuration: its `spawners` extend the built-in table. */
   private projectFor(spawners: readonly string[]): Project {
     const key = spawners.join('\0');
     let project = this.projects.get(key);
     if (!project) {
-      const table = new SpawnerTable([...BUILT_IN_SPAWNERS, ...userSpawners(spawners)]);
-      project = new Project(this.parser, this.files, this.cache, { workspaceFolders: [this.cwd], spawners: table });
+      project = new Project(this.parser, this.files, this.cache, {
+        workspaceFolders: [this.cwd],
+        spawners: spawnerTable(spawners),
+        // A worker's scan is of the text the file had a moment ago, with this configuration's spawners.
+        knownScan: (file) => this.scans.get(file),
+      });
+      project.expect(this.scripts);
       this.projects.set(key, project);
     }
     return project;
@@ -43,9 +62,12 @@ export class ProjectPass {
     this.checked.add(file);
     const project = this.projectFor(spawners);
     const session = project.session(file);
-    // Neither the file nor what it imports can start processes: no cross-file finding, nothing to parse.
-    if (!session.reach.mayStart(file)) return [];
-    for (const module of session.importClosure(file, this.expanded)) if (session.reach.mayStart(module)) this.imported.add(module);
+    // The imported modules that may have findings of their own (single-file ones need a process import).
+    const { reach } = session.starts;
+    for (const module of reach.closure(file, this.expanded))
+      if (reach.mentionsProcesses(module) || session.starts.mayHaveFindings(module)) this.imported.add(module);
+    // The file calls nothing that may start processes and imports nothing that starts when imported: nothing to parse.
+    if (!session.starts.mayHaveFindings(file)) return [];
     return this.findingsOf(project, file, options)?.findings ?? [];
   }
 

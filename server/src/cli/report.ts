@@ -5,6 +5,7 @@ import type { Position } from '../text/types';
 import type { AppliedFix } from '../fixes/fix-all';
 import { ruleByCode } from '../engine/catalog';
 import { ruleDocsUrl } from '../rules/docs-url';
+import type { ProjectData } from './project-data';
 
 /**
  * What the CLI reports per file, as plain data: it crosses from the worker threads by structured clone,
@@ -74,6 +75,8 @@ export interface FileReport {
   diff: string;
   /** --fix on stdin: the fixed text, printed instead of written (undefined: nothing changed). */
   fixedText?: string;
+  /** For the project pass (check mode): what the worker learnt of the file (see ProjectData). */
+  project?: ProjectData;
 }
 
 export function emptyReport(path: string): FileReport {

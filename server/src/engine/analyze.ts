@@ -27,8 +27,12 @@ export interface Analysis {
 
 /** The analysis core: source text and its tree in, facts and findings out. No I/O, no editor types. */
 export function analyze(source: { text: string; tree: SyntaxTree }, options: AnalysisOptions = {}): Analysis {
+  return analyzeFacts(source, buildModuleFacts(source.tree.rootNode, source.text), options);
+}
+
+/** The same with the facts of this text and tree already built (other rules run on facts an analysis made). */
+export function analyzeFacts(source: { text: string; tree: SyntaxTree }, facts: ModuleFacts, options: AnalysisOptions = {}): Analysis {
   const { text, tree } = source;
-  const facts = buildModuleFacts(tree.rootNode, text);
   const silenced = fileNoqa(text);
   const findings: Finding[] = [];
   const context = { notebook: options.notebook };

@@ -55,6 +55,7 @@ export class ProjectService {
     this.files = {
       readFile: (file) => this.host.openText(file) ?? this.disk.readFile(file),
       isDirectory: (directory) => this.disk.isDirectory(directory),
+      exists: (file) => this.host.openText(file) !== undefined || this.disk.exists(file),
     };
   }
 
@@ -143,7 +144,7 @@ export class ProjectService {
     const project = this.projectFor(current.spawners);
     // The summaries first, one module per turn, so that other messages are handled in between.
     const session = project.session(current.file);
-    const pending = session.reach.mayStart(current.file) ? [current.file] : [];
+    const pending = session.starts.mayHaveFindings(current.file) ? [current.file] : [];
     const seen = new Set(pending);
     while (pending.length > 0) {
       const summary = project.summaryOf(pending.shift()!);
@@ -151,7 +152,7 @@ export class ProjectService {
         for (const record of summary.imports)
           for (const name of session.modulesOf(record)) {
             const file = session.finder.find(name)?.file;
-            if (file && !seen.has(file) && session.reach.mayStart(file)) {
+            if (file && !seen.has(file) && (session.starts.mayHostStart(file) || session.starts.mayStartAtImport(file))) {
               seen.add(file);
               pending.push(file);
             }
@@ -161,7 +162,7 @@ export class ProjectService {
     }
     const now = await this.host.current(uri);
     if (!now || superseded() || now.text !== current.text) return;
-    const findings = session.reach.mayStart(now.file) ? projectFindings(project, now.file, now.analysis(), now.options) : [];
+    const findings = session.starts.mayHaveFindings(now.file) ? projectFindings(project, now.file, now.analysis(), now.options) : [];
     for (const note of project.takeNotes()) this.host.note(`${note.file}:${note.site.range.start.line + 1}: ${note.message}`);
     this.known.set(uri, { text: now.text, findings });
     this.readBy.set(uri, new Set(project.filesRead));

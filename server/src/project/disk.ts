@@ -1,15 +1,26 @@
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { ProjectFiles } from './modules';
 
 /**
  * The project's files as the disk has them (the CLI; the server puts its open documents in front).
  * A file that cannot be read (missing, a directory, no permission) is no module.
  */
-export function diskFiles(): ProjectFiles {
+export function diskFiles(): ProjectFiles & Required<Pick<ProjectFiles, 'exists' | 'listDirectory'>> {
   return {
     readFile(file) {
       try {
         return fs.readFileSync(file, 'utf8');
+      } catch {
+        return undefined;
+      }
+    },
+    exists(file) {
+      return fs.statSync(file, { throwIfNoEntry: false })?.isFile() ?? false;
+    },
+    listDirectory(directory) {
+      try {
+        return fs.readdirSync(directory);
       } catch {
         return undefined;
       }
@@ -22,4 +33,51 @@ export function diskFiles(): ProjectFiles {
       }
     },
   };
+}
+
+/**
+ * `files` read once per path and listed once per folder: a name its folder's listing lacks is no file
+ * (no read, no failed system call for each module name tried in each root). `onRead` hears of each file read.
+ */
+export function memoisedFiles(files: ProjectFiles, onRead: (file: string) => void): ProjectFiles {
+  const texts = new Map<string, string | undefined>();
+  const folders = new Map<string, boolean>();
+  const listings = new Map<string, Set<string> | undefined>();
+  const listed = (file: string): boolean => {
+    if (!files.listDirectory) return true;
+    const directory = path.dirname(file);
+    if (!listings.has(directory)) {
+      // A folder its parent does not list is not listed either (no failed system call for it).
+      const parent = path.dirname(directory);
+      const names = parent === directory || listed(directory) ? files.listDirectory(directory) : undefined;
+      listings.set(directory, names && new Set(names));
+    }
+    return listings.get(directory)?.has(path.basename(file)) ?? false;
+  };
+  const memo: ProjectFiles = {
+    readFile: (file) => {
+      if (!texts.has(file)) {
+        const text = listed(file) ? files.readFile(file) : undefined;
+        texts.set(file, text);
+        if (text !== undefined) onRead(file);
+      }
+      return texts.get(file);
+    },
+    exists: (file) => {
+      if (texts.has(file)) return texts.get(file) !== undefined;
+      if (!listed(file)) return false;
+      return files.exists ? files.exists(file) : memo.readFile(file) !== undefined;
+    },
+    listDirectory: (directory) => {
+      listed(path.join(directory, '.'));
+      const names = listings.get(directory);
+      return names && [...names];
+    },
+    isDirectory: (directory) => {
+      let is = folders.get(directory);
+      if (is === undefined) folders.set(directory, (is = files.isDirectory(directory)));
+      return is;
+    },
+  };
+  return memo;
 }

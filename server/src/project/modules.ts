@@ -8,6 +8,14 @@ import * as path from 'node:path';
 export interface ProjectFiles {
   readFile(file: string): string | undefined;
   isDirectory(directory: string): boolean;
+  /** Whether the file exists, without reading it (else readFile tells). */
+  exists?(file: string): boolean;
+  /** The names in a directory, undefined when it cannot be listed (the project lists each once, instead of trying files). */
+  listDirectory?(directory: string): readonly string[] | undefined;
+}
+
+function isFile(files: ProjectFiles, file: string): boolean {
+  return files.exists ? files.exists(file) : files.readFile(file) !== undefined;
 }
 
 /** A module of the project: its dotted name and its file (`pkg/__init__.py` for a package). */
@@ -59,9 +67,9 @@ export class ModuleFinder {
 function moduleIn(files: ProjectFiles, root: string, name: string): ModuleLocation | undefined {
   const base = path.join(root, ...name.split('.'));
   const init = path.join(base, '__init__.py');
-  if (files.readFile(init) !== undefined) return { name, file: init, isPackage: true };
+  if (isFile(files, init)) return { name, file: init, isPackage: true };
   const file = `${base}.py`;
-  if (files.readFile(file) !== undefined) return { name, file, isPackage: false };
+  if (isFile(files, file)) return { name, file, isPackage: false };
   return undefined;
 }
 
@@ -81,7 +89,7 @@ export function moduleNameOf(files: ProjectFiles, file: string): { name: string;
   const isPackage = path.basename(file) === '__init__.py';
   let folder = path.dirname(file);
   const parts = isPackage ? [] : [path.basename(file).replace(/\.pyi?$/, '')];
-  while (files.readFile(path.join(folder, '__init__.py')) !== undefined && isDottedName(path.basename(folder))) {
+  while (isFile(files, path.join(folder, '__init__.py')) && isDottedName(path.basename(folder))) {
     parts.unshift(path.basename(folder));
     const parent = path.dirname(folder);
     if (parent === folder) break;

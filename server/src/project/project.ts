@@ -1,10 +1,14 @@
-import { analyze } from '../engine/analyze';
 import type { SyntaxTree } from '../syntax/syntaxNode';
-import { codeText } from '../rules/common';
 import type { ImportRecord, Site, ModuleSummary } from './summary';
-import { summarize } from './summary';
+import { moduleSummary } from './module-summary';
 import { ModuleFinder, moduleNameOf, searchRoots, type ModuleLocation, type ProjectFiles } from './modules';
 import { Reachability } from './reach';
+import { scanText, type TextScan } from './text-scan';
+import { StartIndex } from './starts';
+import { SummaryCache } from './cache';
+import { memoisedFiles } from './disk';
+
+export { SummaryCache };
 import { BUILT_IN_SPAWNERS, SpawnerTable, type Spawner } from './spawners';
 
 /** Parses a module's text; the project deletes each tree once the module is summarised. */
@@ -40,35 +44,12 @@ export interface ProjectNote {
   message: string;
 }
 
-/**
- * Summaries memoised by (file, text, spawner table): a module's summary is a function of its text, so
- * a changed text recomputes only that module's. One entry per file: the newest text wins.
- */
-export class SummaryCache {
-  private readonly entries = new Map<string, { text: string; key: string; summary: ModuleSummary }>();
-
-  get(file: string, text: string, key: string): ModuleSummary | undefined {
-    const entry = this.entries.get(file);
-    return entry && entry.text === text && entry.key === key ? entry.summary : undefined;
-  }
-
-  set(file: string, text: string, key: string, summary: ModuleSummary): void {
-    this.entries.set(file, { text, key, summary });
-  }
-
-  delete(file: string): void {
-    this.entries.delete(file);
-  }
-
-  get size(): number {
-    return this.entries.size;
-  }
-}
-
 export interface ProjectOptions {
   /** Workspace folders (the CLI: the working directory); their `src/` folders are searched too. */
   workspaceFolders: readonly string[];
   spawners?: SpawnerTable;
+  /** Text scans made elsewhere (the CLI's worker threads, of the text they checked). */
+  knownScan?: (file: string) => TextScan | undefined;
 }
 
 /**
@@ -84,7 +65,13 @@ export class Project {
   private readonly sessions = new Map<ModuleFinder, ProjectSession>();
   private readonly read = new Map<string, ModuleSummary | undefined>();
   private readonly notes: ProjectNote[] = [];
-  /** Files read (summarised) while answering, for the server to watch and to find dependents. */
+  private readonly scans = new Map<string, TextScan>();
+  /** Module names of the user's spawners: a module importing one may start processes. */
+  private readonly words: string[];
+  /** The search roots of the scripts expected, and the start index over them. */
+  private readonly roots: string[] = [];
+  private index: StartIndex | undefined;
+  /** Files read while answering (scanned or summarised), for the server to watch and to find dependents. */
   readonly filesRead = new Set<string>();
 
   private readonly files: ProjectFiles;
@@ -96,20 +83,9 @@ export class Project {
     private readonly options: ProjectOptions,
   ) {
     this.spawners = options.spawners ?? new SpawnerTable(BUILT_IN_SPAWNERS);
-    // A Project answers for one state of the files: each file is read once.
-    const texts = new Map<string, string | undefined>();
-    const folders = new Map<string, boolean>();
-    this.files = {
-      readFile: (file) => {
-        if (!texts.has(file)) texts.set(file, files.readFile(file));
-        return texts.get(file);
-      },
-      isDirectory: (directory) => {
-        let is = folders.get(directory);
-        if (is === undefined) folders.set(directory, (is = files.isDirectory(directory)));
-        return is;
-      },
-    };
+    // A Project answers for one state of the files: each file is read (and each folder listed) once.
+    this.files = memoisedFiles(files, (file) => this.filesRead.add(file));
+    this.words = this.spawners.spawners.filter((spawner) => spawner.source === 'pyproject').map((spawner) => spawner.name.split('.')[0]);
   }
 
   /** The workspace folders the project searches. */
@@ -140,25 +116,66 @@ export class Project {
     const key = this.spawners.key;
     const cached = this.cache.get(file, text, key);
     if (cached) return cached;
-    const module = moduleNameOf(this.files, file);
     const tree = this.parser.parse(text);
     try {
-      const analysis = analyze({ text, tree }, { select: ['SPG001', 'SPG002', 'SPG006'] });
-      const summary = summarize({ file, module, facts: analysis.facts, findings: analysis.findings, spawners: this.spawners });
-      // The single-file findings carry no source text: take it from the tree while it exists.
-      for (const start of summary.importTime.starts) {
-        if (start.site.text) continue;
-        const node = tree.rootNode.descendantForPosition(
-          { row: start.site.range.start.line, column: start.site.range.start.character },
-          { row: start.site.range.end.line, column: start.site.range.end.character },
-        );
-        start.site.text = node ? codeText(node) : '';
-      }
+      const summary = moduleSummary({ file, module: moduleNameOf(this.files, file), text, tree, spawners: this.spawners });
       this.cache.set(file, text, key, summary);
       return summary;
     } finally {
       tree.delete();
     }
+  }
+
+  /** What the text of `file` tells without parsing (memoised; the CLI's worker threads make most). */
+  scanOf(file: string): TextScan {
+    let scan = this.scans.get(file);
+    if (!scan) this.scans.set(file, (scan = this.options.knownScan?.(file) ?? scanText(this.files.readFile(file) ?? '', this.words)));
+    return scan;
+  }
+
+  /**
+   * Notes the scripts questions will be asked about: the start index resolves imports in all their search
+   * roots (a superset of what any one of them imports), so that one index serves them all. A script
+   * with a root the index lacks makes a new index.
+   */
+  expect(scripts: readonly string[]): void {
+    for (const script of scripts)
+      for (const root of searchRoots(this.files, script, this.options.workspaceFolders))
+        if (!this.roots.includes(root)) {
+          this.roots.push(root);
+          this.index = undefined;
+        }
+  }
+
+  /** Where processes may start in the project (see StartIndex), over the roots of the scripts expected. */
+  startIndex(): StartIndex {
+    if (!this.index) {
+      const finders = this.roots.map((root) => ({ finder: new ModuleFinder(this.files, [root]), names: this.namesIn(root) }));
+      const resolved = new Map<string, string[]>();
+      const resolve = (name: string) => {
+        let files = resolved.get(name);
+        if (!files) {
+          const first = name.split('.')[0];
+          // Only the roots that have the top package or module can have the name.
+          const roots = finders.filter(({ names }) => !names || names.has(first) || names.has(`${first}.py`));
+          resolved.set(name, (files = roots.flatMap(({ finder }) => finder.find(name)?.file ?? [])));
+        }
+        return files;
+      };
+      const reach = new Reachability(this.files, resolve, (file) => this.scanOf(file));
+      this.index = new StartIndex(
+        reach,
+        (file) => this.summaryOf(file),
+        (file) => this.files.readFile(file),
+      );
+    }
+    return this.index;
+  }
+
+  /** The names in a root folder, undefined when the files cannot be listed. */
+  private namesIn(root: string): Set<string> | undefined {
+    const names = this.files.listDirectory?.(root);
+    return names && new Set(names);
   }
 
   /** Where Python would find modules when `script` runs. */
@@ -183,12 +200,16 @@ export class Project {
     const finder = this.finderFor(script);
     const existing = this.sessions.get(finder);
     if (existing) return existing;
+    this.expect([script]);
     let reach = this.reaches.get(finder);
     if (!reach) {
-      const words = this.spawners.spawners.filter((spawner) => spawner.source === 'pyproject').map((spawner) => spawner.name.split('.')[0]);
-      this.reaches.set(finder, (reach = new Reachability(this.files, finder, words)));
+      const resolve = (name: string) => {
+        const file = finder.find(name)?.file;
+        return file ? [file] : [];
+      };
+      this.reaches.set(finder, (reach = new Reachability(this.files, resolve, (file) => this.scanOf(file))));
     }
-    const session = new ProjectSession(this, finder, reach, this.notes);
+    const session = new ProjectSession(this, finder, reach, () => this.startIndex(), this.notes);
     this.sessions.set(finder, session);
     return session;
   }
@@ -210,10 +231,16 @@ export class ProjectSession {
   constructor(
     readonly project: Project,
     readonly finder: ModuleFinder,
-    /** Which modules may start processes at all, from their text: the others are never summarised for starts. */
+    /** The project's import graph from the modules' texts. */
     readonly reach: Reachability,
+    /** Which modules may start processes at all: the others are never summarised for starts. */
+    private readonly startIndex: () => StartIndex,
     private readonly notes: ProjectNote[],
   ) {}
+
+  get starts(): StartIndex {
+    return this.startIndex();
+  }
 
   module(name: string): { location: ModuleLocation; summary: ModuleSummary } | undefined {
     const location = this.finder.find(name);
@@ -241,7 +268,7 @@ export class ProjectSession {
       const location = this.finder.find(parts.slice(0, length).join('.'));
       if (!location) continue;
       // A module that cannot start processes has no function that does (startsOnly: only those are wanted).
-      if (startsOnly && !this.reach.mayStart(location.file)) return undefined;
+      if (startsOnly && !this.starts.mayHostStart(location.file)) return undefined;
       const summary = this.project.summaryOf(location.file);
       return summary ? this.memberFunction(summary, parts.slice(length), depth, startsOnly) : undefined;
     }
@@ -315,7 +342,7 @@ export class ProjectSession {
     const key = `module\0${name}`;
     if (this.inProgress.has(key)) return undefined;
     const location = this.finder.find(name);
-    if (!location || !this.reach.mayStart(location.file)) return undefined;
+    if (!location || !this.starts.mayStartAtImport(location.file)) return undefined;
     const module = this.module(name);
     if (!module) return undefined;
     const { summary } = module;
@@ -396,7 +423,7 @@ export class ProjectSession {
       if (seen.has(file) || depth > MAX_CHAIN_DEPTH) return;
       seen.add(file);
       if (!this.reach.mayHaveImportTimeEffects(file)) {
-        for (const imported of this.reach.moduleLevelImports(file)) visit(imported, depth + 1);
+        for (const imported of this.reach.importTimeFiles(file)) visit(imported, depth + 1);
         return;
       }
       const summary = this.project.summaryOf(file);
@@ -414,14 +441,6 @@ export class ProjectSession {
     if (location) visit(location.file, 0);
     this.effects.set(name, found);
     return found;
-  }
-
-  /**
-   * The project modules `file` imports, directly or through the modules it imports (at import time or
-   * in functions), without `file` itself, in the order they are first reached.
-   */
-  importClosure(file: string, expanded?: Set<string>): string[] {
-    return this.reach.closure(file, expanded);
   }
 
   /** The outside attributes a worker reads (`settings.SCALE`), in its module and the project functions it calls. */

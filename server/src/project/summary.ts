@@ -104,8 +104,8 @@ export interface SummaryInput {
 const IMPORT_TIME_CODES = new Set(['SPG001', 'SPG002', 'SPG006']);
 const DYNAMIC_IMPORTS = new Set(['importlib.import_module', 'builtins.__import__', 'importlib.__import__']);
 /** Calls that do not return while the program runs (a server, an event loop, a GUI). */
-const BLOCKING_METHODS = new Set(['serve_forever', 'run_forever', 'mainloop']);
-const BLOCKING_NAMES = new Set([
+export const BLOCKING_METHODS = new Set(['serve_forever', 'run_forever', 'mainloop']);
+export const BLOCKING_NAMES = new Set([
   'uvicorn.run',
   'flask.Flask.run',
   'dash.Dash.run',
