@@ -52,7 +52,7 @@ export function describeVerdict(verdict: Verdict, method: RunMethod): string {
         (verdict.bothStopped ? '; both runs were stopped at the time-out' : '')
       );
     case 'cancelled':
-      return 'cancelled: every process of the run was stopped';
+      return 'stopped on request; every process of the run was killed';
     case 'clean':
       return `ran clean under ${method} (exit status 0, no spawn failure in its output); --compare also runs it under fork`;
     case 'fails':

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { paletteFor, type Palette } from '../colors';
 import type { StreamWriter } from '../output';
 import { describeStop, plural } from './describe';
-import { findInterpreter } from './interpreter';
+import { findInterpreter, interpreterProblem } from './interpreter';
 import { isNotebook, notebookProblem } from './notebook';
 import { parseRunArguments, RUN_HELP, RunUsageError, type RunArguments } from './options';
 import { CAPTURE_BYTES, reproduce, type RunReport } from './reproduce';
@@ -37,6 +37,8 @@ export async function runRunCommand(argv: readonly string[], io: RunIo): Promise
   if (!fs.existsSync(script) || !fs.statSync(script).isFile()) return usageError(io, `no such script: ${args.script}`);
   const interpreter = findInterpreter(args.python, io.env, io.cwd);
   if ('problem' in interpreter) return usageError(io, interpreter.problem);
+  const notPython = interpreterProblem(interpreter.path, io.env);
+  if (notPython) return usageError(io, notPython);
   if (isNotebook(script)) {
     const problem = notebookProblem(interpreter.path);
     if (problem) return usageError(io, problem);
