@@ -35,10 +35,13 @@ async function runUnderSpawn(context: vscode.ExtensionContext, output: vscode.Ou
   }
   const uri = targetUri(argument);
   if (!uri || uri.scheme !== 'file') {
-    void vscode.window.showWarningMessage('Spawn Guard: open a saved Python file to run it under spawn.');
+    void vscode.window.showWarningMessage('Spawn Guard: open a saved Python file or notebook to run it under spawn.');
     return;
   }
-  const document = vscode.workspace.textDocuments.find((open) => open.uri.toString() === uri.toString());
+  // The run reads the file on disk: save what the editor shows first.
+  const document =
+    vscode.workspace.textDocuments.find((open) => open.uri.toString() === uri.toString()) ??
+    vscode.workspace.notebookDocuments.find((open) => open.uri.toString() === uri.toString());
   if (document?.isDirty && !(await document.save())) return;
 
   const python = await interpreterFor(uri);
@@ -56,8 +59,10 @@ async function runUnderSpawn(context: vscode.ExtensionContext, output: vscode.Ou
   );
   if (result.status === 2 || result.report === undefined) {
     output.appendLine(result.stdout.trim());
+    // A usage error says what is wrong in one line (no interpreter, no ipykernel for a notebook: what to install).
+    const reason = result.error ?? 'see the output';
     void vscode.window
-      .showErrorMessage(`Spawn Guard: could not run ${name} under spawn. See the output.`, 'Show')
+      .showErrorMessage(`Spawn Guard: could not run ${name} under spawn: ${reason}`, 'Show')
       .then((choice) => choice && output.show());
     return;
   }
@@ -79,6 +84,8 @@ interface CliResult {
   status: number | null;
   stdout: string;
   report: RunJson | undefined;
+  /** The CLI's last `error: …` line on stderr, without the prefix. */
+  error: string | undefined;
 }
 
 /** Runs the CLI with the editor's own Node.js; its stderr (the script's output, as it comes) goes to the channel. */
@@ -90,13 +97,18 @@ function runCli(args: string[], cwd: string, output: vscode.OutputChannel, token
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
+    let stderrTail = '';
     child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
-    child.stderr.setEncoding('utf8').on('data', (text: string) => output.append(text));
+    child.stderr.setEncoding('utf8').on('data', (text: string) => {
+      output.append(text);
+      stderrTail = (stderrTail + text).slice(-4096);
+    });
     // SIGTERM: the CLI stops the run, kills every process of it, and reports `cancelled`.
     const cancel = token.onCancellationRequested(() => child.kill('SIGTERM'));
     child.on('error', (error) => {
       cancel.dispose();
-      resolve({ status: null, stdout: `cannot start the Spawn Guard CLI: ${error.message}`, report: undefined });
+      const message = `cannot start the Spawn Guard CLI: ${error.message}`;
+      resolve({ status: null, stdout: message, report: undefined, error: message });
     });
     child.on('close', (status) => {
       cancel.dispose();
@@ -106,16 +118,48 @@ function runCli(args: string[], cwd: string, output: vscode.OutputChannel, token
       } catch {
         report = undefined;
       }
-      resolve({ status, stdout, report });
+      const error = stderrTail
+        .split('\n')
+        .reverse()
+        .find((line) => line.startsWith('error: '))
+        ?.slice('error: '.length);
+      resolve({ status, stdout, report, error });
     });
   });
 }
 
-/** A URI argument (from the editor title or a code action), else the active editor's file. */
+/**
+ * What to run: the URI the command was given (the editor title, a code action), the notebook it names
+ * (the notebook toolbar passes the notebook, or its editor), else the active file, or the active
+ * notebook when a cell of it has the focus. A cell stands for its notebook.
+ */
 function targetUri(argument: unknown): vscode.Uri | undefined {
+  const uri = argumentUri(argument) ?? activeUri();
+  return uri?.scheme === NOTEBOOK_CELL_SCHEME ? notebookOfCell(uri) : uri;
+}
+
+const NOTEBOOK_CELL_SCHEME = 'vscode-notebook-cell';
+
+function argumentUri(argument: unknown): vscode.Uri | undefined {
   if (argument instanceof vscode.Uri) return argument;
   if (typeof argument === 'string') return vscode.Uri.parse(argument);
-  return vscode.window.activeTextEditor?.document.uri;
+  if (typeof argument !== 'object' || argument === null) return undefined;
+  const { uri, notebookEditor } = argument as { uri?: unknown; notebookEditor?: { notebookUri?: unknown } };
+  if (uri instanceof vscode.Uri) return uri;
+  return notebookEditor?.notebookUri instanceof vscode.Uri ? notebookEditor.notebookUri : undefined;
+}
+
+function activeUri(): vscode.Uri | undefined {
+  const editor = vscode.window.activeTextEditor;
+  if (editor && editor.document.uri.scheme !== NOTEBOOK_CELL_SCHEME) return editor.document.uri;
+  return vscode.window.activeNotebookEditor?.notebook.uri ?? editor?.document.uri;
+}
+
+function notebookOfCell(cell: vscode.Uri): vscode.Uri | undefined {
+  const notebook = vscode.workspace.notebookDocuments.find((candidate) =>
+    candidate.getCells().some((each) => each.document.uri.toString() === cell.toString()),
+  );
+  return notebook?.uri;
 }
 
 /** The subset of the Python extension's API used here (ms-python.python, `environments`). */

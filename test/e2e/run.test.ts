@@ -4,6 +4,7 @@
 // behaviour as fork. Workspace trust is on here: an untrusted folder gets the explanation, not a run.
 // Each step leaves a screenshot in test-output/e2e/run/ (and run-untrusted/).
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -14,6 +15,7 @@ import { E2E_FIXED_DIR, packagedVsix } from './support/paths';
 import { pollUntil } from './support/poll';
 import { UI_TIMEOUT_MS, Workbench } from './support/workbench';
 import { copyWorkspace } from './support/workspace';
+import { FIXTURES } from '../helpers/paths';
 import { runningProcesses } from '../helpers/processes';
 
 const RUN_COMMAND = 'Spawn Guard: Run under spawn';
@@ -23,6 +25,10 @@ const GUARD_LINE = 'if __name__ == "__main__":';
 const RUN_TIMEOUT_MS = 60_000;
 /** Written into the trusted workspace for the cancel step: it prints, then waits until it is killed. */
 const WAITS_FOREVER = 'waits_forever.py';
+/** Its cells use a worker defined in a cell: "Can't get attribute 'work'" under spawn. */
+const NOTEBOOK = path.join(FIXTURES, 'run', 'notebooks', 'cell-worker.ipynb');
+/** Debian's python3 with python3-ipykernel and python3-nbclient (scripts/setup-e2e.sh installs them). */
+const KERNEL_PYTHON = '/usr/bin/python3';
 
 describe('Run under spawn in the VS Code UI (the packaged .vsix in code-server)', { timeout: 6 * 60_000 }, () => {
   const workspaces: string[] = [];
@@ -30,6 +36,8 @@ describe('Run under spawn in the VS Code UI (the packaged .vsix in code-server)'
   let workbench: Workbench | undefined;
 
   before(async () => {
+    const kernel = spawnSync(KERNEL_PYTHON, ['-c', 'import ipykernel, nbclient, nbformat'], { stdio: 'ignore' });
+    assert.equal(kernel.status, 0, `${KERNEL_PYTHON} cannot run a Jupyter kernel: run scripts/setup-e2e.sh`);
     const vsix = packagedVsix();
     assert.ok(fs.existsSync(vsix), `${vsix} is missing: run 'npm run package' first`);
     server = await CodeServer.start({ name: 'run', vsixFiles: [vsix], workspaceTrust: true });
@@ -48,6 +56,10 @@ describe('Run under spawn in the VS Code UI (the packaged .vsix in code-server)'
     const workspace = copyWorkspace();
     workspaces.push(workspace);
     fs.writeFileSync(path.join(workspace, WAITS_FOREVER), 'import time\n\nprint("waiting for Cancel", flush=True)\ntime.sleep(600)\n');
+    fs.copyFileSync(NOTEBOOK, path.join(workspace, path.basename(NOTEBOOK)));
+    // The interpreter the runs use (read only once the folder is trusted): one with a Jupyter kernel.
+    fs.mkdirSync(path.join(workspace, '.vscode'));
+    fs.writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'spawnGuard.python': KERNEL_PYTHON }));
     workbench = await Workbench.open(server!, workspace, name);
     const answer = trust ? 'Yes, I trust the authors' : "No, I don't trust the authors";
     await workbench.page.locator('.monaco-dialog-box .monaco-button', { hasText: answer }).click();
@@ -172,17 +184,35 @@ describe('Run under spawn in the VS Code UI (the packaged .vsix in code-server)'
     });
   });
 
+  test("a notebook's cells run in a Jupyter kernel under spawn, from the notebook toolbar", async () => {
+    const page = workbench!.page;
+    const name = path.basename(NOTEBOOK);
+    await step('10-notebook-open', async () => {
+      await page.keyboard.press('Control+P');
+      await page.locator('.quick-input-widget input').fill(name);
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
+      await page.keyboard.press('Enter');
+      await page.locator('.notebook-editor .cell-list-container').first().waitFor();
+    });
+    await step('11-notebook-verdict', async () => {
+      await page.locator('.notebook-toolbar-container .codicon-debug-alt').first().click();
+      // python3 on PATH may have no Jupyter kernel: a verdict shows that spawnGuard.python was used.
+      await outputShows(/fails: fails under spawn: a child could not find "work" .*defined in a notebook/s);
+      await settled(notificationButton(notificationToast(page, `${name} fails under spawn`), 'Show'));
+    });
+  });
+
   test('Cancel stops the run and kills every process of it', async () => {
     const page = workbench!.page;
     const script = path.join(workspaces.at(-1)!, WAITS_FOREVER);
     const progress = notificationToast(page, `Spawn Guard: running ${WAITS_FOREVER} under spawn`);
-    await step('10-running', async () => {
+    await step('12-running', async () => {
       await workbench!.openFile(WAITS_FOREVER);
       await runFromPalette();
       await outputShows(/waiting for Cancel/);
       assert.notDeepEqual(processesRunning(script), []);
     });
-    await step('11-cancelled', async () => {
+    await step('13-cancelled', async () => {
       await notificationButton(progress, 'Cancel').click();
       await outputShows(/cancelled: stopped on request; every process of the run was killed/);
       await progress.waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });

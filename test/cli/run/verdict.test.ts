@@ -140,7 +140,11 @@ describe('describeVerdict: the sentence a person reads', () => {
     ],
     [
       { kind: 'fails', failure: { kind: 'missing-attribute', name: 'work', module: '__mp_main__' }, line: undefined },
-      `fails under spawn: a child could not find "work" ("Can't get attribute 'work' on <module '__mp_main__'>"): it is defined where the child, importing the script, does not define it (under the main guard, or interactively)`,
+      `fails under spawn: a child could not find "work" ("Can't get attribute 'work' on <module '__mp_main__'>"): it is defined where the child, importing the script, does not define it (under the main guard)`,
+    ],
+    [
+      { kind: 'fails', failure: { kind: 'missing-attribute', name: 'work', module: '__main__' }, line: undefined },
+      `fails under spawn: a child could not find "work" ("Can't get attribute 'work' on <module '__main__'>"): it is defined in a notebook or an interactive session, which a spawned child cannot import: define it in a module and import it`,
     ],
     [
       { kind: 'fails', failure: { kind: 'pickling', message: "AttributeError: Can't pickle local object 'main.<locals>.f'" }, line: 3 },
