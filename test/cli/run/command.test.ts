@@ -4,7 +4,11 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { PassThrough } from 'node:stream';
 import { after, describe, it } from 'node:test';
+import { plain } from '../../../server/src/cli/colors';
+import { StreamWriter } from '../../../server/src/cli/output';
+import { runRunCommand } from '../../../server/src/cli/run/run-command';
 import { CLI_MAIN, createTree, removeTree, runCli } from '../../helpers/cli';
 import { FIXTURES } from '../../helpers/paths';
 import { runningInGroup } from '../../helpers/processes';
@@ -202,6 +206,33 @@ describe('spawn-guard run', { concurrency: 2 }, () => {
       const result = await run(['--format', 'json', '--python', python, 'method.py']);
       assert.equal(result.status, 0, result.stderr);
       assert.equal(JSON.parse(result.stdout).runs[0].stdout.text, 'spawn\n');
+    }
+  });
+
+  it('says on macOS and Windows that it works on Linux only, and that spawn is the default there', async () => {
+    for (const [platform, name] of [
+      ['darwin', 'macOS'],
+      ['win32', 'Windows'],
+    ] as const) {
+      const stderr = new PassThrough();
+      let said = '';
+      stderr.setEncoding('utf8').on('data', (text: string) => (said += text));
+      const stdout = new StreamWriter(new PassThrough());
+      const io = {
+        cwd: tree,
+        env: process.env,
+        stdout,
+        stderr: new StreamWriter(stderr),
+        stdoutPalette: plain,
+        stderrPalette: plain,
+        platform,
+      };
+      assert.equal(await runRunCommand(['guarded.py'], io), 2);
+      assert.equal(
+        said,
+        `error: spawn-guard run works on Linux only (it follows every process of the run in /proc), not on ${name}; ` +
+          `on ${name} spawn is already the default start method: run the script itself to see what it does\n`,
+      );
     }
   });
 

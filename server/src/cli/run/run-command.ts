@@ -18,6 +18,8 @@ export interface RunIo {
   stderrPalette: Palette;
   /** Aborted when the user interrupts spawn-guard (SIGINT, SIGTERM): the run is stopped and reported. */
   signal?: AbortSignal;
+  /** process.platform unless a test says otherwise. */
+  platform?: NodeJS.Platform;
 }
 
 /** `spawn-guard run`: the exit status (0 same or clean, 1 fails/hangs/differs, 2 usage). */
@@ -33,6 +35,8 @@ export async function runRunCommand(argv: readonly string[], io: RunIo): Promise
     io.stdout.write(RUN_HELP);
     return 0;
   }
+  const unsupported = platformProblem(io.platform ?? process.platform);
+  if (unsupported) return usageError(io, unsupported);
   const script = path.resolve(io.cwd, args.script);
   if (!fs.existsSync(script) || !fs.statSync(script).isFile()) return usageError(io, `no such script: ${args.script}`);
   const interpreter = findInterpreter(args.python, io.env, io.cwd);
@@ -154,6 +158,17 @@ export async function runCommandLine(
     process.off('SIGINT', abort);
     process.off('SIGTERM', abort);
   }
+}
+
+/** The watchdog reads the run's processes in /proc: Linux only. Elsewhere spawn needs no reproducing. */
+function platformProblem(platform: NodeJS.Platform): string | undefined {
+  if (platform === 'linux') return undefined;
+  const where = platform === 'win32' ? 'Windows' : platform === 'darwin' ? 'macOS' : platform;
+  const native =
+    platform === 'win32' || platform === 'darwin'
+      ? `; on ${where} spawn is already the default start method: run the script itself to see what it does`
+      : '';
+  return `spawn-guard run works on Linux only (it follows every process of the run in /proc), not on ${where}${native}`;
 }
 
 function usageError(io: RunIo, message: string): number {
