@@ -4,14 +4,16 @@
 // behaviour as fork. Workspace trust is on here: an untrusted folder gets the explanation, not a run.
 // Each step leaves a screenshot in test-output/e2e/run/ (and run-untrusted/).
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Locator } from 'playwright-core';
 import { CodeServer } from './support/codeServer';
 import { notificationButton, notificationToast, outputPanelText } from './support/notifications';
 import { E2E_FIXED_DIR, packagedVsix } from './support/paths';
+import { packPythonExtensionStub, pythonExtensionStubEnv } from './support/pythonExtensionStub';
 import { pollUntil } from './support/poll';
 import { UI_TIMEOUT_MS, Workbench } from './support/workbench';
 import { copyWorkspace } from './support/workspace';
@@ -29,9 +31,14 @@ const WAITS_FOREVER = 'waits_forever.py';
 const NOTEBOOK = path.join(FIXTURES, 'run', 'notebooks', 'cell-worker.ipynb');
 /** Debian's python3 with python3-ipykernel and python3-nbclient (scripts/setup-e2e.sh installs them). */
 const KERNEL_PYTHON = '/usr/bin/python3';
+/** Written into the trusted workspace: the Python extension stub names a virtual environment for it alone. */
+const WHICH_PYTHON = 'which_python.py';
 
 describe('Run under spawn in the VS Code UI (the packaged .vsix in code-server)', { timeout: 6 * 60_000 }, () => {
   const workspaces: string[] = [];
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'spawn-guard-e2e-run-'));
+  /** The Python extension's active environment for WHICH_PYTHON: a virtual environment of its own. */
+  const venvPython = path.join(scratch, 'venv', 'bin', 'python');
   let server: CodeServer | undefined;
   let workbench: Workbench | undefined;
 
@@ -40,13 +47,19 @@ describe('Run under spawn in the VS Code UI (the packaged .vsix in code-server)'
     assert.equal(kernel.status, 0, `${KERNEL_PYTHON} cannot run a Jupyter kernel: run scripts/setup-e2e.sh`);
     const vsix = packagedVsix();
     assert.ok(fs.existsSync(vsix), `${vsix} is missing: run 'npm run package' first`);
-    server = await CodeServer.start({ name: 'run', vsixFiles: [vsix], workspaceTrust: true });
+    execFileSync(KERNEL_PYTHON, ['-m', 'venv', '--without-pip', path.dirname(path.dirname(venvPython))]);
+    server = await CodeServer.start({
+      name: 'run',
+      vsixFiles: [vsix, packPythonExtensionStub(scratch)],
+      env: pythonExtensionStubEnv(venvPython, [WHICH_PYTHON]),
+      workspaceTrust: true,
+    });
   });
 
   after(async () => {
     await workbench?.close();
     await server?.stop();
-    for (const workspace of workspaces) fs.rmSync(workspace, { recursive: true, force: true });
+    for (const folder of [...workspaces, scratch]) fs.rmSync(folder, { recursive: true, force: true });
   });
 
   /** Opens a fresh copy of the e2e workspace and answers VS Code's trust question. */
@@ -57,6 +70,7 @@ describe('Run under spawn in the VS Code UI (the packaged .vsix in code-server)'
     workspaces.push(workspace);
     fs.writeFileSync(path.join(workspace, WAITS_FOREVER), 'import time\n\nprint("waiting for Cancel", flush=True)\ntime.sleep(600)\n');
     fs.copyFileSync(NOTEBOOK, path.join(workspace, path.basename(NOTEBOOK)));
+    fs.writeFileSync(path.join(workspace, WHICH_PYTHON), 'import sys\n\nprint("interpreter:", sys.executable)\n');
     // The interpreter the runs use (read only once the folder is trusted): one with a Jupyter kernel.
     fs.mkdirSync(path.join(workspace, '.vscode'));
     fs.writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'spawnGuard.python': KERNEL_PYTHON }));
@@ -202,17 +216,25 @@ describe('Run under spawn in the VS Code UI (the packaged .vsix in code-server)'
     });
   });
 
+  test("the Python extension's active environment wins over spawnGuard.python", async () => {
+    await step('12-python-extension-environment', async () => {
+      await workbench!.openFile(WHICH_PYTHON);
+      await runFromPalette();
+      await outputShows(new RegExp(`interpreter: ${escapeRegExp(venvPython)}\\n`), /same: same behaviour under spawn as under fork/);
+    });
+  });
+
   test('Cancel stops the run and kills every process of it', async () => {
     const page = workbench!.page;
     const script = path.join(workspaces.at(-1)!, WAITS_FOREVER);
     const progress = notificationToast(page, `Spawn Guard: running ${WAITS_FOREVER} under spawn`);
-    await step('12-running', async () => {
+    await step('13-running', async () => {
       await workbench!.openFile(WAITS_FOREVER);
       await runFromPalette();
       await outputShows(/waiting for Cancel/);
       assert.notDeepEqual(processesRunning(script), []);
     });
-    await step('13-cancelled', async () => {
+    await step('14-cancelled', async () => {
       await notificationButton(progress, 'Cancel').click();
       await outputShows(/cancelled: stopped on request; every process of the run was killed/);
       await progress.waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
@@ -224,6 +246,10 @@ describe('Run under spawn in the VS Code UI (the packaged .vsix in code-server)'
 /** Waits until `button` is visible and has stopped moving (a toast slides in): the screenshot shows it whole. */
 async function settled(button: Locator): Promise<void> {
   await button.click({ trial: true });
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** Processes whose command line names `script`. */
