@@ -20,11 +20,25 @@ const PASSING = new Set(['same', 'clean', 'cancelled']);
 
 export function registerRunUnderSpawn(context: vscode.ExtensionContext): vscode.Disposable[] {
   const output = vscode.window.createOutputChannel('Spawn Guard: Run under spawn');
-  const command = vscode.commands.registerCommand(RUN_UNDER_SPAWN_COMMAND, (argument: unknown) => runUnderSpawn(context, output, argument));
+  const state: RunState = { running: undefined };
+  const command = vscode.commands.registerCommand(RUN_UNDER_SPAWN_COMMAND, (argument: unknown) =>
+    runUnderSpawn(context, output, state, argument),
+  );
   return [output, command];
 }
 
-async function runUnderSpawn(context: vscode.ExtensionContext, output: vscode.OutputChannel, argument: unknown): Promise<void> {
+/** One run at a time: they share the output channel, and two runs at once would compete for the machine. */
+interface RunState {
+  /** The file being run. */
+  running: string | undefined;
+}
+
+async function runUnderSpawn(
+  context: vscode.ExtensionContext,
+  output: vscode.OutputChannel,
+  state: RunState,
+  argument: unknown,
+): Promise<void> {
   if (!vscode.workspace.isTrusted) {
     const choice = await vscode.window.showWarningMessage(
       'Spawn Guard: "Run under spawn" runs this workspace\'s code, so it is disabled until you trust the workspace.',
@@ -33,30 +47,53 @@ async function runUnderSpawn(context: vscode.ExtensionContext, output: vscode.Ou
     if (choice) await vscode.commands.executeCommand('workbench.trust.manage');
     return;
   }
+  if (state.running) {
+    void vscode.window.showWarningMessage(
+      `Spawn Guard: ${state.running} is still running under spawn; cancel it (its progress notification) or wait for its verdict.`,
+    );
+    return;
+  }
   const uri = targetUri(argument);
   if (!uri || uri.scheme !== 'file') {
     void vscode.window.showWarningMessage('Spawn Guard: open a saved Python file or notebook to run it under spawn.');
     return;
   }
-  // The run reads the file on disk: save what the editor shows first.
-  const document =
-    vscode.workspace.textDocuments.find((open) => open.uri.toString() === uri.toString()) ??
-    vscode.workspace.notebookDocuments.find((open) => open.uri.toString() === uri.toString());
-  if (document?.isDirty && !(await document.save())) return;
+  const name = path.basename(uri.fsPath);
+  state.running = name;
+  try {
+    // The run reads the file on disk: save what the editor shows first.
+    const document =
+      vscode.workspace.textDocuments.find((open) => open.uri.toString() === uri.toString()) ??
+      vscode.workspace.notebookDocuments.find((open) => open.uri.toString() === uri.toString());
+    if (document?.isDirty && !(await document.save())) return;
+    const result = await runFile(context, output, uri);
+    await report(output, name, result);
+  } finally {
+    state.running = undefined;
+  }
+}
 
+/** Runs `spawn-guard run --compare` on the file with the interpreter for it, showing its output as it comes. */
+async function runFile(context: vscode.ExtensionContext, output: vscode.OutputChannel, uri: vscode.Uri): Promise<CliResult> {
   const python = await interpreterFor(uri);
   const cli = context.asAbsolutePath(path.join('dist', 'cli.js'));
   const args = [cli, 'run', '--compare', '--format', 'json', ...(python ? ['--python', python] : []), uri.fsPath];
   const cwd = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath ?? path.dirname(uri.fsPath);
-  const name = path.basename(uri.fsPath);
-
   output.clear();
   output.show(true);
   output.appendLine(`$ spawn-guard run --compare ${python ? `--python ${python} ` : ''}${uri.fsPath}`);
-  const result = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Spawn Guard: running ${name} under spawn`, cancellable: true },
+  return vscode.window.withProgress(
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: `Spawn Guard: running ${path.basename(uri.fsPath)} under spawn`,
+      cancellable: true,
+    },
     (_progress, token) => runCli(args, cwd, output, token),
   );
+}
+
+/** The verdict at the end of the output; a notification with "Show" when the run failed. */
+async function report(output: vscode.OutputChannel, name: string, result: CliResult): Promise<void> {
   if (result.status === 2 || result.report === undefined) {
     output.appendLine(result.stdout.trim());
     // A usage error says what is wrong in one line (no interpreter, no ipykernel for a notebook: what to install).
@@ -66,17 +103,16 @@ async function runUnderSpawn(context: vscode.ExtensionContext, output: vscode.Ou
       .then((choice) => choice && output.show());
     return;
   }
-  const report = result.report;
+  const { verdict, summary, findings } = result.report;
   output.appendLine('');
-  output.appendLine(`${report.verdict.kind}: ${report.summary}`);
-  for (const finding of report.findings)
-    output.appendLine(`  ${name}:${finding.line}:${finding.column}: ${finding.code} ${finding.message}`);
-  if (report.verdict.diff) output.appendLine(report.verdict.diff.replace(/^/gm, '  '));
-  if (!PASSING.has(report.verdict.kind)) {
-    const choice = await vscode.window.showWarningMessage(`Spawn Guard: ${name} ${report.summary}`, 'Show');
-    if (choice) output.show();
-  } else if (report.verdict.kind !== 'cancelled') {
-    void vscode.window.showInformationMessage(`Spawn Guard: ${name}: ${report.summary}`);
+  output.appendLine(`${verdict.kind}: ${summary}`);
+  for (const finding of findings) output.appendLine(`  ${name}:${finding.line}:${finding.column}: ${finding.code} ${finding.message}`);
+  if (verdict.diff) output.appendLine(verdict.diff.replace(/^/gm, '  '));
+  if (!PASSING.has(verdict.kind)) {
+    // Not awaited: the next run may start while the notification is still open.
+    void vscode.window.showWarningMessage(`Spawn Guard: ${name} ${summary}`, 'Show').then((choice) => choice && output.show());
+  } else if (verdict.kind !== 'cancelled') {
+    void vscode.window.showInformationMessage(`Spawn Guard: ${name}: ${summary}`);
   }
 }
 

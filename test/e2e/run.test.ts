@@ -224,7 +224,7 @@ describe('Run under spawn in the VS Code UI (the packaged .vsix in code-server)'
     });
   });
 
-  test('Cancel stops the run and kills every process of it', async () => {
+  test('one run at a time; Cancel stops the run and kills every process of it', async () => {
     const page = workbench!.page;
     const script = path.join(workspaces.at(-1)!, WAITS_FOREVER);
     const progress = notificationToast(page, `Spawn Guard: running ${WAITS_FOREVER} under spawn`);
@@ -233,6 +233,9 @@ describe('Run under spawn in the VS Code UI (the packaged .vsix in code-server)'
       await runFromPalette();
       await outputShows(/waiting for Cancel/);
       assert.notDeepEqual(processesRunning(script), []);
+      // One run at a time: a second one is refused while this one runs.
+      await runFromPalette();
+      await notificationToast(page, `${WAITS_FOREVER} is still running under spawn`).waitFor();
     });
     await step('14-cancelled', async () => {
       await notificationButton(progress, 'Cancel').click();
