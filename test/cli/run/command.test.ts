@@ -171,6 +171,15 @@ describe('spawn-guard run', { concurrency: 2 }, () => {
     assert.deepEqual(runningInGroup(report.runs[0].pid), []);
   });
 
+  it('--help says what it does, its options and exit statuses, with exit status 0', async () => {
+    const result = await run(['--help']);
+    assert.equal(result.status, 0);
+    assert.match(result.stdout, /^Usage: spawn-guard run \[OPTIONS\] SCRIPT \[ARGS\.\.\.\]$/m);
+    for (const option of ['--method', '--compare', '--python', '--timeout', '--max-processes', '--stdin', '--format'])
+      assert.match(result.stdout, new RegExp(`^  ${option}\\b`, 'm'), option);
+    assert.match(result.stdout, /^Exit status: 0 /m);
+  });
+
   describe('usage errors (exit status 2)', () => {
     const cases: [string, string[], RegExp][] = [
       ['no script', [], /a script to run is required/],
