@@ -16,9 +16,10 @@ harness_entry="$harness_dir/node_modules/code-server/out/node/entry.js"
 harness_stamp="$harness_dir/node_modules/.spawn-guard-e2e-install"
 
 # python3-ipykernel and python3-nbclient: "Run under spawn" on a notebook runs its cells in a Jupyter
-# kernel of Debian's python3 (test/e2e/run.test.ts).
+# kernel of Debian's python3; python3-venv: the Python extension's environment is a venv
+# (test/e2e/run.test.ts).
 debian_packages=(chromium ripgrep libkrb5-dev libxkbfile-dev libsecret-1-dev pkg-config build-essential
-  python3-ipykernel python3-nbclient)
+  python3-ipykernel python3-nbclient python3-venv)
 
 # The @vscode/ripgrep that code-server 4.100.3 installs (lib/vscode/npm-shrinkwrap.json) and the rg
 # release its postinstall asks for; they name the cache file it looks for before downloading.

@@ -1,7 +1,9 @@
 // "Spawn Guard: Run under spawn" in the real editor, with the packaged .vsix installed in code-server:
 // the command runs the file under spawn and under fork with the bundled CLI, the verdict lands in the
 // output channel and a failure raises a notification; after the main guard fix it reports the same
-// behaviour as fork. Workspace trust is on here: an untrusted folder gets the explanation, not a run.
+// behaviour as fork. Also: "Reproduce under spawn" from the quick fix menu, a notebook from its toolbar,
+// the interpreter the Python extension names (a stub of its API), one run at a time, Cancel. Workspace
+// trust is on here: an untrusted folder gets the explanation, not a run.
 // Each step leaves a screenshot in test-output/e2e/run/ (and run-untrusted/).
 import * as assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
