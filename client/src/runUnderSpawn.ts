@@ -13,7 +13,8 @@ import { RUN_UNDER_SPAWN_COMMAND } from '../../server/src/shared/protocol';
 interface RunJson {
   verdict: { kind: string; diff?: string };
   summary: string;
-  findings: { code: string; line: number; column: number; message: string }[];
+  /** `cell`: in a notebook, the 1-based cell the line and column are in. */
+  findings: { code: string; cell?: number; line: number; column: number; message: string }[];
 }
 
 const PASSING = new Set(['same', 'clean', 'cancelled']);
@@ -106,7 +107,10 @@ async function report(output: vscode.OutputChannel, name: string, result: CliRes
   const { verdict, summary, findings } = result.report;
   output.appendLine('');
   output.appendLine(`${verdict.kind}: ${summary}`);
-  for (const finding of findings) output.appendLine(`  ${name}:${finding.line}:${finding.column}: ${finding.code} ${finding.message}`);
+  for (const finding of findings) {
+    const place = `${finding.cell === undefined ? '' : `cell ${finding.cell}:`}${finding.line}:${finding.column}`;
+    output.appendLine(`  ${name}:${place}: ${finding.code} ${finding.message}`);
+  }
   if (verdict.diff) output.appendLine(verdict.diff.replace(/^/gm, '  '));
   if (!PASSING.has(verdict.kind)) {
     // Not awaited: the next run may start while the notification is still open.

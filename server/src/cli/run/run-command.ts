@@ -6,6 +6,7 @@ import { describeStop, plural } from './describe';
 import { findInterpreter, interpreterProblem } from './interpreter';
 import { isNotebook, notebookProblem } from './notebook';
 import { parseRunArguments, RUN_HELP, RunUsageError, type RunArguments } from './options';
+import type { StaticFinding } from './related-findings';
 import { CAPTURE_BYTES, reproduce, type RunReport } from './reproduce';
 import type { ScriptRun } from './runner';
 
@@ -82,10 +83,12 @@ function writeTextVerdict(report: RunReport, io: RunIo): void {
     out.line(`  ${name}:${line}: the line the traceback points at`);
   }
   for (const finding of report.findings) {
-    out.line(`  ${name}:${finding.line}:${finding.column}: ${palette.bold(finding.code)} ${finding.message}`);
+    out.line(`  ${name}:${findingPlace(finding)}: ${palette.bold(finding.code)} ${finding.message}`);
   }
-  if (!good && report.findings.length === 0 && kind !== 'differs' && kind !== 'cancelled' && !isNotebook(report.script))
-    out.line(palette.dim('  no static rule of spawn-guard reports this hazard in the script'));
+  if (!good && report.findings.length === 0 && kind !== 'differs' && kind !== 'cancelled')
+    out.line(
+      palette.dim(`  no static rule of spawn-guard reports this hazard in the ${isNotebook(report.script) ? 'notebook' : 'script'}`),
+    );
   if (report.verdict.kind === 'differs' && report.verdict.diff) {
     for (const line of report.verdict.diff.split('\n')) out.line(`  ${colourDiffLine(line, palette)}`);
   }
@@ -94,6 +97,11 @@ function writeTextVerdict(report: RunReport, io: RunIo): void {
       out.line(palette.dim(`  ${run.startMethod}: output beyond ${CAPTURE_BYTES / 1024 / 1024} MiB per stream was counted, not kept`));
     }
   }
+}
+
+/** `LINE:COLUMN`, in a notebook `cell N:LINE:COLUMN`, as `check` writes it. */
+function findingPlace(finding: StaticFinding): string {
+  return `${finding.cell === undefined ? '' : `cell ${finding.cell}:`}${finding.line}:${finding.column}`;
 }
 
 function runLine(run: ScriptRun): string {
