@@ -213,7 +213,10 @@ describe('Run under spawn in the VS Code UI (the packaged .vsix in code-server)'
     await step('11-notebook-verdict', async () => {
       await page.locator('.notebook-toolbar-container .codicon-debug-alt').first().click();
       // python3 on PATH may have no Jupyter kernel: a verdict shows that spawnGuard.python was used.
-      await outputShows(/fails: fails under spawn: a child could not find "work" .*defined in a notebook/s);
+      await outputShows(
+        /fails: fails under spawn: a child could not find "work" .*defined in a notebook/s,
+        /cell-worker\.ipynb:cell 3:1:28: SPG020 /,
+      );
       await settled(notificationButton(notificationToast(page, `${name} fails under spawn`), 'Show'));
     });
   });
