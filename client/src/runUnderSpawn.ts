@@ -13,18 +13,33 @@ import { RUN_UNDER_SPAWN_COMMAND } from '../../server/src/shared/protocol';
 interface RunJson {
   verdict: { kind: string; diff?: string };
   summary: string;
-  findings: { code: string; line: number; column: number; message: string }[];
+  /** `cell`: in a notebook, the 1-based cell the line and column are in. */
+  findings: { code: string; cell?: number; line: number; column: number; message: string }[];
 }
 
 const PASSING = new Set(['same', 'clean', 'cancelled']);
 
 export function registerRunUnderSpawn(context: vscode.ExtensionContext): vscode.Disposable[] {
   const output = vscode.window.createOutputChannel('Spawn Guard: Run under spawn');
-  const command = vscode.commands.registerCommand(RUN_UNDER_SPAWN_COMMAND, (argument: unknown) => runUnderSpawn(context, output, argument));
+  const state: RunState = { running: undefined };
+  const command = vscode.commands.registerCommand(RUN_UNDER_SPAWN_COMMAND, (argument: unknown) =>
+    runUnderSpawn(context, output, state, argument),
+  );
   return [output, command];
 }
 
-async function runUnderSpawn(context: vscode.ExtensionContext, output: vscode.OutputChannel, argument: unknown): Promise<void> {
+/** One run at a time: they share the output channel, and two runs at once would compete for the machine. */
+interface RunState {
+  /** The file being run. */
+  running: string | undefined;
+}
+
+async function runUnderSpawn(
+  context: vscode.ExtensionContext,
+  output: vscode.OutputChannel,
+  state: RunState,
+  argument: unknown,
+): Promise<void> {
   if (!vscode.workspace.isTrusted) {
     const choice = await vscode.window.showWarningMessage(
       'Spawn Guard: "Run under spawn" runs this workspace\'s code, so it is disabled until you trust the workspace.',
@@ -33,45 +48,75 @@ async function runUnderSpawn(context: vscode.ExtensionContext, output: vscode.Ou
     if (choice) await vscode.commands.executeCommand('workbench.trust.manage');
     return;
   }
-  const uri = targetUri(argument);
-  if (!uri || uri.scheme !== 'file') {
-    void vscode.window.showWarningMessage('Spawn Guard: open a saved Python file to run it under spawn.');
+  if (state.running) {
+    void vscode.window.showWarningMessage(
+      `Spawn Guard: ${state.running} is still running under spawn; cancel it (its progress notification) or wait for its verdict.`,
+    );
     return;
   }
-  const document = vscode.workspace.textDocuments.find((open) => open.uri.toString() === uri.toString());
-  if (document?.isDirty && !(await document.save())) return;
+  const uri = targetUri(argument);
+  if (!uri || uri.scheme !== 'file') {
+    void vscode.window.showWarningMessage('Spawn Guard: open a saved Python file or notebook to run it under spawn.');
+    return;
+  }
+  const name = path.basename(uri.fsPath);
+  state.running = name;
+  try {
+    // The run reads the file on disk: save what the editor shows first.
+    const document =
+      vscode.workspace.textDocuments.find((open) => open.uri.toString() === uri.toString()) ??
+      vscode.workspace.notebookDocuments.find((open) => open.uri.toString() === uri.toString());
+    if (document?.isDirty && !(await document.save())) return;
+    const result = await runFile(context, output, uri);
+    await report(output, name, result);
+  } finally {
+    state.running = undefined;
+  }
+}
 
+/** Runs `spawn-guard run --compare` on the file with the interpreter for it, showing its output as it comes. */
+async function runFile(context: vscode.ExtensionContext, output: vscode.OutputChannel, uri: vscode.Uri): Promise<CliResult> {
   const python = await interpreterFor(uri);
   const cli = context.asAbsolutePath(path.join('dist', 'cli.js'));
   const args = [cli, 'run', '--compare', '--format', 'json', ...(python ? ['--python', python] : []), uri.fsPath];
   const cwd = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath ?? path.dirname(uri.fsPath);
-  const name = path.basename(uri.fsPath);
-
   output.clear();
   output.show(true);
   output.appendLine(`$ spawn-guard run --compare ${python ? `--python ${python} ` : ''}${uri.fsPath}`);
-  const result = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Spawn Guard: running ${name} under spawn`, cancellable: true },
+  return vscode.window.withProgress(
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: `Spawn Guard: running ${path.basename(uri.fsPath)} under spawn`,
+      cancellable: true,
+    },
     (_progress, token) => runCli(args, cwd, output, token),
   );
+}
+
+/** The verdict at the end of the output; a notification with "Show" when the run failed. */
+async function report(output: vscode.OutputChannel, name: string, result: CliResult): Promise<void> {
   if (result.status === 2 || result.report === undefined) {
     output.appendLine(result.stdout.trim());
+    // A usage error says what is wrong in one line (no interpreter, no ipykernel for a notebook: what to install).
+    const reason = result.error ?? 'see the output';
     void vscode.window
-      .showErrorMessage(`Spawn Guard: could not run ${name} under spawn. See the output.`, 'Show')
+      .showErrorMessage(`Spawn Guard: could not run ${name} under spawn: ${reason}`, 'Show')
       .then((choice) => choice && output.show());
     return;
   }
-  const report = result.report;
+  const { verdict, summary, findings } = result.report;
   output.appendLine('');
-  output.appendLine(`${report.verdict.kind}: ${report.summary}`);
-  for (const finding of report.findings)
-    output.appendLine(`  ${name}:${finding.line}:${finding.column}: ${finding.code} ${finding.message}`);
-  if (report.verdict.diff) output.appendLine(report.verdict.diff.replace(/^/gm, '  '));
-  if (!PASSING.has(report.verdict.kind)) {
-    const choice = await vscode.window.showWarningMessage(`Spawn Guard: ${name} ${report.summary}`, 'Show');
-    if (choice) output.show();
-  } else if (report.verdict.kind !== 'cancelled') {
-    void vscode.window.showInformationMessage(`Spawn Guard: ${name}: ${report.summary}`);
+  output.appendLine(`${verdict.kind}: ${summary}`);
+  for (const finding of findings) {
+    const place = `${finding.cell === undefined ? '' : `cell ${finding.cell}:`}${finding.line}:${finding.column}`;
+    output.appendLine(`  ${name}:${place}: ${finding.code} ${finding.message}`);
+  }
+  if (verdict.diff) output.appendLine(verdict.diff.replace(/^/gm, '  '));
+  if (!PASSING.has(verdict.kind)) {
+    // Not awaited: the next run may start while the notification is still open.
+    void vscode.window.showWarningMessage(`Spawn Guard: ${name} ${summary}`, 'Show').then((choice) => choice && output.show());
+  } else if (verdict.kind !== 'cancelled') {
+    void vscode.window.showInformationMessage(`Spawn Guard: ${name}: ${summary}`);
   }
 }
 
@@ -79,6 +124,8 @@ interface CliResult {
   status: number | null;
   stdout: string;
   report: RunJson | undefined;
+  /** The CLI's last `error: …` line on stderr, without the prefix. */
+  error: string | undefined;
 }
 
 /** Runs the CLI with the editor's own Node.js; its stderr (the script's output, as it comes) goes to the channel. */
@@ -90,13 +137,18 @@ function runCli(args: string[], cwd: string, output: vscode.OutputChannel, token
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
+    let stderrTail = '';
     child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
-    child.stderr.setEncoding('utf8').on('data', (text: string) => output.append(text));
+    child.stderr.setEncoding('utf8').on('data', (text: string) => {
+      output.append(text);
+      stderrTail = (stderrTail + text).slice(-4096);
+    });
     // SIGTERM: the CLI stops the run, kills every process of it, and reports `cancelled`.
     const cancel = token.onCancellationRequested(() => child.kill('SIGTERM'));
     child.on('error', (error) => {
       cancel.dispose();
-      resolve({ status: null, stdout: `cannot start the Spawn Guard CLI: ${error.message}`, report: undefined });
+      const message = `cannot start the Spawn Guard CLI: ${error.message}`;
+      resolve({ status: null, stdout: message, report: undefined, error: message });
     });
     child.on('close', (status) => {
       cancel.dispose();
@@ -106,16 +158,48 @@ function runCli(args: string[], cwd: string, output: vscode.OutputChannel, token
       } catch {
         report = undefined;
       }
-      resolve({ status, stdout, report });
+      const error = stderrTail
+        .split('\n')
+        .reverse()
+        .find((line) => line.startsWith('error: '))
+        ?.slice('error: '.length);
+      resolve({ status, stdout, report, error });
     });
   });
 }
 
-/** A URI argument (from the editor title or a code action), else the active editor's file. */
+/**
+ * What to run: the URI the command was given (the editor title, a code action), the notebook it names
+ * (the notebook toolbar passes the notebook, or its editor), else the active file, or the active
+ * notebook when a cell of it has the focus. A cell stands for its notebook.
+ */
 function targetUri(argument: unknown): vscode.Uri | undefined {
+  const uri = argumentUri(argument) ?? activeUri();
+  return uri?.scheme === NOTEBOOK_CELL_SCHEME ? notebookOfCell(uri) : uri;
+}
+
+const NOTEBOOK_CELL_SCHEME = 'vscode-notebook-cell';
+
+function argumentUri(argument: unknown): vscode.Uri | undefined {
   if (argument instanceof vscode.Uri) return argument;
   if (typeof argument === 'string') return vscode.Uri.parse(argument);
-  return vscode.window.activeTextEditor?.document.uri;
+  if (typeof argument !== 'object' || argument === null) return undefined;
+  const { uri, notebookEditor } = argument as { uri?: unknown; notebookEditor?: { notebookUri?: unknown } };
+  if (uri instanceof vscode.Uri) return uri;
+  return notebookEditor?.notebookUri instanceof vscode.Uri ? notebookEditor.notebookUri : undefined;
+}
+
+function activeUri(): vscode.Uri | undefined {
+  const editor = vscode.window.activeTextEditor;
+  if (editor && editor.document.uri.scheme !== NOTEBOOK_CELL_SCHEME) return editor.document.uri;
+  return vscode.window.activeNotebookEditor?.notebook.uri ?? editor?.document.uri;
+}
+
+function notebookOfCell(cell: vscode.Uri): vscode.Uri | undefined {
+  const notebook = vscode.workspace.notebookDocuments.find((candidate) =>
+    candidate.getCells().some((each) => each.document.uri.toString() === cell.toString()),
+  );
+  return notebook?.uri;
 }
 
 /** The subset of the Python extension's API used here (ms-python.python, `environments`). */

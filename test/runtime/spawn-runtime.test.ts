@@ -13,6 +13,7 @@ import type { Failure } from '../../server/src/cli/run/failures';
 import { judge } from '../../server/src/cli/run/verdict';
 import { PYTHON, runPython, testPythonEnv, type PythonRun } from '../helpers/python';
 import { REPO_ROOT } from '../helpers/paths';
+import { runningInGroup } from '../helpers/processes';
 import { fixFixturePairs, parseRuntimeClaim, ruleFixtures, type RuntimeClaim } from './fixtures';
 
 /** A `hangs` claim: the runner stops a respawning Pool in about a second; a plain hang costs this long. */
@@ -99,24 +100,6 @@ async function checkClaim(file: string, claim: Exclude<RuntimeClaim, { kind: 'sk
   }
 }
 
-/** Processes of the group that still run (zombies have ended; only their exit status is left). */
-function livingMembers(pgid: number): number[] {
-  const members: number[] = [];
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    let stat: string;
-    try {
-      stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-    } catch {
-      continue; // ended while we looked
-    }
-    // pid (comm) state ppid pgrp …; comm may hold spaces and parentheses, so split after the last ')'.
-    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(pgrp) === pgid && state !== 'Z' && state !== 'X') members.push(Number(entry));
-  }
-  return members;
-}
-
 describe('runtime harness', () => {
   it('makes the requested start method the default', async () => {
     const script = path.join(SCRIPTS, 'print-start-method.py');
@@ -128,7 +111,7 @@ describe('runtime harness', () => {
     const result = await runPython(path.join(SCRIPTS, 'unguarded-pool.py'), { startMethod: 'spawn', timeoutMs: 3_000 });
     assert.ok(result.timedOut, describeRun(result));
     assert.match(result.stderr, /bootstrapping phase/);
-    assert.deepEqual(livingMembers(result.pid), []);
+    assert.deepEqual(runningInGroup(result.pid), []);
   });
 
   it('kills what a script leaves behind when it exits', async () => {
@@ -137,7 +120,7 @@ describe('runtime harness', () => {
     assert.equal(result.exitCode, 0);
     assert.equal(result.stdout, 'started\n');
     assert.equal(result.run.leftBehind, 1);
-    assert.deepEqual(livingMembers(result.pid), []);
+    assert.deepEqual(runningInGroup(result.pid), []);
   });
 });
 

@@ -458,4 +458,27 @@ describe('"Reproduce under spawn" beside a finding', () => {
       }
     }
   });
+
+  it('never runs by itself: not preferred (Auto Fix), not a source action (code actions on save)', async () => {
+    const uri = 'file:///workspace/reproduce.py';
+    const client = await LspTestClient.start({ initializationOptions: { runUnderSpawn: true } });
+    try {
+      client.open(uri, UNGUARDED, 1);
+      const { diagnostics } = await client.diagnosticsFor(uri, 1);
+      const actions = (await client.codeActions(uri, POOL_RANGE, diagnostics))!.filter(isCodeAction);
+      const reproduce = actions.find((action) => action.command?.command === 'spawnGuard.runUnderSpawn');
+      assert.equal(reproduce?.kind, 'quickfix');
+      assert.notEqual(reproduce?.isPreferred, true);
+      for (const only of [['source'], ['source.fixAll'], ['source.fixAll.spawn-guard']]) {
+        const onSave = (await client.codeActions(uri, POOL_RANGE, diagnostics, only))!.filter(isCodeAction);
+        assert.deepEqual(
+          onSave.filter((action) => action.command?.command === 'spawnGuard.runUnderSpawn'),
+          [],
+          only.join(),
+        );
+      }
+    } finally {
+      await client.stop();
+    }
+  });
 });

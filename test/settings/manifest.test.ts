@@ -46,7 +46,12 @@ describe('extension manifest (package.json)', () => {
     assert.deepEqual(contributes.menus['editor/context'], [
       { command: 'spawnGuard.addMainGuard', when: 'editorLangId == python', group: '1_modification' },
     ]);
-    for (const entry of contributes.menus.commandPalette) assert.equal(entry.when, 'editorLangId == python');
+    for (const entry of contributes.menus.commandPalette) {
+      // "Run under spawn" also runs a notebook (whichever of its cells has the focus).
+      const when =
+        entry.command === 'spawnGuard.runUnderSpawn' ? 'editorLangId == python || resourceExtname == .ipynb' : 'editorLangId == python';
+      assert.equal(entry.when, when, entry.command);
+    }
   });
 
   it('has its Marketplace page: banner, links, and the trust it needs', () => {
@@ -82,11 +87,18 @@ describe('extension manifest (package.json)', () => {
     }
   });
 
-  it('offers "Run under spawn" in the title of saved Python files in trusted workspaces, and declares the limit', () => {
+  it('offers "Run under spawn" in the title of saved Python files and notebooks in trusted workspaces, and declares the limit', () => {
     assert.deepEqual(contributes.menus['editor/title'], [
       {
         command: 'spawnGuard.runUnderSpawn',
         when: 'resourceLangId == python && resourceScheme == file && isWorkspaceTrusted',
+        group: 'navigation@90',
+      },
+    ]);
+    assert.deepEqual(contributes.menus['notebook/toolbar'], [
+      {
+        command: 'spawnGuard.runUnderSpawn',
+        when: 'notebookType == jupyter-notebook && resourceScheme == file && isWorkspaceTrusted',
         group: 'navigation@90',
       },
     ]);

@@ -4,9 +4,14 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { PassThrough } from 'node:stream';
 import { after, describe, it } from 'node:test';
+import { plain } from '../../../server/src/cli/colors';
+import { StreamWriter } from '../../../server/src/cli/output';
+import { runRunCommand } from '../../../server/src/cli/run/run-command';
 import { CLI_MAIN, createTree, removeTree, runCli } from '../../helpers/cli';
 import { FIXTURES } from '../../helpers/paths';
+import { runningInGroup } from '../../helpers/processes';
 
 const HOSTILE = path.join(FIXTURES, 'run', 'hostile');
 
@@ -49,8 +54,27 @@ const tree = createTree({
   'lib/helper.py': 'NAME = "helper"\n',
   'lib/sitecustomize.py': 'import os\nos.environ["OWN_SITE"] = "ran"\n',
   'exits.py': 'import sys\nprint("bye")\nsys.exit(3)\n',
+  // Prints again in every spawned child that imports it.
+  'prints-at-import.py':
+    'import multiprocessing\n\nprint("loaded")\n\n\ndef work():\n    pass\n\n\nif __name__ == "__main__":\n' +
+    '    child = multiprocessing.Process(target=work)\n    child.start()\n    child.join()\n',
+  // The same lines in another order under spawn (what processes printing concurrently may do).
+  'reorders.py':
+    'import multiprocessing\n\nlines = ["a", "b"]\nif multiprocessing.get_start_method() != "fork":\n    lines.reverse()\nprint("\\n".join(lines))\n',
+  'bin/not-python': '#!/bin/sh\necho "not-python: no such option -I" >&2\nexit 1\n',
+  'bin/python2': '#!/bin/sh\necho 2.7\n',
 });
+fs.chmodSync(path.join(tree, 'bin', 'not-python'), 0o755);
+fs.chmodSync(path.join(tree, 'bin', 'python2'), 0o755);
 after(() => removeTree(tree));
+
+function whichPython3(): string {
+  for (const folder of (process.env.PATH ?? '').split(path.delimiter)) {
+    const candidate = path.join(folder, 'python3');
+    if (folder !== '' && fs.existsSync(candidate)) return candidate;
+  }
+  throw new Error('no python3 on PATH');
+}
 
 function run(args: string[], env: Record<string, string> = {}) {
   return runCli(['run', ...args], { cwd: tree, env });
@@ -117,6 +141,23 @@ describe('spawn-guard run', { concurrency: 2 }, () => {
     assert.equal(JSON.parse(compared.stdout).verdict.kind, 'same');
   });
 
+  it('--compare: shows a short diff and the rule when the output differs, with exit status 1', async () => {
+    const result = await run(['--compare', 'prints-at-import.py']);
+    assert.equal(result.status, 1, result.stderr);
+    assert.match(result.stdout, /^differs: differs under spawn: its output differs$/m);
+    assert.match(result.stdout, /prints-at-import\.py:3:1: SPG008 /);
+    assert.match(result.stdout, /--- stdout under fork\n {2}\+\+\+ stdout under spawn\n {2}@@ -1,1 \+1,2 @@\n {3}loaded\n {2}\+loaded/);
+  });
+
+  it('--compare: compares sorted lines when only their order differs, and says so', async () => {
+    const result = await run(['--compare', 'reorders.py']);
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(
+      result.stdout,
+      /same: same behaviour under spawn as under fork \(exit status and output\), compared as sorted lines: the order in which its processes print is not deterministic/,
+    );
+  });
+
   it('stops the run on SIGTERM (how the editor cancels), kills its processes and reports `cancelled`', async () => {
     const cli = spawn(process.execPath, [CLI_MAIN, 'run', '--format', 'json', path.join(HOSTILE, 'ignores-sigterm.py')], { cwd: tree });
     let stdout = '';
@@ -127,17 +168,16 @@ describe('spawn-guard run', { concurrency: 2 }, () => {
     assert.equal(status, 1);
     const report = JSON.parse(stdout);
     assert.deepEqual(report.verdict, { kind: 'cancelled' });
-    const pgid = report.runs[0].pid;
-    const members = fs.readdirSync('/proc').filter((entry) => {
-      try {
-        const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-        const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        return Number(pgrp) === pgid && state !== 'Z';
-      } catch {
-        return false;
-      }
-    });
-    assert.deepEqual(members, []);
+    assert.deepEqual(runningInGroup(report.runs[0].pid), []);
+  });
+
+  it('--help says what it does, its options and exit statuses, with exit status 0', async () => {
+    const result = await run(['--help']);
+    assert.equal(result.status, 0);
+    assert.match(result.stdout, /^Usage: spawn-guard run \[OPTIONS\] SCRIPT \[ARGS\.\.\.\]$/m);
+    for (const option of ['--method', '--compare', '--python', '--timeout', '--max-processes', '--stdin', '--format'])
+      assert.match(result.stdout, new RegExp(`^  ${option}\\b`, 'm'), option);
+    assert.match(result.stdout, /^Exit status: 0 /m);
   });
 
   describe('usage errors (exit status 2)', () => {
@@ -145,6 +185,18 @@ describe('spawn-guard run', { concurrency: 2 }, () => {
       ['no script', [], /a script to run is required/],
       ['a missing script', ['missing.py'], /no such script: missing\.py/],
       ['a missing interpreter', ['--python', '/nonexistent/python3', 'guarded.py'], /no Python interpreter at "\/nonexistent\/python3"/],
+      [
+        'a program that is not Python',
+        ['--python', 'bin/not-python', 'guarded.py'],
+        /bin\/not-python is not a Python 3 interpreter \(not-python: no such option -I\)/,
+      ],
+      [
+        'a Python too old',
+        ['--python', 'bin/python2', 'guarded.py'],
+        /bin\/python2 is Python 2\.7: spawn-guard run needs Python 3\.4 or newer/,
+      ],
+      ['a folder as the interpreter', ['--python', './lib', 'guarded.py'], /no Python interpreter at "\.\/lib" \(--python\)/],
+      ['a name not on PATH', ['--python', 'python9', 'guarded.py'], /no Python interpreter at "python9" \(--python\)/],
       ['an unknown option', ['--fast', 'guarded.py'], /unknown option "--fast"/],
       ['a bad method', ['--method', 'fork', 'guarded.py'], /--method must be one of spawn, forkserver/],
       ['a bad time-out', ['--timeout', '0', 'guarded.py'], /--timeout must be a positive number/],
@@ -155,6 +207,41 @@ describe('spawn-guard run', { concurrency: 2 }, () => {
         assert.equal(result.status, 2, result.stderr);
         assert.match(result.stderr, message);
       });
+    }
+  });
+
+  it('takes --python as a name looked up on PATH, or a path relative to the working directory', async () => {
+    for (const python of ['python3', path.relative(tree, fs.realpathSync(whichPython3()))]) {
+      const result = await run(['--format', 'json', '--python', python, 'method.py']);
+      assert.equal(result.status, 0, result.stderr);
+      assert.equal(JSON.parse(result.stdout).runs[0].stdout.text, 'spawn\n');
+    }
+  });
+
+  it('says on macOS and Windows that it works on Linux only, and that spawn is the default there', async () => {
+    for (const [platform, name] of [
+      ['darwin', 'macOS'],
+      ['win32', 'Windows'],
+    ] as const) {
+      const stderr = new PassThrough();
+      let said = '';
+      stderr.setEncoding('utf8').on('data', (text: string) => (said += text));
+      const stdout = new StreamWriter(new PassThrough());
+      const io = {
+        cwd: tree,
+        env: process.env,
+        stdout,
+        stderr: new StreamWriter(stderr),
+        stdoutPalette: plain,
+        stderrPalette: plain,
+        platform,
+      };
+      assert.equal(await runRunCommand(['guarded.py'], io), 2);
+      assert.equal(
+        said,
+        `error: spawn-guard run works on Linux only (it follows every process of the run in /proc), not on ${name}; ` +
+          `on ${name} spawn is already the default start method: run the script itself to see what it does\n`,
+      );
     }
   });
 

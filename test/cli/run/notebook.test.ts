@@ -47,6 +47,23 @@ describe('spawn-guard run on a notebook', { skip, concurrency: 2 }, () => {
       report.runs.map((run: { stdout: { text: string } }) => run.stdout.text),
       ['exit code 1\n', 'worked\nexit code 0\n'],
     );
+    // `check`'s finding that predicted it, in its cell, as `check` places it.
+    assert.deepEqual(
+      report.findings.map((finding: { code: string; cell: number; line: number; column: number }) => [
+        finding.code,
+        finding.cell,
+        finding.line,
+        finding.column,
+      ]),
+      [['SPG020', 3, 1, 28]],
+    );
+  });
+
+  it('writes the finding in text as `check` does: NOTEBOOK:cell N:LINE:COLUMN', async () => {
+    const result = await runCli(['run', '--python', PYTHON, 'cell-worker.ipynb'], { cwd: NOTEBOOKS });
+    assert.equal(result.status, 1, result.stderr);
+    assert.match(result.stdout, /^fails: fails under spawn: a child could not find "work" .*define it in a module and import it$/m);
+    assert.match(result.stdout, /^ {2}cell-worker\.ipynb:cell 3:1:28: SPG020 `work` is defined in cell 2 /m);
   });
 
   it('runs a notebook without processes the same as under fork, results included', async () => {

@@ -7,9 +7,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { runScript, type ScriptRun, type ScriptRunOptions } from '../../../server/src/cli/run/runner';
+import { RUN_MARKER_NAME, runScript, scriptEnvironment, type ScriptRun, type ScriptRunOptions } from '../../../server/src/cli/run/runner';
 import { siteFolder } from '../../../server/src/cli/run/site-folder';
 import { FIXTURES } from '../../helpers/paths';
+import { runningProcesses } from '../../helpers/processes';
 
 const HOSTILE = path.join(FIXTURES, 'run', 'hostile');
 const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'spawn-guard-runner-'));
@@ -32,22 +33,11 @@ function run(script: string, options: Partial<ScriptRunOptions> = {}): Promise<S
   });
 }
 
-/** Processes still running that are in the run's group or carry its marker (zombies have ended). */
+/** Processes still running that are in the run's group or carry its marker. */
 function survivors(run: ScriptRun): number[] {
-  const found: number[] = [];
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (state === 'Z' || state === 'X') continue;
-      const marked = fs.readFileSync(`/proc/${entry}/environ`, 'latin1').includes(`${run.marker}\0`);
-      if (Number(pgrp) === run.pid || marked) found.push(Number(entry));
-    } catch {
-      // ended while we looked
-    }
-  }
-  return found;
+  return runningProcesses()
+    .filter((process) => process.pgrp === run.pid || process.environ().includes(run.marker))
+    .map((process) => process.pid);
 }
 
 describe('runner watchdog', { concurrency: 2 }, () => {
@@ -100,4 +90,50 @@ describe('runner watchdog', { concurrency: 2 }, () => {
     assert.deepEqual(result.stopped, { reason: 'cancelled' });
     assert.deepEqual(survivors(result), []);
   });
+});
+
+describe("the script's environment", () => {
+  const site = '/opt/spawn-guard-site';
+  const environment = (env: NodeJS.ProcessEnv) => scriptEnvironment({ env, siteFolder: site, startMethod: 'spawn' }, 'm1');
+
+  it('puts the sitecustomize first on an existing PYTHONPATH, names the start method and marks the run', () => {
+    const env = environment({ PATH: '/bin', PYTHONPATH: '/work/lib' });
+    assert.equal(env.PYTHONPATH, `${site}${path.delimiter}/work/lib`);
+    assert.equal(env.SPAWN_GUARD_START_METHOD, 'spawn');
+    assert.equal(env[RUN_MARKER_NAME], 'm1');
+    assert.equal(env.PATH, '/bin');
+    assert.equal(environment({}).PYTHONPATH, site);
+  });
+
+  it("makes output unbuffered unless the caller's environment says otherwise", () => {
+    assert.equal(environment({}).PYTHONUNBUFFERED, '1');
+    // Passed on as given: Python reads an empty value or "0" as buffered, anything else as unbuffered.
+    for (const value of ['', '0', 'yes']) assert.equal(environment({ PYTHONUNBUFFERED: value }).PYTHONUNBUFFERED, value);
+  });
+
+  // Python's own reading of the variable, in the script and in a spawned child: what the tests above pass on.
+  const REPORTS_BUFFERING = [
+    'import multiprocessing, sys',
+    'def report(): print("child", sys.stdout.write_through)',
+    'if __name__ == "__main__":',
+    '    print("parent", sys.stdout.write_through, flush=True)',
+    '    child = multiprocessing.Process(target=report)',
+    '    child.start()',
+    '    child.join()',
+    '',
+  ].join('\n');
+  const cases: [string, Record<string, string>, string][] = [
+    ['unbuffered by default', {}, 'True'],
+    ['buffered when the caller sets it empty', { PYTHONUNBUFFERED: '' }, 'False'],
+    ['buffered when the caller sets it to 0', { PYTHONUNBUFFERED: '0' }, 'False'],
+  ];
+  const script = path.join(cwd, 'reports-buffering.py');
+  fs.writeFileSync(script, REPORTS_BUFFERING);
+  for (const [name, extra, writeThrough] of cases) {
+    it(`runs the script and its spawned children ${name}`, async () => {
+      const result = await run('', { args: [script], env: { PATH: process.env.PATH, HOME: cwd, LANG: 'C.UTF-8', ...extra } });
+      assert.equal(result.exitCode, 0, result.stderr.text);
+      assert.equal(result.stdout.text, `parent ${writeThrough}\nchild ${writeThrough}\n`);
+    });
+  }
 });

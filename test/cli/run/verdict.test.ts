@@ -1,9 +1,10 @@
 /** The verdict from two runs' captured output (no Python here: the runs are written out). */
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { describeVerdict } from '../../../server/src/cli/run/describe';
 import { findFailure } from '../../../server/src/cli/run/failures';
 import type { ScriptRun } from '../../../server/src/cli/run/runner';
-import { judge } from '../../../server/src/cli/run/verdict';
+import { judge, type Verdict } from '../../../server/src/cli/run/verdict';
 
 const SCRIPT = '/home/me/job.py';
 
@@ -118,5 +119,75 @@ describe('judge', () => {
 
   it('is `cancelled` when the user stopped it', () => {
     assert.deepEqual(judge(scriptRun('spawn', '', '', null, { reason: 'cancelled' }), undefined, SCRIPT), { kind: 'cancelled' });
+  });
+});
+
+describe('describeVerdict: the sentence a person reads', () => {
+  const cases: [Verdict, string][] = [
+    [{ kind: 'same', sortedLines: false, bothStopped: false }, 'same behaviour under spawn as under fork (exit status and output)'],
+    [
+      { kind: 'same', sortedLines: true, bothStopped: false },
+      'same behaviour under spawn as under fork (exit status and output), compared as sorted lines: the order in which its processes print is not deterministic',
+    ],
+    [
+      { kind: 'same', sortedLines: false, bothStopped: true },
+      'same behaviour under spawn as under fork (exit status and output); both runs were stopped at the time-out',
+    ],
+    [{ kind: 'clean' }, 'ran clean under spawn (exit status 0, no spawn failure in its output); --compare also runs it under fork'],
+    [
+      { kind: 'fails', failure: { kind: 'bootstrapping', deaths: 2 }, line: 9 },
+      'fails under spawn: 2 child processes died with RuntimeError "…bootstrapping phase": code at module level started processes again when each child imported the script',
+    ],
+    [
+      { kind: 'fails', failure: { kind: 'missing-attribute', name: 'work', module: '__mp_main__' }, line: undefined },
+      `fails under spawn: a child could not find "work" ("Can't get attribute 'work' on <module '__mp_main__'>"): it is defined where the child, importing the script, does not define it (under the main guard)`,
+    ],
+    [
+      { kind: 'fails', failure: { kind: 'missing-attribute', name: 'work', module: '__main__' }, line: undefined },
+      `fails under spawn: a child could not find "work" ("Can't get attribute 'work' on <module '__main__'>"): it is defined in a notebook or an interactive session, which a spawned child cannot import: define it in a module and import it`,
+    ],
+    [
+      { kind: 'fails', failure: { kind: 'pickling', message: "AttributeError: Can't pickle local object 'main.<locals>.f'" }, line: 3 },
+      "fails under spawn: a worker or its arguments could not be pickled to send to the child (AttributeError: Can't pickle local object 'main.<locals>.f')",
+    ],
+    [
+      { kind: 'fails', failure: { kind: 'context-already-set' }, line: 2 },
+      'fails under spawn: set_start_method() ran again in a child importing the script: RuntimeError "context has already been set"',
+    ],
+    [
+      { kind: 'fails', failure: { kind: 'name-error', name: 'CONFIG' }, line: 5 },
+      'fails under spawn: a child has no global "CONFIG" (NameError): it is assigned only where children do not run (under the main guard)',
+    ],
+    [
+      {
+        kind: 'hangs',
+        stop: { reason: 'respawning', deaths: 13 },
+        cause: { kind: 'bootstrapping', deaths: 13 },
+        line: 11,
+        forkEnded: true,
+      },
+      'hangs under spawn: 13 children died and were replaced (a Pool refilling itself never ends): stopped; they died in the bootstrapping phase: code at module level starts processes again in every child that imports the script; under fork it ended by itself',
+    ],
+    [
+      { kind: 'hangs', stop: { reason: 'processes', count: 70, limit: 64 }, cause: undefined, line: undefined, forkEnded: undefined },
+      'hangs under spawn: 70 processes alive at once (limit 64): a respawn storm, stopped',
+    ],
+    [
+      { kind: 'hangs', stop: { reason: 'timeout', seconds: 30 }, cause: undefined, line: undefined, forkEnded: true },
+      'hangs under spawn: still running after 30 s: stopped; under fork it ended by itself',
+    ],
+    [
+      { kind: 'differs', exitCodes: { spawn: 1, fork: 0 }, diff: '-a\n+b', sortedLines: false },
+      'differs under spawn: exit status 1 under spawn, 0 under fork; its output differs',
+    ],
+    [{ kind: 'cancelled' }, 'stopped on request; every process of the run was killed'],
+  ];
+  for (const [verdict, sentence] of cases) {
+    it(`${verdict.kind}: ${sentence.length > 80 ? `${sentence.slice(0, 80)}…` : sentence}`, () =>
+      assert.equal(describeVerdict(verdict, 'spawn'), sentence));
+  }
+
+  it('names the method it ran under', () => {
+    assert.match(describeVerdict({ kind: 'clean' }, 'forkserver'), /^ran clean under forkserver /);
   });
 });

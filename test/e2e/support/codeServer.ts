@@ -36,6 +36,11 @@ export interface CodeServerOptions {
   vsixFiles?: readonly string[];
   /** Added to the server's environment, which its extension host inherits. */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Keeps VS Code's workspace trust on: opening a folder asks whether to trust it (the other tests turn
+   * trust off, so that every folder is trusted without the question).
+   */
+  workspaceTrust?: boolean;
 }
 
 /** Fails with the way to fix it when setup-e2e has not installed code-server here. */
@@ -73,7 +78,8 @@ export class CodeServer {
     for (const dir of Object.values(dirs)) fs.mkdirSync(dir, { recursive: true });
     const settingsFile = path.join(dirs.userData, 'User', 'settings.json');
     fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
-    fs.writeFileSync(settingsFile, JSON.stringify(QUIET_USER_SETTINGS, null, 2));
+    const settings = { ...QUIET_USER_SETTINGS, 'security.workspace.trust.enabled': options.workspaceTrust === true };
+    fs.writeFileSync(settingsFile, JSON.stringify(settings, null, 2));
 
     const env = serverEnv(dirs, options.env);
     const dirArgs = ['--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions];
@@ -96,7 +102,7 @@ export class CodeServer {
       'none',
       '--disable-telemetry',
       '--disable-update-check',
-      '--disable-workspace-trust',
+      ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
       ...dirArgs,
     ];
     // detached: setsid(), so the server, its extension host and file watchers form one process group.

@@ -14,7 +14,10 @@ export function describeFailure(failure: Failure): string {
     case 'missing-attribute':
       return (
         `a child could not find ${JSON.stringify(failure.name)} ("Can't get attribute '${failure.name}' on <module '${failure.module}'>"): ` +
-        'it is defined where the child, importing the script, does not define it (under the main guard, or interactively)'
+        // __main__ itself: a notebook's kernel or an interactive session, which a child cannot import.
+        (failure.module === '__main__'
+          ? 'it is defined in a notebook or an interactive session, which a spawned child cannot import: define it in a module and import it'
+          : 'it is defined where the child, importing the script, does not define it (under the main guard)')
       );
     case 'pickling':
       return `a worker or its arguments could not be pickled to send to the child (${failure.message})`;
@@ -52,7 +55,7 @@ export function describeVerdict(verdict: Verdict, method: RunMethod): string {
         (verdict.bothStopped ? '; both runs were stopped at the time-out' : '')
       );
     case 'cancelled':
-      return 'cancelled: every process of the run was stopped';
+      return 'stopped on request; every process of the run was killed';
     case 'clean':
       return `ran clean under ${method} (exit status 0, no spawn failure in its output); --compare also runs it under fork`;
     case 'fails':

@@ -1,3 +1,5 @@
+import { REPOSITORY_URL } from '../../rules/docs-url';
+
 /** `spawn-guard run`'s command line. Options come before the script; what follows the script is its own. */
 
 export type RunMethod = 'spawn' | 'forkserver';
@@ -26,6 +28,7 @@ sitecustomize.py, first on PYTHONPATH, sets the default when multiprocessing is 
 PYTHONPATH and sitecustomize keep working). The script runs in its own process group under a watchdog;
 every process of the run is killed when it ends. Its standard input is closed unless --stdin is given.
 A notebook's code cells run in a Jupyter kernel of that interpreter (it needs ipykernel and nbclient).
+Linux only (on macOS and Windows spawn is already the default). More: ${REPOSITORY_URL}/blob/main/docs/run.md
 
 Options:
   --method METHOD        spawn (default) or forkserver (Linux's default from Python 3.14)
@@ -38,7 +41,7 @@ Options:
   -h, --help             show this help
 
 Exit status: 0 the same behaviour as under fork (without --compare: spawn ran clean), 1 it fails, hangs
-or differs under spawn, 2 usage error (no such script or interpreter).
+or differs under spawn (or was cancelled), 2 usage error (no such script or interpreter, not Linux).
 `;
 
 export class RunUsageError extends Error {}

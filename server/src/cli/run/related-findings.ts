@@ -5,6 +5,8 @@ import type { Verdict } from './verdict';
 export interface StaticFinding {
   code: string;
   rule: string;
+  /** In a notebook: the 1-based cell, whose line and column these are. */
+  cell?: number;
   line: number;
   column: number;
   message: string;
@@ -15,11 +17,13 @@ const RULES_FOR_FAILURE: Record<Failure['kind'] | 'stopped' | 'differs', readonl
   bootstrapping: ['SPG001', 'SPG002', 'SPG007', 'SPG010'],
   'broken-pool': ['SPG001', 'SPG002', 'SPG007', 'SPG003'],
   stopped: ['SPG001', 'SPG002', 'SPG007', 'SPG010', 'SPG014'],
-  'missing-attribute': ['SPG003'],
-  pickling: ['SPG004', 'SPG003', 'SPG012', 'SPG011'],
+  // Notebook rules too (SPG020 a worker defined in a cell, SPG021 a lambda or local worker, SPG023
+  // set_start_method run again, SPG024 module state a cell set): a notebook's findings come from them.
+  'missing-attribute': ['SPG003', 'SPG020'],
+  pickling: ['SPG004', 'SPG003', 'SPG012', 'SPG011', 'SPG021'],
   'name-error': ['SPG005'],
-  'context-already-set': ['SPG006'],
-  differs: ['SPG005', 'SPG008', 'SPG011', 'SPG013'],
+  'context-already-set': ['SPG006', 'SPG023'],
+  differs: ['SPG005', 'SPG008', 'SPG011', 'SPG013', 'SPG024'],
   error: [],
 };
 

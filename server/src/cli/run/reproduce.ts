@@ -88,8 +88,7 @@ export async function reproduce(request: Reproduction): Promise<RunReport> {
     runs.push(await runScript({ ...base, startMethod: 'fork', stdin: false }));
   }
   const verdict = judge(spawned, runs[1], script);
-  // The notebook's tracebacks name cells, not lines of a file: its findings are `check`'s to show.
-  const findings = isNotebook(script) ? [] : relatedFindings(verdict, await staticFindings(script));
+  const findings = relatedFindings(verdict, await staticFindings(script));
   return {
     script,
     python: request.python,

@@ -3,9 +3,10 @@ import * as path from 'node:path';
 import { paletteFor, type Palette } from '../colors';
 import type { StreamWriter } from '../output';
 import { describeStop, plural } from './describe';
-import { findInterpreter } from './interpreter';
+import { findInterpreter, interpreterProblem } from './interpreter';
 import { isNotebook, notebookProblem } from './notebook';
 import { parseRunArguments, RUN_HELP, RunUsageError, type RunArguments } from './options';
+import type { StaticFinding } from './related-findings';
 import { CAPTURE_BYTES, reproduce, type RunReport } from './reproduce';
 import type { ScriptRun } from './runner';
 
@@ -18,6 +19,8 @@ export interface RunIo {
   stderrPalette: Palette;
   /** Aborted when the user interrupts spawn-guard (SIGINT, SIGTERM): the run is stopped and reported. */
   signal?: AbortSignal;
+  /** process.platform unless a test says otherwise. */
+  platform?: NodeJS.Platform;
 }
 
 /** `spawn-guard run`: the exit status (0 same or clean, 1 fails/hangs/differs, 2 usage). */
@@ -33,10 +36,14 @@ export async function runRunCommand(argv: readonly string[], io: RunIo): Promise
     io.stdout.write(RUN_HELP);
     return 0;
   }
+  const unsupported = platformProblem(io.platform ?? process.platform);
+  if (unsupported) return usageError(io, unsupported);
   const script = path.resolve(io.cwd, args.script);
   if (!fs.existsSync(script) || !fs.statSync(script).isFile()) return usageError(io, `no such script: ${args.script}`);
   const interpreter = findInterpreter(args.python, io.env, io.cwd);
   if ('problem' in interpreter) return usageError(io, interpreter.problem);
+  const notPython = interpreterProblem(interpreter.path, io.env);
+  if (notPython) return usageError(io, notPython);
   if (isNotebook(script)) {
     const problem = notebookProblem(interpreter.path);
     if (problem) return usageError(io, problem);
@@ -76,10 +83,12 @@ function writeTextVerdict(report: RunReport, io: RunIo): void {
     out.line(`  ${name}:${line}: the line the traceback points at`);
   }
   for (const finding of report.findings) {
-    out.line(`  ${name}:${finding.line}:${finding.column}: ${palette.bold(finding.code)} ${finding.message}`);
+    out.line(`  ${name}:${findingPlace(finding)}: ${palette.bold(finding.code)} ${finding.message}`);
   }
-  if (!good && report.findings.length === 0 && kind !== 'differs' && kind !== 'cancelled' && !isNotebook(report.script))
-    out.line(palette.dim('  no static rule of spawn-guard reports this hazard in the script'));
+  if (!good && report.findings.length === 0 && kind !== 'differs' && kind !== 'cancelled')
+    out.line(
+      palette.dim(`  no static rule of spawn-guard reports this hazard in the ${isNotebook(report.script) ? 'notebook' : 'script'}`),
+    );
   if (report.verdict.kind === 'differs' && report.verdict.diff) {
     for (const line of report.verdict.diff.split('\n')) out.line(`  ${colourDiffLine(line, palette)}`);
   }
@@ -88,6 +97,11 @@ function writeTextVerdict(report: RunReport, io: RunIo): void {
       out.line(palette.dim(`  ${run.startMethod}: output beyond ${CAPTURE_BYTES / 1024 / 1024} MiB per stream was counted, not kept`));
     }
   }
+}
+
+/** `LINE:COLUMN`, in a notebook `cell N:LINE:COLUMN`, as `check` writes it. */
+function findingPlace(finding: StaticFinding): string {
+  return `${finding.cell === undefined ? '' : `cell ${finding.cell}:`}${finding.line}:${finding.column}`;
 }
 
 function runLine(run: ScriptRun): string {
@@ -152,6 +166,17 @@ export async function runCommandLine(
     process.off('SIGINT', abort);
     process.off('SIGTERM', abort);
   }
+}
+
+/** The watchdog reads the run's processes in /proc: Linux only. Elsewhere spawn needs no reproducing. */
+function platformProblem(platform: NodeJS.Platform): string | undefined {
+  if (platform === 'linux') return undefined;
+  const where = platform === 'win32' ? 'Windows' : platform === 'darwin' ? 'macOS' : platform;
+  const native =
+    platform === 'win32' || platform === 'darwin'
+      ? `; on ${where} spawn is already the default start method: run the script itself to see what it does`
+      : '';
+  return `spawn-guard run works on Linux only (it follows every process of the run in /proc), not on ${where}${native}`;
 }
 
 function usageError(io: RunIo, message: string): number {

@@ -126,7 +126,8 @@ export function scriptEnvironment(
     [RUN_MARKER_NAME]: marker,
     // Parent and children share the pipes: unbuffered output keeps their lines whole and in order, and a
     // fork child cannot print a copy of its parent's pending buffer (which a terminal would not show).
-    // A caller's own setting wins (an empty value turns it off: a kernel's captured output wants whole writes).
+    // A caller's own setting is passed on as given (Python reads an empty value or 0 as buffered): the
+    // notebook runner turns it off, as a kernel's captured output wants whole writes.
     PYTHONUNBUFFERED: options.env.PYTHONUNBUFFERED ?? '1',
   };
 }
