@@ -6,12 +6,15 @@ import { NotebookProgram } from './program';
 import { applyCellEdits, planMoveToModule, type MovePlan } from './move-to-module';
 
 /** The module "Move to module" writes for a notebook: `{notebook}` in the template is the notebook's stem as an identifier. */
-export function workersModuleName(notebookFile: string, template = '{notebook}_workers'): string {
+export function workersModuleName(notebookFile: string, template = DEFAULT_WORKERS_MODULE): string {
   const base = notebookFile.split(/[\\/]/).pop() ?? 'notebook';
   const stem = base.replace(/\.ipynb$/i, '').replace(/\W+/g, '_');
-  const name = template.replace('{notebook}', stem).replace(/\W+/g, '_');
+  const name = (template.trim() || DEFAULT_WORKERS_MODULE).replace('{notebook}', stem).replace(/\W+/g, '_');
   return /^\d/.test(name) ? `_${name}` : name;
 }
+
+/** The default module name template (the setting spawnGuard.notebook.workersModule). */
+export const DEFAULT_WORKERS_MODULE = '{notebook}_workers';
 
 /** The names SPG020 findings offer to move (each cell definition once). */
 export function movableNames(analysis: NotebookAnalysis): string[] {
@@ -24,7 +27,11 @@ export function movableNames(analysis: NotebookAnalysis): string[] {
   return names;
 }
 
-/** A plan for `names`, leaving out those that read notebook globals (they need "make it a parameter" by hand). */
+/**
+ * A plan for `names`, leaving out those that cannot move as they are: a definition that reads notebook
+ * globals, itself or through a cell definition it uses (those need "make it a parameter"), and one that
+ * is not a top-level definition of a cell.
+ */
 export function planMove(
   analysis: NotebookAnalysis,
   names: readonly string[],
@@ -32,23 +39,48 @@ export function planMove(
   existingModule: string | undefined,
   notebookName: string,
 ): { plan: Extract<MovePlan, { kind: 'move' }> | undefined; readsGlobals: Array<{ name: string; globals: string[] }> } {
-  const readsGlobals: Array<{ name: string; globals: string[] }> = [];
-  let remaining = [...names];
-  while (remaining.length > 0) {
-    const plan = planMoveToModule({
+  const request = (subset: readonly string[]) =>
+    planMoveToModule({
       program: analysis.program,
       facts: analysis.analysis.facts,
-      names: remaining,
+      names: subset,
       moduleName,
       existingModule,
       notebookName,
     });
-    if (!plan) return { plan: undefined, readsGlobals };
-    if (plan.kind === 'move') return { plan, readsGlobals };
-    readsGlobals.push({ name: plan.name, globals: plan.globals });
-    remaining = remaining.filter((name) => name !== plan.name);
-  }
-  return { plan: undefined, readsGlobals };
+  const readsGlobals: Array<{ name: string; globals: string[] }> = [];
+  const movable = names.filter((name) => {
+    const alone = request([name]);
+    if (alone?.kind === 'reads-globals' && !readsGlobals.some((known) => known.name === alone.name))
+      readsGlobals.push({ name: alone.name, globals: alone.globals });
+    return alone?.kind === 'move';
+  });
+  const plan = movable.length > 0 ? request(movable) : undefined;
+  return { plan: plan?.kind === 'move' ? plan : undefined, readsGlobals };
+}
+
+/**
+ * "Make it a parameter": `name` moved with the notebook globals it reads turned into keyword-only
+ * parameters, which every use in the cells passes. Undefined when it cannot be done safely.
+ */
+export function planParameterised(
+  analysis: NotebookAnalysis,
+  name: string,
+  globals: readonly string[],
+  moduleName: string,
+  existingModule: string | undefined,
+  notebookName: string,
+): Extract<MovePlan, { kind: 'move' }> | undefined {
+  const plan = planMoveToModule({
+    program: analysis.program,
+    facts: analysis.analysis.facts,
+    names: [name],
+    moduleName,
+    existingModule,
+    notebookName,
+    parameters: { name, globals },
+  });
+  return plan?.kind === 'move' ? plan : undefined;
 }
 
 export interface NotebookFix {
@@ -82,7 +114,7 @@ export function fixNotebook(
     if (names.length === 0 || analysis.analysis.tree.rootNode.hasError) return undefined;
     const notebookName = notebookFile.split(/[\\/]/).pop() ?? notebookFile;
     const { plan, readsGlobals } = planMove(analysis, names, moduleName, moduleSource(moduleName), notebookName);
-    if (!plan) return undefined;
+    if (!plan || !planIsSound(parser, analysis, plan)) return undefined;
     const sources = new Map<number, string>();
     for (const [cell, edits] of plan.cellEdits)
       sources.set(cell, applyCellEdits(cells.find((candidate) => candidate.index === cell)!.source, edits));
@@ -93,12 +125,19 @@ export function fixNotebook(
       moved: plan.names,
       readsGlobals,
     };
-    const fixedProgram = new NotebookProgram(cells.map((cell) => ({ index: cell.index, source: sources.get(cell.index) ?? cell.source })));
-    if (!parsesCleanly(parser, plan.moduleText) || !parsesCleanly(parser, fixedProgram.text)) return undefined;
   } finally {
     analysis.dispose();
   }
   return result;
+}
+
+/** Whether a plan's module and the cells it leaves parse without errors (a fix never breaks the notebook). */
+export function planIsSound(parser: PythonParser, analysis: NotebookAnalysis, plan: Extract<MovePlan, { kind: 'move' }>): boolean {
+  const cells = analysis.program.cells.map((cell) => {
+    const edits = plan.cellEdits.get(cell.index);
+    return edits ? { index: cell.index, source: applyCellEdits(cell.source, edits) } : cell;
+  });
+  return parsesCleanly(parser, plan.moduleText) && parsesCleanly(parser, new NotebookProgram(cells).text);
 }
 
 function parsesCleanly(parser: PythonParser, text: string): boolean {
