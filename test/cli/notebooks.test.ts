@@ -6,6 +6,7 @@ import { createTree, removeTree, runCli } from '../helpers/cli';
 import { FIXTURES } from '../helpers/paths';
 
 const POOL_MAP = fs.readFileSync(path.join(FIXTURES, 'notebooks', 'SPG020', 'pool-map.ipynb'), 'utf8');
+const READS_GLOBALS = fs.readFileSync(path.join(FIXTURES, 'notebooks', 'SPG020', 'reads-globals.ipynb'), 'utf8');
 
 describe('spawn-guard check on notebooks', () => {
   let root: string;
@@ -62,5 +63,19 @@ describe('spawn-guard check on notebooks', () => {
     assert.equal(fs.readFileSync(path.join(root, 'lesson.ipynb'), 'utf8'), expected);
     assert.match(fs.readFileSync(path.join(root, 'lesson_workers.py'), 'utf8'), /\n\ndef square\(x\):\n {4}return x \* x\n$/);
     assert.equal((await runCli(['check', 'lesson.ipynb'], { cwd: root })).status, 0);
+  });
+
+  it('--fix leaves a definition that reads notebook globals; --unsafe-fixes makes them parameters', async () => {
+    const folder = createTree({ 'globals.ipynb': READS_GLOBALS });
+    after(() => removeTree(folder));
+    const safe = await runCli(['check', '--fix', 'globals.ipynb'], { cwd: folder });
+    assert.equal(safe.status, 1, safe.stdout + safe.stderr);
+    assert.equal(fs.readFileSync(path.join(folder, 'globals.ipynb'), 'utf8'), READS_GLOBALS);
+    assert.ok(!fs.existsSync(path.join(folder, 'globals_workers.py')));
+    const unsafe = await runCli(['check', '--fix', '--unsafe-fixes', 'globals.ipynb'], { cwd: folder });
+    assert.equal(unsafe.status, 0, unsafe.stdout + unsafe.stderr);
+    assert.match(unsafe.stderr, /Fixed globals\.ipynb: Make `FACTOR`, `OFFSET` parameters of `scale` and move it to globals_workers\.py/);
+    assert.match(fs.readFileSync(path.join(folder, 'globals_workers.py'), 'utf8'), /^def scale\(x, \*, shift=0, FACTOR, OFFSET\):$/m);
+    assert.match(fs.readFileSync(path.join(folder, 'globals.ipynb'), 'utf8'), /functools\.partial\(scale, FACTOR=FACTOR, OFFSET=OFFSET\)/);
   });
 });

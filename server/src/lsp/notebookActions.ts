@@ -2,7 +2,7 @@ import { CodeActionKind, type CodeAction, type CodeActionContext, type Diagnosti
 import type { EditorSettings } from '../config/settings';
 import { editsBetween } from '../fixes/edits';
 import type { NotebookAnalysis } from '../notebook/analyze';
-import { movableNames, planIsSound, planMove, planParameterised } from '../notebook/fix-notebook';
+import { makeParameterTitle, movableNames, planIsSound, planMove, planParameterised } from '../notebook/fix-notebook';
 import type { MovePlan } from '../notebook/move-to-module';
 import { ParsedDocument } from '../syntax/document';
 import type { PythonParser } from '../syntax/parser';
@@ -136,9 +136,8 @@ function moveAction(request: NotebookActionRequest, name: string, diagnostic: Di
     notebookName(request),
   );
   if (!parameterised || !planIsSound(request.parser, request.analysis, parameterised)) return undefined;
-  const list = globals.map((global) => `\`${global}\``).join(', ');
   return {
-    title: `Make ${list} ${globals.length > 1 ? 'parameters' : 'a parameter'} of \`${name}\` and move it to ${module}`,
+    title: makeParameterTitle(name, globals, request.moduleName),
     kind: CodeActionKind.QuickFix,
     diagnostics: [diagnostic],
     edit: moveEdit(request, parameterised),

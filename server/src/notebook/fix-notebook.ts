@@ -83,17 +83,31 @@ export function planParameterised(
   return plan?.kind === 'move' ? plan : undefined;
 }
 
+/** The title of "make it a parameter", as the editor and the CLI show it. */
+export function makeParameterTitle(name: string, globals: readonly string[], moduleName: string): string {
+  const list = globals.map((global) => `\`${global}\``).join(', ');
+  return `Make ${list} ${globals.length > 1 ? 'parameters' : 'a parameter'} of \`${name}\` and move it to ${moduleName}.py`;
+}
+
 export interface NotebookFix {
   notebookText: string;
   moduleName: string;
   moduleText: string;
+  /** Definitions moved as they are. */
   moved: string[];
+  /** Definitions moved with the notebook globals they read made parameters (only with `unsafeFixes`). */
+  parameterised: Array<{ name: string; globals: string[] }>;
+  /** Definitions left in their cells because they read notebook globals. */
   readsGlobals: Array<{ name: string; globals: string[] }>;
 }
 
+type Move = Extract<MovePlan, { kind: 'move' }>;
+
 /**
- * Moves every cell definition an SPG020 finding names into the notebook's workers module. Undefined when
- * there is nothing to move, or when the fixed cells would not parse (a fix never breaks the notebook).
+ * Moves every cell definition an SPG020 finding names into the notebook's workers module; with
+ * `unsafeFixes`, also those that read notebook globals, which become parameters ("make it a parameter":
+ * the uses in the cells change). Each step is analysed afresh. Undefined when there is nothing to move;
+ * a step whose cells or module would not parse is not taken (a fix never breaks the notebook).
  */
 export function fixNotebook(
   parser: PythonParser,
@@ -102,33 +116,50 @@ export function fixNotebook(
   options: AnalysisOptions,
   moduleSource: ModuleSource,
   moduleTemplate?: string,
+  unsafeFixes = false,
 ): NotebookFix | undefined {
   const moduleName = workersModuleName(notebookFile, moduleTemplate);
-  const cells = notebook.cells
-    .filter((cell) => cell.kind === 'code')
-    .map(({ index, source }) => ({ index, source: source.replace(/\r\n?/g, '\n') }));
-  const analysis = analyzeNotebook(parser, cells, options, moduleSource);
-  let result: NotebookFix | undefined;
-  try {
-    const names = movableNames(analysis);
-    if (names.length === 0 || analysis.analysis.tree.rootNode.hasError) return undefined;
-    const notebookName = notebookFile.split(/[\\/]/).pop() ?? notebookFile;
-    const { plan, readsGlobals } = planMove(analysis, names, moduleName, moduleSource(moduleName), notebookName);
-    if (!plan || !planIsSound(parser, analysis, plan)) return undefined;
-    const sources = new Map<number, string>();
-    for (const [cell, edits] of plan.cellEdits)
-      sources.set(cell, applyCellEdits(cells.find((candidate) => candidate.index === cell)!.source, edits));
-    result = {
-      notebookText: replaceCellSources(notebook, sources),
-      moduleName,
-      moduleText: plan.moduleText,
-      moved: plan.names,
-      readsGlobals,
-    };
-  } finally {
-    analysis.dispose();
+  const notebookName = notebookFile.split(/[\\/]/).pop() ?? notebookFile;
+  const original = new Map(
+    notebook.cells.filter((cell) => cell.kind === 'code').map(({ index, source }) => [index, source.replace(/\r\n?/g, '\n')]),
+  );
+  const sources = new Map(original);
+  let moduleText = moduleSource(moduleName);
+  const fix: Omit<NotebookFix, 'notebookText' | 'moduleName' | 'moduleText'> = { moved: [], parameterised: [], readsGlobals: [] };
+  const tried = new Set<string>();
+  // Each round moves something or stops; the bound only guards against a plan that never settles.
+  for (let round = 0; round < 100; round++) {
+    const cells = [...sources].map(([index, source]) => ({ index, source }));
+    const analysis = analyzeNotebook(parser, cells, options, (name) => (name === moduleName ? moduleText : moduleSource(name)));
+    let step: { plan: Move; parameters?: { name: string; globals: string[] } } | undefined;
+    try {
+      const names = movableNames(analysis);
+      if (names.length === 0 || analysis.analysis.tree.rootNode.hasError) break;
+      const moves = planMove(analysis, names, moduleName, moduleText, notebookName);
+      fix.readsGlobals = moves.readsGlobals;
+      if (moves.plan && planIsSound(parser, analysis, moves.plan)) step = { plan: moves.plan };
+      for (const entry of unsafeFixes && !step ? moves.readsGlobals : []) {
+        if (tried.has(entry.name)) continue;
+        tried.add(entry.name);
+        const plan = planParameterised(analysis, entry.name, entry.globals, moduleName, moduleText, notebookName);
+        if (plan && planIsSound(parser, analysis, plan)) {
+          step = { plan, parameters: entry };
+          break;
+        }
+      }
+    } finally {
+      analysis.dispose();
+    }
+    if (!step) break;
+    for (const [cell, edits] of step.plan.cellEdits) sources.set(cell, applyCellEdits(sources.get(cell)!, edits));
+    moduleText = step.plan.moduleText;
+    if (step.parameters) fix.parameterised.push(step.parameters);
+    else fix.moved.push(...step.plan.names);
   }
-  return result;
+  if (moduleText === undefined || (fix.moved.length === 0 && fix.parameterised.length === 0)) return undefined;
+  const changed = new Map([...sources].filter(([index, source]) => source !== original.get(index)));
+  fix.readsGlobals = fix.readsGlobals.filter((entry) => !fix.parameterised.some((done) => done.name === entry.name));
+  return { notebookText: replaceCellSources(notebook, changed), moduleName, moduleText, ...fix };
 }
 
 /** Whether a plan's module and the cells it leaves parse without errors (a fix never breaks the notebook). */
