@@ -8,6 +8,7 @@ import type { CodeAction, CreateFile, Diagnostic, Hover, MarkupContent, TextDocu
 import { applyEdits } from '../../server/src/fixes/edits';
 import { ensureBuilt } from '../helpers/build';
 import { cellUri, LspTestClient, type NotebookCellText } from '../helpers/lsp';
+import { FIXTURES } from '../helpers/paths';
 
 const IMPORTS = 'from multiprocessing import Pool\n';
 const SQUARE = 'def square(x):\n    return x * x\n';
@@ -255,5 +256,14 @@ describe('language server: Jupyter notebooks (notebookDocument sync)', () => {
       'cleared',
     );
     assert.deepEqual(client.loggedErrors, []);
+  });
+
+  it("a `# %%` cell file (VS Code's Interactive Window) is a script: the script rules apply, not the notebook ones", async () => {
+    const uri = pathToFileURL(path.join(folder, 'cells.py')).href;
+    const text = fs.readFileSync(path.join(FIXTURES, 'rules', 'SPG001', 'interactive-window-cells.py'), 'utf8');
+    client.open(uri, text + '\n# %%\nif __name__ == "__main__":\n    pass\n');
+    const { diagnostics } = await client.diagnosticsFor(uri, 1);
+    assert.deepEqual(codes(diagnostics), ['SPG001', 'SPG008']);
+    client.close(uri);
   });
 });
