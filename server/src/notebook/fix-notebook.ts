@@ -5,6 +5,9 @@ import { replaceCellSources, type IpynbNotebook } from './ipynb';
 import { NotebookProgram } from './program';
 import { applyCellEdits, planMoveToModule, type MovePlan } from './move-to-module';
 
+/** The rule codes the notebook fixes answer ("Move to module", "make it a parameter"), besides the fix providers'. */
+export const NOTEBOOK_FIX_CODES: readonly string[] = ['SPG020'];
+
 /** The module "Move to module" writes for a notebook: `{notebook}` in the template is the notebook's stem as an identifier. */
 export function workersModuleName(notebookFile: string, template = DEFAULT_WORKERS_MODULE): string {
   const base = notebookFile.split(/[\\/]/).pop() ?? 'notebook';
