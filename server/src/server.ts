@@ -39,6 +39,7 @@ import { SettleTimers } from './lsp/settle';
 import { documentEdit } from './lsp/workspaceEdit';
 import { NOTEBOOK_SELECTOR } from './lsp/notebooks';
 import { NotebookService } from './lsp/notebookService';
+import { NOTEBOOK_FIX_ALL_KIND } from './lsp/notebookActions';
 
 const TRANSPORT_FLAGS = ['--stdio', '--node-ipc', '--socket=', '--pipe=', '--clientProcessId'];
 if (!process.argv.slice(2).some((arg) => TRANSPORT_FLAGS.some((flag) => arg.startsWith(flag)))) {
@@ -180,7 +181,7 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
       notebookDocumentSync: { notebookSelector: NOTEBOOK_SELECTOR },
-      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND, NOTEBOOK_FIX_ALL_KIND], resolveProvider: false },
       hoverProvider: true,
       executeCommandProvider: { commands: [...SERVER_COMMANDS] },
     },

@@ -202,11 +202,21 @@ export class LspTestClient {
     this.notify('textDocument/didClose', { textDocument: { uri } });
   }
 
-  /** notebookDocument/didOpen of a Jupyter notebook whose cells are all Python code cells (version 1 each). */
+  /** notebookDocument/didOpen of a Jupyter notebook (cells are Python code cells unless they say otherwise; version 1 each). */
   openNotebook(uri: string, cells: readonly NotebookCellText[], version = 1): void {
     this.notify('notebookDocument/didOpen', {
-      notebookDocument: { uri, notebookType: 'jupyter-notebook', version, cells: cells.map((cell) => ({ kind: 2, document: cell.uri })) },
-      cellTextDocuments: cells.map((cell) => ({ uri: cell.uri, languageId: 'python', version: cell.version ?? 1, text: cell.text })),
+      notebookDocument: {
+        uri,
+        notebookType: 'jupyter-notebook',
+        version,
+        cells: cells.map((cell) => ({ kind: cell.markdown ? 1 : 2, document: cell.uri })),
+      },
+      cellTextDocuments: cells.map((cell) => ({
+        uri: cell.uri,
+        languageId: cell.markdown ? 'markdown' : 'python',
+        version: cell.version ?? 1,
+        text: cell.text,
+      })),
     });
   }
 
@@ -427,6 +437,8 @@ export interface NotebookCellText {
   uri: string;
   text: string;
   version?: number;
+  /** A markdown cell (a Python code cell otherwise). */
+  markdown?: boolean;
 }
 
 /** The URIs of a notebook's cells as VS Code makes them (`vscode-notebook-cell:` with the notebook's path and a fragment per cell). */

@@ -65,21 +65,23 @@ describe('language server: Jupyter notebooks (notebookDocument sync)', () => {
     fs.rmSync(folder, { recursive: true, force: true });
   });
 
-  it('advertises notebook synchronisation for the Python cells of Jupyter notebooks', () => {
+  it('advertises notebook synchronisation for Jupyter notebooks (all cells: messages number them as the editor does)', () => {
     assert.deepEqual(client.initializeResult?.capabilities.notebookDocumentSync, {
-      notebookSelector: [{ notebook: { notebookType: 'jupyter-notebook' }, cells: [{ language: 'python' }] }],
+      notebookSelector: [{ notebook: { notebookType: 'jupyter-notebook' } }],
     });
   });
 
   it('analyses the cells as one program and publishes per cell, related locations in their cells', async () => {
     const uri = notebookUri();
     const [first, second, third] = cells(uri, [IMPORTS, SQUARE, MAP]);
-    client.openNotebook(uri, [first, second, third]);
+    // A markdown cell first: it is no code, but counts in the cells' numbers.
+    const title = { uri: cellUri(uri, 9), text: '# Lesson 2\n\n`Pool.map` and `square`', markdown: true };
+    client.openNotebook(uri, [title, first, second, third]);
     const published = await client.diagnosticsFor(third.uri, 1);
     assert.deepEqual(codes(published.diagnostics), ['SPG020']);
     const [diagnostic] = published.diagnostics;
     assert.deepEqual(diagnostic.range, { start: { line: 1, character: 19 }, end: { line: 1, character: 25 } });
-    assert.match(diagnostic.message, /`square` is defined in cell 2/);
+    assert.match(diagnostic.message, /`square` is defined in cell 3/);
     assert.deepEqual(
       diagnostic.relatedInformation?.map((related) => related.location),
       [{ uri: second.uri, range: { start: { line: 0, character: 0 }, end: { line: 1, character: 16 } } }],
@@ -93,7 +95,8 @@ describe('language server: Jupyter notebooks (notebookDocument sync)', () => {
       position: { line: 1, character: 21 },
     });
     assert.match((hover?.contents as MarkupContent).value, /SPG020/);
-    client.closeNotebook(uri, [first.uri, second.uri, third.uri]);
+    assert.deepEqual((await client.diagnosticsFor(title.uri, 1)).diagnostics, []);
+    client.closeNotebook(uri, [title.uri, first.uri, second.uri, third.uri]);
   });
 
   it('"Move to module": one edit creates the module and replaces the definition in its cell; the finding goes', async () => {
@@ -196,6 +199,11 @@ describe('language server: Jupyter notebooks (notebookDocument sync)', () => {
       assert.equal(quick[0].title, 'Move `cube` to mp_course.py');
       const [fixAll] = actionsOf(await client.codeActions(notebookCells[2].uri, diagnostics[0].range, [], ['source.fixAll']));
       assert.equal(fixAll.kind, 'source.fixAll.spawn-guard');
+      const [notebookFixAll] = actionsOf(
+        await client.codeActions(notebookCells[0].uri, diagnostics[0].range, [], ['notebook.source.fixAll']),
+      );
+      assert.equal(notebookFixAll.kind, 'notebook.source.fixAll.spawn-guard');
+      assert.deepEqual(notebookFixAll.edit, fixAll.edit);
       const { created, edits } = partsOf(fixAll.edit);
       const moduleUri = pathToFileURL(path.join(folder, 'mp_course.py')).href;
       assert.deepEqual(created, [moduleUri]);

@@ -16,6 +16,9 @@ import { documentEdit } from './workspaceEdit';
 
 type Move = Extract<MovePlan, { kind: 'move' }>;
 
+/** The notebook-wide fix-all (`notebook.codeActionsOnSave: { "notebook.source.fixAll": "explicit" }`). */
+export const NOTEBOOK_FIX_ALL_KIND = 'notebook.source.fixAll.spawn-guard';
+
 /** One code action request (or command) in a notebook cell, with the notebook state it is answered for. */
 export interface NotebookActionRequest {
   snapshot: NotebookSnapshot;
@@ -64,14 +67,11 @@ export function notebookCodeActions(request: NotebookActionRequest, context: Cod
     }
     actions.unshift(...byTitle.values());
   }
-  if (request.settings.fixAll && context.only !== undefined && wants(context.only, FIX_ALL_KIND)) {
-    const fixAll = fixAllEdit(request);
-    if (fixAll)
-      actions.push({
-        title: 'Spawn Guard: move cell definitions sent to child processes to a module',
-        kind: FIX_ALL_KIND,
-        edit: fixAll.edit,
-      });
+  // Fix-all is asked for by kind only: `source.fixAll` on a cell, `notebook.source.fixAll` on the notebook.
+  const kinds = [FIX_ALL_KIND, NOTEBOOK_FIX_ALL_KIND].filter((kind) => context.only !== undefined && wants(context.only, kind));
+  const fixAll = request.settings.fixAll && kinds.length > 0 ? fixAllEdit(request) : undefined;
+  for (const kind of fixAll ? kinds : []) {
+    actions.push({ title: 'Spawn Guard: move cell definitions sent to child processes to a module', kind, edit: fixAll!.edit });
   }
   return actions;
 }

@@ -64,8 +64,8 @@ export class NotebookService {
     const active = settings.editor.enable && !settings.excluded;
     const analysis = active ? this.analysisOf(current, settings) : undefined;
     const diagnostics = cellDiagnostics(current, analysis, cellUris(this.host.notebooks, uri));
-    const versions = new Map(current.cells.map((cell) => [cell.uri, cell.version]));
-    await Promise.all([...diagnostics].map(([cell, list]) => this.host.sendDiagnostics(cell, versions.get(cell), list)));
+    const versionOf = (cell: string) => this.host.notebooks.cellTextDocuments.get(cell)?.version;
+    await Promise.all([...diagnostics].map(([cell, list]) => this.host.sendDiagnostics(cell, versionOf(cell), list)));
   }
 
   /** Cells removed from a notebook: their diagnostics are cleared. */

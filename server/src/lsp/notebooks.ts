@@ -10,15 +10,19 @@ import type { Position } from '../text/types';
 import { toDiagnostic } from './diagnostics';
 import { hoverAt } from './hover';
 
-/** The notebook types whose Python cells the server reads (notebookDocumentSync). */
-export const NOTEBOOK_SELECTOR = [{ notebook: { notebookType: 'jupyter-notebook' }, cells: [{ language: 'python' }] }];
+/**
+ * The notebooks the server reads (notebookDocumentSync): Jupyter notebooks with all their cells, so a
+ * cell's number in a message ("defined in cell 3") counts markdown cells as VS Code's status bar and
+ * `spawn-guard check` do; only the Python code cells are analysed.
+ */
+export const NOTEBOOK_SELECTOR = [{ notebook: { notebookType: 'jupyter-notebook' } }];
 
 /** One Python code cell as the server last received it. */
 export interface CellSnapshot {
   uri: string;
   version: number;
   text: string;
-  /** The cell's position among the notebook's synced cells (what messages number, from 1). */
+  /** The cell's position among the notebook's cells, markdown included (what messages number, from 1). */
   index: number;
 }
 
