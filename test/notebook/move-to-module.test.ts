@@ -146,5 +146,9 @@ describe('Move to module', () => {
     assert.match(plan('def work(x):\n    return x * N\n') ?? '', /^def work\(x, \*, N\):$/m);
     assert.match(plan('def work():\n    return N\n') ?? '', /^def work\(\*, N\):$/m);
     assert.equal(plan('def work(x):\n    global N\n    N += x\n    return N\n'), undefined);
+    // Read where the module evaluates it: a default value.
+    assert.equal(plan('def work(x, n=N):\n    return x * n\n'), undefined);
+    // A call that already passes `N=`: a second would not compile.
+    assert.equal(plan('def work(x, **options):\n    return x * N\n\n\nprint(work(1, N=5))\n'), undefined);
   });
 });

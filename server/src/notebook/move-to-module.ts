@@ -197,16 +197,18 @@ function parameterisedUses(
   // A global the function assigns (`global N`) is state, not a value to pass.
   for (const declaration of definition.descendantsOfType(['global_statement', 'nonlocal_statement']))
     if (declaration?.namedChildren.some((child) => child && parameters.globals.includes(child.text))) return null;
+  // One read where the module evaluates it (a default value, a decorator, an annotation) cannot become a parameter.
+  const body = definition.childForFieldName('body');
+  for (const identifier of target.descendantsOfType('identifier'))
+    if (identifier && parameters.globals.includes(identifier.text) && isRead(identifier) && !within(identifier, body)) return null;
   const keywords = parameters.globals.map((global) => `${global}=${global}`).join(', ');
   const edits: Array<{ cell: number; edit: TextEdit }> = [];
   let needsFunctools = false;
   const root = target.parent!;
   for (const identifier of root.descendantsOfType('identifier')) {
     if (!identifier || identifier.text !== parameters.name || !isRead(identifier)) continue;
-    const inside = statements.some(
-      ({ statement }) => statement.startIndex <= identifier.startIndex && identifier.endIndex <= statement.endIndex,
-    );
-    if (inside && target.startIndex <= identifier.startIndex && identifier.endIndex <= target.endIndex) continue;
+    const inside = statements.some(({ statement }) => within(identifier, statement));
+    if (within(identifier, target)) continue;
     const scope = facts.scopes.scopeAt(identifier.startIndex);
     const resolved = resolveName(parameters.name, scope, facts.scopes.module);
     if (resolved?.scope !== facts.scopes.module) continue;
@@ -218,6 +220,11 @@ function parameterisedUses(
     if (parent.type === 'call' && parent.childForFieldName('function')?.id === identifier.id) {
       const args = parent.childForFieldName('arguments');
       if (args?.type !== 'argument_list') return null;
+      // `f(x, N=1)` already passes one: a second `N=` would not compile.
+      const passed = args.namedChildren.map(
+        (argument) => argument?.type === 'keyword_argument' && argument.childForFieldName('name')?.text,
+      );
+      if (passed.some((name) => name && parameters.globals.includes(name))) return null;
       const last = args.namedChildren[args.namedChildren.length - 1];
       // After the last argument, or just inside `(`.
       const start = last ? nodeRange(last).end : { ...nodeRange(args).start, character: nodeRange(args).start.character + 1 };
@@ -255,4 +262,8 @@ function withKeywordParameters(text: string, statement: SyntaxNode, globals: rea
     insert = `*, ${names}`;
   }
   return (text.slice(statement.startIndex, at) + insert + text.slice(at, statement.endIndex)).trimEnd();
+}
+
+function within(node: SyntaxNode, outer: SyntaxNode | null): boolean {
+  return outer !== null && outer.startIndex <= node.startIndex && node.endIndex <= outer.endIndex;
 }
