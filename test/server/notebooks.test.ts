@@ -274,4 +274,41 @@ describe('language server: Jupyter notebooks (notebookDocument sync)', () => {
     assert.deepEqual(codes(diagnostics), ['SPG001', 'SPG008']);
     client.close(uri);
   });
+
+  it('half-typed cells, magics and messages about unknown notebooks leave the server answering', async () => {
+    const uri = notebookUri();
+    const notebookCells = cells(uri, [
+      '%%time\nimport multiprocessing as mp\n',
+      'def work(x:\n',
+      '!pip install numpy\nx = (\n',
+      'mp.Process(target=work).start()\n',
+    ]);
+    client.openNotebook(uri, notebookCells);
+    await client.diagnosticsFor(notebookCells[3].uri, 1);
+    client.notify('notebookDocument/didChange', { notebookDocument: { uri: 'file:///nowhere/unknown.ipynb', version: 2 }, change: {} });
+    const hover = await client.request('textDocument/hover', {
+      textDocument: { uri: cellUri(uri, 99) },
+      position: { line: 0, character: 0 },
+    });
+    assert.equal(hover, null);
+    const actions = await client.codeActions(
+      notebookCells[3].uri,
+      { start: { line: 0, character: 0 }, end: { line: 0, character: 5 } },
+      [],
+      ['source.fixAll'],
+    );
+    assert.deepEqual(actionsOf(actions), []);
+    const result = await client.request<{ applied: boolean }>('workspace/executeCommand', {
+      command: 'spawnGuard.fixAll',
+      arguments: [{ uri: notebookCells[1].uri }],
+    });
+    assert.deepEqual(result, { applied: false });
+    assert.match(client.shownMessages[client.shownMessages.length - 1].message, /has syntax errors/);
+    client.closeNotebook(
+      uri,
+      notebookCells.map((cell) => cell.uri),
+    );
+    assert.deepEqual(client.loggedErrors, []);
+    assert.equal(client.exitStatus, undefined);
+  });
 });
