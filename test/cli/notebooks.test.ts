@@ -65,6 +65,21 @@ describe('spawn-guard check on notebooks', () => {
     assert.equal((await runCli(['check', 'lesson.ipynb'], { cwd: root })).status, 0);
   });
 
+  it('--fix names the module after [tool.spawn-guard] notebook-workers-module', async () => {
+    const folder = createTree({
+      'lesson.ipynb': POOL_MAP,
+      'pyproject.toml': '[tool.spawn-guard]\nnotebook-workers-module = "mp_{notebook}"\n',
+    });
+    try {
+      const run = await runCli(['check', '--fix', 'lesson.ipynb'], { cwd: folder });
+      assert.equal(run.status, 0, run.stdout + run.stderr);
+      assert.match(fs.readFileSync(path.join(folder, 'mp_lesson.py'), 'utf8'), /^def square\(x\):$/m);
+      assert.match(fs.readFileSync(path.join(folder, 'lesson.ipynb'), 'utf8'), /from mp_lesson import square/);
+    } finally {
+      removeTree(folder);
+    }
+  });
+
   it('--fix leaves a definition that reads notebook globals; --unsafe-fixes makes them parameters', async () => {
     const folder = createTree({ 'globals.ipynb': READS_GLOBALS });
     try {

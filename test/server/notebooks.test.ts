@@ -197,6 +197,20 @@ describe('language server: Jupyter notebooks (notebookDocument sync)', () => {
       assert.deepEqual(codes(diagnostics), ['SPG020', 'SPG020']);
       const quick = actionsOf(await client.codeActions(notebookCells[2].uri, diagnostics[1].range, [diagnostics[1]]));
       assert.equal(quick[0].title, 'Move `cube` to mp_course.py');
+      // A pyproject.toml with notebook-workers-module wins over the setting, as the CLI reads it.
+      const project = path.join(folder, 'project');
+      fs.mkdirSync(project);
+      fs.writeFileSync(path.join(project, 'pyproject.toml'), '[tool.spawn-guard]\nnotebook-workers-module = "{notebook}_helpers"\n');
+      const inProject = pathToFileURL(path.join(project, 'lab.ipynb')).href;
+      const projectCells = cells(inProject, [IMPORTS, SQUARE, MAP]);
+      client.openNotebook(inProject, projectCells);
+      const found = await client.diagnosticsFor(projectCells[2].uri, 1);
+      const projectActions = actionsOf(await client.codeActions(projectCells[2].uri, found.diagnostics[0].range, found.diagnostics));
+      assert.equal(projectActions[0].title, 'Move `square` to lab_helpers.py');
+      client.closeNotebook(
+        inProject,
+        projectCells.map((cell) => cell.uri),
+      );
       const [fixAll] = actionsOf(await client.codeActions(notebookCells[2].uri, diagnostics[0].range, [], ['source.fixAll']));
       assert.equal(fixAll.kind, 'source.fixAll.spawn-guard');
       const [notebookFixAll] = actionsOf(

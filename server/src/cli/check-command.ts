@@ -139,7 +139,12 @@ function scanProfile(config: SpawnGuardConfig, args: CheckArguments): ScanProfil
     ignore: args.select ? args.ignore : [...config.ignore, ...args.ignore],
     severity: config.severity,
   };
-  return { options, prefilter: args.prefilter ? prefilterFor(enabledRules(options)) : null, spawners: config.spawners };
+  return {
+    options,
+    prefilter: args.prefilter ? prefilterFor(enabledRules(options)) : null,
+    spawners: config.spawners,
+    workersModule: config.notebookWorkersModule,
+  };
 }
 
 /** The scanned reports with their cross-file findings, then the reports of imported modules not named (each with its own path). */

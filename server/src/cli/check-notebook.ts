@@ -8,6 +8,8 @@ import type { AnalysisOptions } from '../engine/analyze';
 /** What checkFile hands on (a ScanProfile and ScanSettings; named here by shape so the two files do not import each other). */
 interface NotebookScan {
   options: AnalysisOptions;
+  /** The module name template for "Move to module" (`[tool.spawn-guard] notebook-workers-module`). */
+  workersModule?: string;
 }
 interface NotebookRun {
   mode: 'check' | 'fix' | 'diff';
@@ -47,7 +49,7 @@ export function checkNotebook(
   analyseInto(parser, file, notebook, profile, report);
   if (settings.mode === 'check' || report.syntaxError || !report.findings.some((finding) => finding.code === 'SPG020')) return report;
   try {
-    const fixed = fixNotebook(parser, notebook, file, profile.options, siblingModules(file), undefined, settings.unsafeFixes);
+    const fixed = fixNotebook(parser, notebook, file, profile.options, siblingModules(file), profile.workersModule, settings.unsafeFixes);
     if (!fixed) return report;
     const modulePath = path.join(path.dirname(file), `${fixed.moduleName}.py`);
     const applied = [

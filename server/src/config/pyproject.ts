@@ -26,9 +26,11 @@ export interface SpawnGuardConfig {
   exclude: string[];
   /** Qualified names of third-party functions that start processes (the project's spawner table adds them); absent: none. */
   spawners?: string[];
+  /** The module "Move to module" writes next to a notebook (`{notebook}` is the notebook's name); absent: the editor's setting or the default. */
+  notebookWorkersModule?: string;
 }
 
-const KEYS = ['select', 'ignore', 'severity', 'exclude', 'spawners'] as const;
+const KEYS = ['select', 'ignore', 'severity', 'exclude', 'spawners', 'notebook-workers-module'] as const;
 
 /** A configuration that cannot be used, with the file it is in and why. */
 export class ConfigError extends Error {
@@ -98,6 +100,11 @@ export function parsePyproject(text: string, file: string): SpawnGuardConfig | u
           const problem = spawnerEntryProblem(entry);
           if (problem) fail(`entry ${index + 1}: ${problem}`);
         });
+        break;
+      case 'notebook-workers-module':
+        if (typeof value !== 'string' || !/^[A-Za-z_{][\w{}]*$/.test(value.trim()))
+          fail(`expected a module name such as "{notebook}_workers" (letters, digits, _ and {notebook}), got ${describe(value)}`);
+        config.notebookWorkersModule = (value as string).trim();
         break;
       default:
         throw new ConfigError(file, `unknown key ${JSON.stringify(key)} in ${SECTION} (expected one of: ${KEYS.join(', ')})`);

@@ -154,7 +154,8 @@ export const SETTINGS: readonly SettingSpec[] = [
     markdownDescription:
       'The module **Move to module** writes next to a Jupyter notebook for the functions and classes its child processes ' +
       "need; `{notebook}` stands for the notebook's file name without `.ipynb` (`lesson.ipynb`: `lesson_workers.py`). " +
-      'Characters that cannot be in a module name become `_`; empty: the default.',
+      'Characters that cannot be in a module name become `_`; empty: the default. `notebook-workers-module` in ' +
+      "the project's `[tool.spawn-guard]` wins.",
     schema: { type: 'string', default: '{notebook}_workers' },
   },
 ];

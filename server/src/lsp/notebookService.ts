@@ -117,7 +117,7 @@ export class NotebookService {
     if (!current || current.version !== snapshot.version || !settings.editor.enable || settings.excluded) return undefined;
     if (!current.cells.some((cell) => cell.uri === cellUri)) return undefined;
     const notebookFile = filePath(uri);
-    const moduleName = workersModuleName(notebookFile ?? documentPath(uri), settings.editor.notebook.workersModule);
+    const moduleName = workersModuleName(notebookFile ?? documentPath(uri), settings.workersModule);
     return {
       snapshot: current,
       cellUri,
