@@ -122,6 +122,8 @@ describe('language server: Jupyter notebooks (notebookDocument sync)', () => {
     assert.equal(cellEdit.version, 1);
     assert.equal(applied(SQUARE, cellEdit.edits), 'from lesson_workers import square\n');
     assert.deepEqual([...edits.keys()].sort(), [moduleUri, notebookCells[1].uri].sort());
+    const disable = partsOf(actions[1].edit).edits.get(notebookCells[2].uri)!;
+    assert.equal(applied(MAP, disable.edits), MAP.replace('range(4)))\n', 'range(4)))  # noqa: SPG020\n'));
 
     // What the editor does with it: the file appears, the cell changes.
     fs.writeFileSync(path.join(folder, 'lesson_workers.py'), moduleText);
@@ -324,5 +326,28 @@ describe('language server: Jupyter notebooks (notebookDocument sync)', () => {
     );
     assert.deepEqual(client.loggedErrors, []);
     assert.equal(client.exitStatus, undefined);
+  });
+
+  it('extends the module open in the editor, unsaved text and version included', async () => {
+    const uri = notebookUri('opened');
+    const moduleUri = pathToFileURL(path.join(folder, 'opened_workers.py')).href;
+    client.open(moduleUri, 'import math\n\n\ndef root(x):\n    return math.sqrt(x)\n', 4);
+    const notebookCells = cells(uri, [IMPORTS, SQUARE, MAP]);
+    client.openNotebook(uri, notebookCells);
+    const { diagnostics } = await client.diagnosticsFor(notebookCells[2].uri, 1);
+    const [move] = actionsOf(await client.codeActions(notebookCells[2].uri, diagnostics[0].range, diagnostics));
+    const { created, edits } = partsOf(move.edit);
+    assert.deepEqual(created, []);
+    const moduleEdit = edits.get(moduleUri)!;
+    assert.equal(moduleEdit.version, 4);
+    assert.equal(
+      applied('import math\n\n\ndef root(x):\n    return math.sqrt(x)\n', moduleEdit.edits),
+      'import math\n\n\ndef root(x):\n    return math.sqrt(x)\n\n\ndef square(x):\n    return x * x\n',
+    );
+    client.closeNotebook(
+      uri,
+      notebookCells.map((cell) => cell.uri),
+    );
+    client.close(moduleUri);
   });
 });
