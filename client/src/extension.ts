@@ -28,13 +28,23 @@ const SERVER_COMMAND_IDS = new Set(SERVER_COMMANDS);
 const DOCUMENT_SELECTOR = [
   { scheme: 'file', language: 'python' },
   { scheme: 'untitled', language: 'python' },
+  // Jupyter notebooks' Python cells: the server reads the notebook as a whole (notebookDocumentSync),
+  // and this lets hover and code actions reach the cells.
+  { notebook: 'jupyter-notebook', language: 'python' },
+];
+
+/** The same documents in the form VS Code's own API takes (the language status item). */
+const STATUS_SELECTOR: vscode.DocumentSelector = [
+  { scheme: 'file', language: 'python' },
+  { scheme: 'untitled', language: 'python' },
+  { notebookType: 'jupyter-notebook', language: 'python' },
 ];
 
 let client: LanguageClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const log = vscode.window.createOutputChannel('Spawn Guard', { log: true });
-  const status = new SpawnGuardStatus(DOCUMENT_SELECTOR, SHOW_LOGS_COMMAND);
+  const status = new SpawnGuardStatus(STATUS_SELECTOR, SHOW_LOGS_COMMAND);
   context.subscriptions.push(log, status, ...registerRunUnderSpawn(context));
 
   const serverModule = context.asAbsolutePath('dist/server.js');

@@ -8,6 +8,7 @@ import {
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   FileChangeType,
+  NotebookDocuments,
   ErrorCodes,
   MessageType,
   ResponseError,
@@ -15,7 +16,9 @@ import {
   TextDocumentSyncKind,
   type InitializeParams,
   type InitializeResult,
+  type WorkspaceEdit,
 } from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import { PythonParser } from './syntax/parser';
 import { packageVersion } from './cli/version';
 import { SETTINGS_SECTION } from './config/settings';
@@ -34,6 +37,9 @@ import { Logger } from './lsp/logger';
 import { DiagnosticsScheduler } from './lsp/scheduler';
 import { SettleTimers } from './lsp/settle';
 import { documentEdit } from './lsp/workspaceEdit';
+import { NOTEBOOK_SELECTOR } from './lsp/notebooks';
+import { NotebookService } from './lsp/notebookService';
+import { NOTEBOOK_FIX_ALL_KIND } from './lsp/notebookActions';
 
 const TRANSPORT_FLAGS = ['--stdio', '--node-ipc', '--socket=', '--pipe=', '--clientProcessId'];
 if (!process.argv.slice(2).some((arg) => TRANSPORT_FLAGS.some((flag) => arg.startsWith(flag)))) {
@@ -43,6 +49,9 @@ if (!process.argv.slice(2).some((arg) => TRANSPORT_FLAGS.some((flag) => arg.star
 
 const connection = createConnection();
 const logger = new Logger(connection.console);
+/** Open notebooks and their cells (notebookDocument/didOpen|didChange|didClose). */
+const notebooks = new NotebookDocuments(TextDocument);
+notebooks.listen(connection);
 
 /**
  * The parser (two wasm files to read and compile) starts loading now, while the client's `initialize`
@@ -64,6 +73,7 @@ interface Session {
   runUnderSpawn: boolean;
   clientCapabilities: InitializeParams['capabilities'];
   project: ProjectService;
+  notebooks: NotebookService;
 }
 
 let session: Session | undefined;
@@ -156,11 +166,22 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
     versionedEdits: capabilities.workspace?.workspaceEdit?.documentChanges === true,
     runUnderSpawn: (params.initializationOptions as InitializationOptions | undefined)?.runUnderSpawn === true,
     clientCapabilities: capabilities,
+    notebooks: new NotebookService({
+      notebooks,
+      parser,
+      configuration,
+      openDocument: (file) => [...documents.all()].find((document) => filePath(document.uri) === file),
+      sendDiagnostics: (uri, version, diagnostics) => connection.sendDiagnostics({ uri, version, diagnostics }),
+      schedule: (uri) => session?.scheduler.schedule(uri),
+      versionedEdits: capabilities.workspace?.workspaceEdit?.documentChanges === true,
+      createsFiles: capabilities.workspace?.workspaceEdit?.resourceOperations?.includes('create') === true,
+    }),
   };
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
-      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },
+      notebookDocumentSync: { notebookSelector: NOTEBOOK_SELECTOR },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND, NOTEBOOK_FIX_ALL_KIND], resolveProvider: false },
       hoverProvider: true,
       executeCommandProvider: { commands: [...SERVER_COMMANDS] },
     },
@@ -189,6 +210,7 @@ connection.onShutdown(() => {
   shuttingDown = true;
   settleTimers.dispose();
   session?.documents.dispose();
+  session?.notebooks.dispose();
 });
 
 async function applyWindowSettings(): Promise<void> {
@@ -199,7 +221,31 @@ async function applyWindowSettings(): Promise<void> {
 function reanalyseAll(): void {
   const { documents, scheduler } = requireSession();
   for (const document of documents.all()) scheduler.schedule(document.uri);
+  for (const cell of notebooks.cellTextDocuments.all()) {
+    const notebook = notebooks.findNotebookDocumentForCell(cell.uri);
+    if (notebook) scheduler.schedule(notebook.uri);
+  }
 }
+
+/** A Python file's text changed (opened, edited, closed, or on disk): the documents and notebooks that import it may change. */
+function moduleChanged(file: string, uri?: string): void {
+  requireSession().project.moduleChanged(file, uri);
+  requireSession().notebooks.moduleChanged(file);
+}
+
+notebooks.onDidOpen(notification('notebookDocument/didOpen', (notebook) => requireSession().scheduler.schedule(notebook.uri)));
+notebooks.onDidChange(
+  notification('notebookDocument/didChange', async (event) => {
+    requireSession().scheduler.schedule(event.notebookDocument.uri);
+    await requireSession().notebooks.cellsRemoved(event.cells?.removed.map((cell) => cell.document) ?? []);
+  }),
+);
+notebooks.onDidClose(
+  notification('notebookDocument/didClose', async (notebook) => {
+    requireSession().scheduler.cancel(notebook.uri);
+    await requireSession().notebooks.closed(notebook);
+  }),
+);
 
 connection.onDidChangeConfiguration(
   notification('didChangeConfiguration', async (params) => {
@@ -218,6 +264,7 @@ connection.onDidChangeWatchedFiles(
     for (const change of modules) {
       const file = filePath(change.uri);
       if (file !== undefined && change.type === FileChangeType.Changed) project.moduleChanged(file);
+      if (file !== undefined) requireSession().notebooks.moduleChanged(file);
     }
     if (!params.changes.some((change) => change.uri.endsWith('/pyproject.toml'))) return;
     logger.info('pyproject.toml changed: reading [tool.spawn-guard] again');
@@ -232,7 +279,7 @@ connection.onDidOpenTextDocument(
     documents.open(params);
     // Its unsaved text now wins over the file for the documents that import it.
     const file = filePath(params.textDocument.uri);
-    if (file !== undefined) requireSession().project.moduleChanged(file, params.textDocument.uri);
+    if (file !== undefined) moduleChanged(file, params.textDocument.uri);
     scheduler.schedule(params.textDocument.uri);
   }),
 );
@@ -249,7 +296,7 @@ connection.onDidChangeTextDocument(
     if (version <= previous) logger.warn(`didChange for ${uri}: version ${version} does not follow ${previous}`);
     documents.change(params);
     const file = filePath(uri);
-    if (file !== undefined) requireSession().project.moduleChanged(file, uri);
+    if (file !== undefined) moduleChanged(file, uri);
     scheduler.schedule(uri);
   }),
 );
@@ -267,7 +314,7 @@ connection.onDidCloseTextDocument(
     if (documents.close(uri)) await connection.sendDiagnostics({ uri, diagnostics: [] });
     // The file's text on disk is what importers see again.
     const file = filePath(uri);
-    if (file !== undefined) project.moduleChanged(file, uri);
+    if (file !== undefined) moduleChanged(file, uri);
   }),
 );
 
@@ -278,6 +325,7 @@ connection.onDidCloseTextDocument(
  */
 async function publishDiagnostics(uri: string): Promise<void> {
   const { documents, configuration, analyses, project } = requireSession();
+  if (requireSession().notebooks.isNotebook(uri)) return requireSession().notebooks.publish(uri);
   const document = documents.get(uri);
   if (!document) return;
   const settings = await configuration.forDocument(uri);
@@ -324,6 +372,8 @@ function settleDocument(uri: string): void {
 
 connection.onHover(
   request('hover', null, async (params) => {
+    const { notebooks: notebookService } = requireSession();
+    if (notebookService.notebookOfCell(params.textDocument.uri)) return notebookService.hover(params.textDocument.uri, params.position);
     const analysed = await analysedDocument(params.textDocument.uri);
     if (!analysed) return null;
     const { project } = requireSession();
@@ -334,7 +384,9 @@ connection.onHover(
 
 connection.onCodeAction(
   request('codeAction', null, async (params) => {
-    const { parser, versionedEdits, runUnderSpawn } = requireSession();
+    const { parser, versionedEdits, runUnderSpawn, notebooks: notebookService } = requireSession();
+    if (notebookService.notebookOfCell(params.textDocument.uri))
+      return notebookService.codeActions(params.textDocument.uri, params.context);
     const analysed = await analysedDocument(params.textDocument.uri);
     if (!analysed) return null;
     return codeActionsFor({
@@ -361,6 +413,7 @@ connection.onExecuteCommand(
     const target = commandTarget(params.arguments);
     if (!target) throw new ResponseError(ErrorCodes.InvalidParams, `${params.command} takes [{ uri, version? }]`);
     const name = documentName(target.uri);
+    if (requireSession().notebooks.notebookOfCell(target.uri)) return notebookCommand(params.command, target.uri);
     const open = requireSession().documents.get(target.uri);
     if (!open) return tellUser(MessageType.Warning, `Spawn Guard: ${name} is not open.`);
     if (target.version !== undefined && target.version !== open.version) {
@@ -374,15 +427,25 @@ connection.onExecuteCommand(
         ? planAddMainGuard(analysed.analysis, parser, name)
         : planFixAll(analysed.analysis, parser, analysed.settings.options, name);
     if (plan.kind === 'message') return tellUser(plan.severity === 'info' ? MessageType.Info : MessageType.Warning, plan.text);
-    const result = await connection.workspace.applyEdit({
-      label: plan.label,
-      edit: documentEdit(target.uri, analysed.version, plan.edits, versionedEdits),
-    });
-    if (!result.applied)
-      logger.warn(`${params.command} on ${name}: the client did not apply the edit (${result.failureReason ?? 'no reason given'})`);
-    return { applied: result.applied };
+    return applyEdit(params.command, name, plan.label, documentEdit(target.uri, analysed.version, plan.edits, versionedEdits));
   }),
 );
+
+/** A server command run on a notebook cell. */
+async function notebookCommand(command: string, cellUri: string): Promise<{ applied: boolean }> {
+  const name = documentName(requireSession().notebooks.notebookOfCell(cellUri) ?? cellUri);
+  const plan = await requireSession().notebooks.command(command, cellUri);
+  if (!plan) return tellUser(MessageType.Info, `Spawn Guard is disabled for ${name}, or it changed meanwhile.`);
+  if (plan.kind === 'message') return tellUser(plan.severity === 'info' ? MessageType.Info : MessageType.Warning, plan.text);
+  return applyEdit(command, name, plan.label, plan.edit);
+}
+
+async function applyEdit(command: string, name: string, label: string, edit: WorkspaceEdit): Promise<{ applied: boolean }> {
+  const result = await connection.workspace.applyEdit({ label, edit });
+  if (!result.applied)
+    logger.warn(`${command} on ${name}: the client did not apply the edit (${result.failureReason ?? 'no reason given'})`);
+  return { applied: result.applied };
+}
 
 function tellUser(type: MessageType, message: string): { applied: false } {
   logger.info(message);

@@ -70,7 +70,7 @@ describe('parsePyproject', () => {
   it('reports unknown keys, naming the known ones', () => {
     assert.match(
       configError('[tool.spawn-guard]\nselekt = ["SPG001"]\n').reason,
-      /unknown key "selekt" in \[tool\.spawn-guard\]; did you mean select\? \(expected one of: select, extend-select, ignore, severity, exclude, extend-exclude, per-file-ignores, extend-per-file-ignores, respect-gitignore, force-exclude, spawners\)/,
+      /unknown key "selekt" in \[tool\.spawn-guard\]; did you mean select\? \(expected one of: select, extend-select, ignore, severity, exclude, extend-exclude, per-file-ignores, extend-per-file-ignores, respect-gitignore, force-exclude, spawners, notebook-workers-module\)/,
     );
   });
 
@@ -82,6 +82,17 @@ describe('parsePyproject', () => {
     assert.match(configError('[tool.spawn-guard]\nexclude = ["ok", 3]\n').reason, /exclude: expected a list of strings, found number 3/);
     assert.match(configError('[tool.spawn-guard]\nseverity = ["SPG001"]\n').reason, /severity: expected a table/);
     assert.match(configError('[tool]\nspawn-guard = 1\n').reason, /\[tool\.spawn-guard\] must be a table/);
+    assert.match(
+      configError('[tool.spawn-guard]\nnotebook-workers-module = "my-helpers"\n').reason,
+      /notebook-workers-module: expected a module name/,
+    );
+  });
+
+  it('reads the module "Move to module" writes next to a notebook', () => {
+    assert.equal(
+      parsePyproject('[tool.spawn-guard]\nnotebook-workers-module = " {notebook}_mp "\n', FILE)?.notebookWorkersModule,
+      '{notebook}_mp',
+    );
   });
 
   it('reports unknown rule codes and severities', () => {

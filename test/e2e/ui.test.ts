@@ -6,10 +6,10 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { CodeServer } from './support/codeServer';
-import { E2E_FIXED_DIR, packagedVsix, README_IMAGES_DIR } from './support/paths';
+import { E2E_FIXED_DIR } from './support/paths';
 import { pollUntil } from './support/poll';
-import { UI_TIMEOUT_MS, Workbench } from './support/workbench';
+import { UiSession } from './support/uiSession';
+import { UI_TIMEOUT_MS, type Workbench } from './support/workbench';
 import { copyWorkspace } from './support/workspace';
 
 const GUARD_LINE = 'if __name__ == "__main__":';
@@ -23,31 +23,28 @@ const README_IMAGES: Record<string, string> = {
   '03-quick-fix-menu': 'quick-fix.png',
   '06-palette-command': 'add-main-guard.png',
 };
-const UPDATE_IMAGES = process.env.SPAWN_GUARD_UPDATE_IMAGES === '1';
 
 describe('Spawn Guard in the VS Code UI (the packaged .vsix in code-server)', { timeout: 5 * 60_000 }, () => {
-  let workspace: string | undefined;
-  let server: CodeServer | undefined;
+  let session: UiSession | undefined;
   let workbench!: Workbench;
+  let workspace!: string;
+  const step = (name: string, body: () => Promise<void>) => session!.step(name, body);
 
   before(async () => {
-    const vsix = packagedVsix();
-    assert.ok(fs.existsSync(vsix), `${vsix} is missing: run 'npm run package' first`);
     workspace = copyWorkspace();
-    server = await CodeServer.start({ name: 'ui', vsixFiles: [vsix] });
-    workbench = await Workbench.open(server, workspace, 'ui');
+    session = await UiSession.start('ui', workspace, README_IMAGES);
+    workbench = session.workbench;
   });
 
   after(async () => {
-    await workbench?.close();
-    await server?.stop();
-    if (workspace) fs.rmSync(workspace, { recursive: true, force: true });
+    if (session) await session.stop();
+    else if (workspace) fs.rmSync(workspace, { recursive: true, force: true });
   });
 
   /** Saves the active editor (Ctrl+S) and waits until the file on disk is the fixed fixture. */
   async function saveAndExpectFixed(name: string): Promise<void> {
     await workbench.page.keyboard.press('Control+S');
-    const file = path.join(workspace!, name);
+    const file = path.join(workspace, name);
     const expected = fs.readFileSync(path.join(E2E_FIXED_DIR, name), 'utf8');
     await pollUntil(() => fs.readFileSync(file, 'utf8') === expected, {
       timeoutMs: UI_TIMEOUT_MS,
@@ -55,19 +52,6 @@ describe('Spawn Guard in the VS Code UI (the packaged .vsix in code-server)', { 
     }).catch((error: Error) => {
       throw new Error(`${error.message}; it holds:\n${fs.readFileSync(file, 'utf8')}`);
     });
-  }
-
-  /** Runs a step; when it fails, the screenshot of where it stopped is named in the error. */
-  async function step(name: string, body: () => Promise<void>): Promise<void> {
-    try {
-      await body();
-      await workbench.screenshot(name);
-      if (UPDATE_IMAGES && README_IMAGES[name]) await workbench.screenshotEditorArea(path.join(README_IMAGES_DIR, README_IMAGES[name]));
-    } catch (error) {
-      const screenshot = await workbench.screenshot(`${name}-FAILED`).catch(() => 'none');
-      (error as Error).message += `\nscreenshot: ${screenshot}; logs: ${server?.logFile}`;
-      throw error;
-    }
   }
 
   test('opening a file with an unguarded Pool shows an error squiggle', async () => {

@@ -202,6 +202,62 @@ export class LspTestClient {
     this.notify('textDocument/didClose', { textDocument: { uri } });
   }
 
+  /** notebookDocument/didOpen of a Jupyter notebook (cells are Python code cells unless they say otherwise; version 1 each). */
+  openNotebook(uri: string, cells: readonly NotebookCellText[], version = 1): void {
+    this.notify('notebookDocument/didOpen', {
+      notebookDocument: {
+        uri,
+        notebookType: 'jupyter-notebook',
+        version,
+        cells: cells.map((cell) => ({ kind: cell.markdown ? 1 : 2, document: cell.uri })),
+      },
+      cellTextDocuments: cells.map((cell) => ({
+        uri: cell.uri,
+        languageId: cell.markdown ? 'markdown' : 'python',
+        version: cell.version ?? 1,
+        text: cell.text,
+      })),
+    });
+  }
+
+  /** notebookDocument/didChange with new text for one cell (the whole text). */
+  changeNotebookCell(uri: string, version: number, cell: NotebookCellText & { version: number }): void {
+    this.notify('notebookDocument/didChange', {
+      notebookDocument: { uri, version },
+      change: { cells: { textContent: [{ document: { uri: cell.uri, version: cell.version }, changes: [{ text: cell.text }] }] } },
+    });
+  }
+
+  /** notebookDocument/didChange that replaces `deleteCount` cells at `start` by `added` (new Python cells, version 1). */
+  changeNotebookCells(
+    uri: string,
+    version: number,
+    start: number,
+    deleteCount: number,
+    added: readonly NotebookCellText[],
+    removed: string[],
+  ): void {
+    this.notify('notebookDocument/didChange', {
+      notebookDocument: { uri, version },
+      change: {
+        cells: {
+          structure: {
+            array: { start, deleteCount, cells: added.map((cell) => ({ kind: 2, document: cell.uri })) },
+            didOpen: added.map((cell) => ({ uri: cell.uri, languageId: 'python', version: 1, text: cell.text })),
+            didClose: removed.map((cellUri) => ({ uri: cellUri })),
+          },
+        },
+      },
+    });
+  }
+
+  closeNotebook(uri: string, cellUris: readonly string[]): void {
+    this.notify('notebookDocument/didClose', {
+      notebookDocument: { uri },
+      cellTextDocuments: cellUris.map((cellUri) => ({ uri: cellUri })),
+    });
+  }
+
   /** Replaces the settings the client reports and tells the server they changed. */
   changeSettings(settings: Record<string, unknown>): void {
     this.settings = settings;
@@ -317,7 +373,7 @@ export class LspTestClient {
         workspace: {
           configuration: true,
           applyEdit: true,
-          workspaceEdit: { documentChanges: true },
+          workspaceEdit: { documentChanges: true, resourceOperations: ['create', 'rename', 'delete'] },
           didChangeConfiguration: { dynamicRegistration: true },
           executeCommand: { dynamicRegistration: false },
         },
@@ -338,6 +394,7 @@ export class LspTestClient {
           },
           hover: { contentFormat: ['markdown', 'plaintext'] },
         },
+        notebookDocument: { synchronization: { dynamicRegistration: false, executionSummarySupport: false } },
         window: { workDoneProgress: true },
       },
     });
@@ -373,6 +430,20 @@ export class LspTestClient {
     });
     return Promise.race([promise, timeout, death]).finally(() => clearTimeout(timer));
   }
+}
+
+/** A notebook cell as notebookDocument notifications carry it. */
+export interface NotebookCellText {
+  uri: string;
+  text: string;
+  version?: number;
+  /** A markdown cell (a Python code cell otherwise). */
+  markdown?: boolean;
+}
+
+/** The URIs of a notebook's cells as VS Code makes them (`vscode-notebook-cell:` with the notebook's path and a fragment per cell). */
+export function cellUri(notebookUri: string, index: number): string {
+  return `vscode-notebook-cell:${new URL(notebookUri).pathname}#W${index}sZmlsZQ%3D%3D`;
 }
 
 /** A file URI for a document that need not exist on disk (the server analyses the text it is sent). */

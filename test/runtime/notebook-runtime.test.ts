@@ -134,10 +134,12 @@ describe('notebook fixtures in a real kernel', { concurrency: 2 }, () => {
   }
 });
 
-describe('notebooks fixed by "Move to module" in a real kernel', { concurrency: 2 }, () => {
+describe('notebooks fixed by "Move to module" (and "make it a parameter") in a real kernel', { concurrency: 2 }, () => {
   for (const fixture of notebookFixtures().filter((candidate) => candidate.expected?.includes('SPG020'))) {
     it(`${fixture.name}: fixed under spawn prints what the original printed under fork`, { skip: notebookKernelSkip }, async () => {
-      const fixed = fixNotebook(await sharedParser(), readIpynb(fs.readFileSync(fixture.file, 'utf8')), fixture.file, {}, () => undefined);
+      // With the unsafe fixes: a definition that reads notebook globals gets "make it a parameter".
+      const source = readIpynb(fs.readFileSync(fixture.file, 'utf8'));
+      const fixed = fixNotebook(await sharedParser(), source, fixture.file, {}, () => undefined, undefined, true);
       assert.ok(fixed, 'a fix is offered');
       const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'spawn-guard-fixed-'));
       try {

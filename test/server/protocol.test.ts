@@ -67,7 +67,7 @@ describe('language server over stdio', () => {
     const capabilities = client.initializeResult!.capabilities;
     assert.deepEqual(capabilities.textDocumentSync, { openClose: true, change: 2 });
     assert.deepEqual(capabilities.codeActionProvider, {
-      codeActionKinds: ['quickfix', 'source.fixAll.spawn-guard'],
+      codeActionKinds: ['quickfix', 'source.fixAll.spawn-guard', 'notebook.source.fixAll.spawn-guard'],
       resolveProvider: false,
     });
     assert.equal(capabilities.hoverProvider, true);

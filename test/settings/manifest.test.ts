@@ -17,9 +17,9 @@ describe('extension manifest (package.json)', () => {
     assert.equal(`^${manifest.devDependencies['@types/vscode']}`, manifest.engines.vscode);
   });
 
-  it('is a Linter that activates on Python files and runs the bundled client', () => {
+  it('is a Linter that activates on Python files and Jupyter notebooks and runs the bundled client', () => {
     assert.deepEqual(manifest.categories, ['Linters', 'Programming Languages']);
-    assert.deepEqual(manifest.activationEvents, ['onLanguage:python']);
+    assert.deepEqual(manifest.activationEvents, ['onLanguage:python', 'onNotebook:jupyter-notebook']);
     assert.equal(manifest.main, './dist/extension.js');
     assert.ok(fs.existsSync(path.join(REPO_ROOT, manifest.icon)), manifest.icon);
     assert.ok(manifest.publisher && manifest.repository?.url);

@@ -20,6 +20,7 @@ describe('settings schema', () => {
       'spawnGuard.fixAll',
       'spawnGuard.ignore',
       'spawnGuard.logLevel',
+      'spawnGuard.notebook.workersModule',
       'spawnGuard.python',
       'spawnGuard.select',
       'spawnGuard.severity',
@@ -46,6 +47,7 @@ describe('settings schema', () => {
       trace: { server: 'off' },
       logLevel: 'info',
       python: '',
+      notebook: { workersModule: '{notebook}_workers' },
     });
     for (const spec of SETTINGS) {
       const value: unknown = spec.key.split('.').reduce<unknown>((node, part) => (node as Record<string, unknown>)[part], DEFAULT_SETTINGS);
@@ -66,6 +68,7 @@ describe('parseEditorSettings', () => {
       trace: { server: 'verbose' },
       logLevel: 'debug',
       python: ' /opt/venv/bin/python ',
+      notebook: { workersModule: 'mp_{notebook}' },
     });
     assert.deepEqual(problems, []);
     assert.deepEqual(settings, {
@@ -78,6 +81,7 @@ describe('parseEditorSettings', () => {
       trace: { server: 'verbose' },
       logLevel: 'debug',
       python: '/opt/venv/bin/python',
+      notebook: { workersModule: 'mp_{notebook}' },
     });
   });
 

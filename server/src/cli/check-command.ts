@@ -227,7 +227,12 @@ function scanProfile(config: SpawnGuardConfig, args: CheckArguments, file: strin
     ignore: [...(args.select ? [] : config.ignore), ...args.ignore, ...fileIgnores(config, args, file)],
     severity: config.severity,
   };
-  return { options, prefilter: args.prefilter ? prefilterFor(enabledRules(options)) : null, spawners: config.spawners };
+  return {
+    options,
+    prefilter: args.prefilter ? prefilterFor(enabledRules(options)) : null,
+    spawners: config.spawners,
+    workersModule: config.notebookWorkersModule,
+  };
 }
 
 /**

@@ -21,6 +21,8 @@ export interface ScanProfile {
   prefilter: RuleMentions[] | null;
   /** `[tool.spawn-guard] spawners` of the configuration (the project pass's library table). */
   spawners?: string[];
+  /** `[tool.spawn-guard] notebook-workers-module`: the module "Move to module" writes next to a notebook. */
+  workersModule?: string;
 }
 
 /** The same for every file of a run; sent once to each worker thread. */

@@ -4,20 +4,24 @@ import { analyzeNotebook, type CellFinding } from '../notebook/analyze';
 import { isPythonNotebook, NotebookFormatError, readIpynb, type IpynbNotebook } from '../notebook/ipynb';
 import type { PythonParser } from '../syntax/parser';
 import type { AnalysisOptions } from '../engine/analyze';
+import { emptyReport, LocationMapper, reportFinding, type FileReport, type ReportedFinding } from './report';
+import { describeIoError, readSource, SourceError, writeSource, type SourceFile } from './source';
+import { createTwoFilesPatch } from 'diff';
+import { fixNotebook, makeParameterTitle } from '../notebook/fix-notebook';
+import { displayPath } from './files';
 
 /** What checkFile hands on (a ScanProfile and ScanSettings; named here by shape so the two files do not import each other). */
 interface NotebookScan {
   options: AnalysisOptions;
+  /** The module name template for "Move to module" (`[tool.spawn-guard] notebook-workers-module`). */
+  workersModule?: string;
 }
 interface NotebookRun {
   mode: 'check' | 'fix' | 'diff';
   cwd: string;
+  /** Also "make it a parameter" for definitions that read notebook globals (their uses change). */
+  unsafeFixes: boolean;
 }
-import { emptyReport, LocationMapper, reportFinding, type FileReport, type ReportedFinding } from './report';
-import { describeIoError, readSource, SourceError, writeSource, type SourceFile } from './source';
-import { createTwoFilesPatch } from 'diff';
-import { fixNotebook } from '../notebook/fix-notebook';
-import { displayPath } from './files';
 
 /**
  * Checks one `.ipynb` file: its code cells as one program, with the notebook rules. Findings carry the
@@ -45,15 +49,23 @@ export function checkNotebook(
   analyseInto(parser, file, notebook, profile, report);
   if (settings.mode === 'check' || report.syntaxError || !report.findings.some((finding) => finding.code === 'SPG020')) return report;
   try {
-    const fixed = fixNotebook(parser, notebook, file, profile.options, siblingModules(file));
+    const fixed = fixNotebook(parser, notebook, file, profile.options, siblingModules(file), profile.workersModule, settings.unsafeFixes);
     if (!fixed) return report;
     const modulePath = path.join(path.dirname(file), `${fixed.moduleName}.py`);
-    const applied = fixed.moved.map((name) => ({
-      id: 'move-to-module',
-      code: 'SPG020' as const,
-      title: `Move \`${name}\` to ${fixed.moduleName}.py`,
-      applicability: 'safe' as const,
-    }));
+    const applied = [
+      ...fixed.moved.map((name) => ({
+        id: 'move-to-module',
+        code: 'SPG020' as const,
+        title: `Move \`${name}\` to ${fixed.moduleName}.py`,
+        applicability: 'safe' as const,
+      })),
+      ...fixed.parameterised.map(({ name, globals }) => ({
+        id: 'move-to-module',
+        code: 'SPG020' as const,
+        title: makeParameterTitle(name, globals, fixed.moduleName),
+        applicability: 'unsafe' as const,
+      })),
+    ];
     if (settings.mode === 'diff') {
       const name = displayPath(file, settings.cwd);
       const moduleName = displayPath(modulePath, settings.cwd);

@@ -3,6 +3,8 @@ import * as path from 'node:path';
 import { ConfigError, defaultConfig, isExcluded, type SpawnGuardConfig } from '../config/pyproject';
 import { IgnoreFiles } from './gitignore';
 import { describeIoError } from './source';
+import { readIpynb } from '../notebook/ipynb';
+import { NotebookProgram } from '../notebook/program';
 
 /**
  * Directories a walk never enters: ruff's default excludes (environments, caches, version control,
@@ -167,8 +169,47 @@ export function discoverFiles(paths: readonly string[], resolver: ConfigSource, 
       found.set(absolute, { path: absolute, config });
     }
   }
+  addRunTargets(found, (script) => {
+    const config = configFor(path.dirname(script));
+    return config && !exclusion.excluded(script, config, false) ? config : undefined;
+  });
   const files = [...found.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { files, errors, warnings };
+}
+
+/**
+ * A script a notebook runs with `%run` runs as a script (`__file__` set, re-imported by spawned children
+ * as `__mp_main__`): it is checked with the script rules, even when only the notebook was named.
+ */
+function addRunTargets(found: Map<string, DiscoveredFile>, configFor: (script: string) => SpawnGuardConfig | undefined): void {
+  for (const file of [...found.values()]) {
+    if (path.extname(file.path).toLowerCase() !== '.ipynb') continue;
+    for (const script of runTargets(file.path)) {
+      const config = found.has(script) ? undefined : configFor(script);
+      if (config) found.set(script, { path: script, config });
+    }
+  }
+}
+
+/** The existing scripts a notebook runs with `%run script.py` (relative to its folder); none when it cannot be read. */
+function runTargets(notebookFile: string): string[] {
+  let cells;
+  try {
+    cells = readIpynb(fs.readFileSync(notebookFile, 'utf8')).cells;
+  } catch {
+    // Not readable or not a notebook: its check reports that.
+    return [];
+  }
+  const program = new NotebookProgram(cells.filter((cell) => cell.kind === 'code'));
+  return program.runs
+    .map(({ script }) => path.resolve(path.dirname(notebookFile), script))
+    .filter((script) => {
+      try {
+        return fs.statSync(script).isFile();
+      } catch {
+        return false;
+      }
+    });
 }
 
 /** How a path is shown: relative to the working directory when it is below it, else absolute. */

@@ -37,6 +37,8 @@ export interface SpawnGuardConfig {
   respectGitignore?: boolean;
   /** Apply the excludes to files named on the command line too (default false). */
   forceExclude?: boolean;
+  /** The module "Move to module" writes next to a notebook (`{notebook}` is the notebook's name); absent: the editor's setting or the default. */
+  notebookWorkersModule?: string;
 }
 
 const KEYS = [
@@ -51,6 +53,7 @@ const KEYS = [
   'respect-gitignore',
   'force-exclude',
   'spawners',
+  'notebook-workers-module',
 ] as const;
 
 /** A configuration that cannot be used, with the file it is in and why. */
@@ -116,6 +119,7 @@ const FIELDS: Record<(typeof KEYS)[number], keyof SpawnGuardConfig> = {
   'respect-gitignore': 'respectGitignore',
   'force-exclude': 'forceExclude',
   spawners: 'spawners',
+  'notebook-workers-module': 'notebookWorkersModule',
 };
 
 function parseTomlText(text: string, file: string): Record<string, unknown> {
@@ -179,6 +183,11 @@ function parseSection(section: unknown, file: string, root: string): SpawnGuardC
           const problem = spawnerEntryProblem(entry);
           if (problem) fail(`entry ${index + 1}: ${problem}`);
         });
+        break;
+      case 'notebook-workers-module':
+        if (typeof value !== 'string' || !/^[A-Za-z_{][\w{}]*$/.test(value.trim()))
+          fail(`expected a module name such as "{notebook}_workers" (letters, digits, _ and {notebook}), got ${describe(value)}`);
+        config.notebookWorkersModule = (value as string).trim();
         break;
       default:
         throw new ConfigError(

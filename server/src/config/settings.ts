@@ -29,6 +29,8 @@ export interface EditorSettings {
   logLevel: LogLevel;
   /** The interpreter "Run under spawn" uses when the Python extension names none; empty: PATH. */
   python: string;
+  /** "Move to module" in notebooks: the module's name, `{notebook}` standing for the notebook's name. */
+  notebook: { workersModule: string };
 }
 
 /** The subset of JSON schema the settings use; VS Code renders and validates it in the settings editor. */
@@ -145,6 +147,16 @@ export const SETTINGS: readonly SettingSpec[] = [
       'The Python interpreter **Spawn Guard: Run under spawn** runs scripts with, when the Python extension is not ' +
       'installed (its active environment wins). Empty: `python3`, else `python`, on `PATH`. Not read in untrusted workspaces.',
     schema: { type: 'string', default: '' },
+  },
+  {
+    key: 'notebook.workersModule',
+    scope: 'resource',
+    markdownDescription:
+      'The module **Move to module** writes next to a Jupyter notebook for the functions and classes its child processes ' +
+      "need; `{notebook}` stands for the notebook's file name without `.ipynb` (`lesson.ipynb`: `lesson_workers.py`). " +
+      'Characters that cannot be in a module name become `_`; empty: the default. `notebook-workers-module` in ' +
+      "the project's `[tool.spawn-guard]` wins.",
+    schema: { type: 'string', default: '{notebook}_workers' },
   },
 ];
 

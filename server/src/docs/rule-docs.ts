@@ -1,4 +1,5 @@
 import { FIX_PROVIDERS } from '../fixes/registry';
+import { NOTEBOOK_FIX_CODES } from '../notebook/fix-notebook';
 import type { Rule } from '../rules/rule';
 
 /**
@@ -10,7 +11,7 @@ import type { Rule } from '../rules/rule';
 export function formatRuleDocs(rule: Rule, headingLevel: number | 'bold' = 1): string {
   const heading = (level: number, text: string) =>
     headingLevel === 'bold' ? `**${text}**` : `${'#'.repeat(Math.min(6, headingLevel + level))} ${text}`;
-  const fixable = FIX_PROVIDERS.some((provider) => provider.codes.includes(rule.code));
+  const fixable = FIX_PROVIDERS.some((provider) => provider.codes.includes(rule.code)) || NOTEBOOK_FIX_CODES.includes(rule.code);
   return [
     heading(0, `${rule.name} (${rule.code})`),
     '',

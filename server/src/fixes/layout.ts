@@ -9,6 +9,7 @@ export interface SourceLine {
 
 const DEFAULT_INDENT = '    ';
 const COMMENT_LINE = /^[ \t\f]*#/;
+const CELL_MARKER = /^#\s*%%/;
 const BLANK_LINE = /^[ \t\f]*$/;
 const LEADING_WHITESPACE = /^[ \t\f]*/;
 
@@ -63,6 +64,14 @@ export class SourceLayout {
   /** A line holding nothing but a comment (not a `#` inside a multi-line string). */
   isCommentOnly(line: number): boolean {
     return !this.frozenLines.has(line) && COMMENT_LINE.test(this.content(line));
+  }
+
+  /**
+   * A cell marker of a `# %%` script (VS Code's Interactive Window, Jupytext, Spyder): `# %%` at the start
+   * of a line. It heads the cell below it rather than the statement below it, so it never moves with one.
+   */
+  isCellMarker(line: number): boolean {
+    return !this.frozenLines.has(line) && CELL_MARKER.test(this.content(line));
   }
 
   /** Leading whitespace of a line. */

@@ -45,7 +45,7 @@ export function statementUnits(layout: SourceLayout, statements: readonly Syntax
     const codeLine = statement.startPosition.row;
     const floor = previous ? previous.lastLine + 1 : firstCommentLine;
     let firstLine = codeLine;
-    while (firstLine - 1 >= floor && layout.isCommentOnly(firstLine - 1)) firstLine--;
+    while (firstLine - 1 >= floor && layout.isCommentOnly(firstLine - 1) && !layout.isCellMarker(firstLine - 1)) firstLine--;
     units.push({ statements: [statement], firstLine, codeLine, lastLine: trailingCommentsEnd(layout, statement) });
   }
   return units;

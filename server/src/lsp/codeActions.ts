@@ -123,6 +123,6 @@ function safeFixAllAction(request: CodeActionRequest): CodeAction | undefined {
 }
 
 /** Whether a request restricted to `only` kinds asks for `kind` (a requested kind covers its sub-kinds). */
-function wants(only: readonly string[] | undefined, kind: string): boolean {
+export function wants(only: readonly string[] | undefined, kind: string): boolean {
   return only === undefined || only.some((requested) => kind === requested || kind.startsWith(`${requested}.`));
 }

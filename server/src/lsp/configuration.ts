@@ -15,6 +15,8 @@ export interface DocumentSettings {
   configFile: string | undefined;
   /** `[tool.spawn-guard] spawners`: third-party functions that start processes, for the project model. */
   spawners: readonly string[];
+  /** The module "Move to module" writes next to a notebook: the project's `notebook-workers-module`, else the editor's setting. */
+  workersModule: string;
 }
 
 /**
@@ -109,6 +111,7 @@ export class ConfigurationService {
       excluded: file !== undefined && project !== undefined && isExcluded(project, file),
       configFile: project?.file,
       spawners: project?.spawners ?? [],
+      workersModule: project?.notebookWorkersModule ?? editor.notebook.workersModule,
     };
   }
 

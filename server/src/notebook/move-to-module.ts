@@ -39,6 +39,12 @@ export interface MoveRequest {
   existingModule: string | undefined;
   /** The notebook's file name, for the new module's docstring. */
   notebookName: string;
+  /**
+   * "Make it a parameter": this definition reads these notebook globals; they become keyword-only
+   * parameters of it in the module, and every use of it in the cells passes them (`f(x, N=N)`,
+   * `functools.partial(f, N=N)` where it is passed as a value).
+   */
+  parameters?: { name: string; globals: readonly string[] };
 }
 
 interface Moved {
@@ -70,22 +76,31 @@ export function planMoveToModule(request: MoveRequest): MovePlan | undefined {
         globals.push(dependency.name);
       }
     }
-    if (globals.length > 0) return { kind: 'reads-globals', name, globals };
+    const allowed = request.parameters?.name === name ? request.parameters.globals : [];
+    if (globals.some((global) => !allowed.includes(global))) return { kind: 'reads-globals', name, globals };
   }
   const statements = [...moved.values()].sort((a, b) => a.statement.startIndex - b.statement.startIndex);
   for (const { statement } of statements) if (!request.program.cellRange(nodeRange(statement))) return undefined;
-  const definitions = statements.map(({ statement }) => request.program.text.slice(statement.startIndex, statement.endIndex).trimEnd());
+  const parameterised = request.parameters && parameterisedUses(request, request.parameters, statements);
+  if (parameterised === null) return undefined;
+  const definitions = statements.map(({ name, statement }) =>
+    name === request.parameters?.name
+      ? withKeywordParameters(request.program.text, statement, request.parameters.globals)
+      : request.program.text.slice(statement.startIndex, statement.endIndex).trimEnd(),
+  );
+  if (definitions.some((definition) => definition === undefined)) return undefined;
   const cellEdits = new Map<number, TextEdit[]>();
+  const addEdit = (cell: number, edit: TextEdit) => cellEdits.set(cell, [...(cellEdits.get(cell) ?? []), edit]);
   for (const { name, statement } of statements) {
     const placed = request.program.cellRange(nodeRange(statement))!;
-    const edits = cellEdits.get(placed.cell) ?? [];
-    edits.push({ range: placed.range, newText: `from ${request.moduleName} import ${name}` });
-    cellEdits.set(placed.cell, edits);
+    const partial = name === request.parameters?.name && parameterised?.needsFunctools ? 'import functools\n' : '';
+    addEdit(placed.cell, { range: placed.range, newText: `${partial}from ${request.moduleName} import ${name}` });
   }
+  for (const { cell, edit } of parameterised?.edits ?? []) addEdit(cell, edit);
   return {
     kind: 'move',
     names: statements.map(({ name }) => name),
-    moduleText: moduleText(request, imports, definitions),
+    moduleText: moduleText(request, imports, definitions as string[]),
     cellEdits,
   };
 }
@@ -163,4 +178,92 @@ export function applyCellEdits(source: string, edits: readonly TextEdit[]): stri
   let result = source;
   for (const edit of sorted) result = result.slice(0, edit.start) + edit.text + result.slice(edit.end);
   return result;
+}
+
+/**
+ * The edits that pass `globals` wherever the notebook uses the parameterised definition: a call gets
+ * `G=G` keyword arguments, any other use becomes `functools.partial(f, G=G)`. Null when a use cannot
+ * take them (inside a moved definition, a global shadowed there, a call with a generator argument).
+ */
+function parameterisedUses(
+  request: MoveRequest,
+  parameters: { name: string; globals: readonly string[] },
+  statements: readonly Moved[],
+): { edits: Array<{ cell: number; edit: TextEdit }>; needsFunctools: boolean } | null {
+  const { facts, program } = request;
+  const target = cellDefinition(facts, parameters.name);
+  const definition = target?.type === 'decorated_definition' ? target.childForFieldName('definition') : target;
+  if (!target || definition?.type !== 'function_definition') return null;
+  // A global the function assigns (`global N`) is state, not a value to pass.
+  for (const declaration of definition.descendantsOfType(['global_statement', 'nonlocal_statement']))
+    if (declaration?.namedChildren.some((child) => child && parameters.globals.includes(child.text))) return null;
+  // One read where the module evaluates it (a default value, a decorator, an annotation) cannot become a parameter.
+  const body = definition.childForFieldName('body');
+  for (const identifier of target.descendantsOfType('identifier'))
+    if (identifier && parameters.globals.includes(identifier.text) && isRead(identifier) && !within(identifier, body)) return null;
+  const keywords = parameters.globals.map((global) => `${global}=${global}`).join(', ');
+  const edits: Array<{ cell: number; edit: TextEdit }> = [];
+  let needsFunctools = false;
+  const root = target.parent!;
+  for (const identifier of root.descendantsOfType('identifier')) {
+    if (!identifier || identifier.text !== parameters.name || !isRead(identifier)) continue;
+    const inside = statements.some(({ statement }) => within(identifier, statement));
+    if (within(identifier, target)) continue;
+    const scope = facts.scopes.scopeAt(identifier.startIndex);
+    const resolved = resolveName(parameters.name, scope, facts.scopes.module);
+    if (resolved?.scope !== facts.scopes.module) continue;
+    if (inside) return null;
+    for (const global of parameters.globals)
+      if (resolveName(global, scope, facts.scopes.module)?.scope !== facts.scopes.module) return null;
+    const parent = identifier.parent!;
+    let edit: TextEdit;
+    if (parent.type === 'call' && parent.childForFieldName('function')?.id === identifier.id) {
+      const args = parent.childForFieldName('arguments');
+      if (args?.type !== 'argument_list') return null;
+      // `f(x, N=1)` already passes one: a second `N=` would not compile.
+      const passed = args.namedChildren.map(
+        (argument) => argument?.type === 'keyword_argument' && argument.childForFieldName('name')?.text,
+      );
+      if (passed.some((name) => name && parameters.globals.includes(name))) return null;
+      const last = args.namedChildren[args.namedChildren.length - 1];
+      // After the last argument, or just inside `(`.
+      const start = last ? nodeRange(last).end : { ...nodeRange(args).start, character: nodeRange(args).start.character + 1 };
+      edit = { range: { start, end: start }, newText: last ? `, ${keywords}` : keywords };
+    } else {
+      needsFunctools = true;
+      edit = { range: nodeRange(identifier), newText: `functools.partial(${parameters.name}, ${keywords})` };
+    }
+    const placed = program.cellRange(edit.range);
+    if (!placed) return null;
+    edits.push({ cell: placed.cell, edit: { range: placed.range, newText: edit.newText } });
+  }
+  return { edits, needsFunctools };
+}
+
+/** The definition's text with `globals` added as keyword-only parameters (`def f(x, *, N)`); undefined when it cannot take them. */
+function withKeywordParameters(text: string, statement: SyntaxNode, globals: readonly string[]): string | undefined {
+  const definition = statement.type === 'decorated_definition' ? statement.childForFieldName('definition') : statement;
+  const parameters = definition?.childForFieldName('parameters');
+  if (!parameters) return undefined;
+  const children = parameters.namedChildren.filter((child): child is SyntaxNode => child !== null);
+  const names = globals.join(', ');
+  const hasStar = children.some((child) => child.type === 'list_splat_pattern' || child.type === 'keyword_separator');
+  const doubleStar = children.find((child) => child.type === 'dictionary_splat_pattern');
+  let at: number;
+  let insert: string;
+  if (doubleStar) {
+    at = doubleStar.startIndex;
+    insert = `${hasStar ? '' : '*, '}${names}, `;
+  } else if (children.length > 0) {
+    at = children[children.length - 1].endIndex;
+    insert = `${hasStar ? '' : ', *'}, ${names}`;
+  } else {
+    at = parameters.startIndex + 1;
+    insert = `*, ${names}`;
+  }
+  return (text.slice(statement.startIndex, at) + insert + text.slice(at, statement.endIndex)).trimEnd();
+}
+
+function within(node: SyntaxNode, outer: SyntaxNode | null): boolean {
+  return outer !== null && outer.startIndex <= node.startIndex && node.endIndex <= outer.endIndex;
 }

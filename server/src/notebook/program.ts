@@ -42,7 +42,10 @@ export class NotebookProgram {
   /** `%run script.py` targets, with the cell that runs them. */
   readonly runs: Array<{ script: string; cell: number }> = [];
 
-  constructor(cells: readonly ProgramCell[]) {
+  constructor(
+    /** The cells as given (sources with their own line ends). */
+    readonly cells: readonly ProgramCell[],
+  ) {
     const parts: string[] = [];
     let line = 0;
     for (const cell of cells) {

@@ -69,7 +69,9 @@ export const cellDefinitionInChild: Rule = {
     fix: [
       'Move the function (or class) into a module next to the notebook and import it: the children import that module',
       'and find it. The "Move to module" fix writes `<notebook>_workers.py` with the definition, the imports it needs',
-      'and the other cell definitions it uses, and replaces the definition in its cell by an import.',
+      'and the other cell definitions it uses, and replaces the definition in its cell by an import. A definition that reads',
+      'variables of the notebook would not find them in the module: "Make it a parameter" moves it with them as keyword-only',
+      'parameters, which every use passes (`functools.partial(f, N=N)` where it is sent to a child).',
     ].join('\n'),
     url: DOCS_URL.picklability,
   },
