@@ -39,6 +39,14 @@ export interface CheckIO {
   exitStatus?: (status: number) => void;
 }
 
+function projectPass(parser: PythonParser, cwd: string, tasks: readonly ScanTask[]): ProjectPass {
+  return new ProjectPass(
+    parser,
+    cwd,
+    tasks.map((task) => task.path),
+  );
+}
+
 /** `spawn-guard check`: returns the exit status (0 nothing found, 1 findings, 2 usage/configuration/I/O error). */
 export async function runCheck(given: CheckArguments, givenIO: CheckIO): Promise<number> {
   const args = { ...given, cwd: givenIO.cwd };
@@ -74,14 +82,7 @@ export async function runCheck(given: CheckArguments, givenIO: CheckIO): Promise
 
   // The cross-file findings of the checked files, and the project modules they import (check mode only).
   const parser = tasks.length > 0 && !stdin && (args.mode === 'check' || args.addNoqa) ? await PythonParser.create() : undefined;
-  const project =
-    args.mode === 'check' && args.project && parser
-      ? new ProjectPass(
-          parser,
-          cwd,
-          tasks.map((task) => task.path),
-        )
-      : undefined;
+  const project = args.mode === 'check' && args.project && parser ? projectPass(parser, cwd, tasks) : undefined;
   let noqaAdded = 0;
   const profileOf = new Map(tasks.map((task) => [task.path, settings.profiles[task.profile]]));
   const reports = stdin

@@ -53,7 +53,13 @@ async function notebookFindings(notebook: string): Promise<StaticFinding[]> {
   if (!config) return [];
   const parser = await PythonParser.create();
   const options = { select: config.select, ignore: config.ignore, severity: config.severity };
-  const report = checkNotebook(parser, notebook, { options }, { mode: 'check', cwd: path.dirname(notebook), unsafeFixes: false }, emptyReport(notebook));
+  const report = checkNotebook(
+    parser,
+    notebook,
+    { options },
+    { mode: 'check', cwd: path.dirname(notebook), unsafeFixes: false },
+    emptyReport(notebook),
+  );
   return report.findings.map((finding) => ({
     code: finding.code,
     rule: finding.rule,
