@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the end-to-end tests (test/e2e) need and this machine lacks, and says what it installs:
 #   - Debian packages: Chromium (driven by playwright-core), ripgrep (code-server's search binary), the
-#     headers and compilers that code-server's native modules build against, and a Jupyter kernel;
+#     headers and compilers that code-server's native modules build against, a Jupyter kernel, and
+#     the Python libraries the runtime tests run fixtures with;
 #   - the harness package (code-server, a real VS Code) in test/e2e/harness, kept apart from the
 #     extension's own dependencies because it is about 300 MB.
 # Nothing is fetched from outside the npm registry and Debian: @vscode/ripgrep would download rg from
@@ -17,9 +18,11 @@ harness_stamp="$harness_dir/node_modules/.spawn-guard-e2e-install"
 
 # python3-ipykernel and python3-nbclient: "Run under spawn" on a notebook runs its cells in a Jupyter
 # kernel of Debian's python3; python3-venv: the Python extension's environment is a venv
-# (test/e2e/run.test.ts).
+# (test/e2e/run.test.ts). The libraries that rule and project fixtures run under spawn with Debian's
+# python3 (test/runtime: `# debian:` headers and case.json): numpy, joblib, torch, dask, tqdm, pebble.
 debian_packages=(chromium ripgrep libkrb5-dev libxkbfile-dev libsecret-1-dev pkg-config build-essential
-  python3-ipykernel python3-nbclient python3-venv)
+  python3-ipykernel python3-nbclient python3-venv
+  python3-numpy python3-joblib python3-torch python3-dask python3-tqdm python3-pebble)
 
 # The @vscode/ripgrep that code-server 4.100.3 installs (lib/vscode/npm-shrinkwrap.json) and the rg
 # release its postinstall asks for; they name the cache file it looks for before downloading.

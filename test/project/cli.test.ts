@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { runCli } from '../helpers/cli';
+import { parseJsonFindings, runCli } from '../helpers/cli';
 import { PROJECT_FIXTURES } from './project-fixtures';
 
 describe('spawn-guard check with project modules', () => {
@@ -16,8 +16,11 @@ describe('spawn-guard check with project modules', () => {
       lines.map((line) => line.split(' ')[0] + ' ' + line.split(' ')[1]),
       ['main.py:2:1: SPG001', 'helper.py:9:1: SPG001'],
     );
+    // The terminal shows the first clause; the JSON message has the import chain.
+    assert.match(lines[0], /`import helper` imports helper, which starts processes at import time$/);
+    const json = await runCli(['check', 'main.py', '--output-format', 'json'], { cwd });
     assert.match(
-      lines[0],
+      parseJsonFindings(json.stdout)[0].message,
       /`import helper` imports helper, which starts processes at import time: `import helper -> process\.start\(\)` in helper\.py:9/,
     );
   });

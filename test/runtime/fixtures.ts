@@ -18,6 +18,16 @@ export function parseRuntimeClaim(source: string): RuntimeClaim | undefined {
   return { kind: groups.bare as 'hangs' | 'differs' | 'same' };
 }
 
+/**
+ * The Debian packages a fixture's library imports come from, named on its second line
+ * (`# debian: python3-joblib`): the runtime tests run it with Debian's python3, which sees them.
+ */
+export function debianPackages(source: string): string[] {
+  const secondLine = source.split(/\r\n|\r|\n/, 2)[1] ?? '';
+  const match = /^# debian: (?<packages>[\w.+-]+(?:, [\w.+-]+)*)\s*$/.exec(secondLine);
+  return match ? match.groups!.packages.split(', ') : [];
+}
+
 export interface RuleFixture {
   file: string;
   /** Path from the repository root: the test's name. */

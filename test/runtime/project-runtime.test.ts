@@ -6,37 +6,17 @@
  * packages; missing packages are installed first (and the test says so).
  */
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
+import { installDebianPythonPackages, SYSTEM_PYTHON } from '../helpers/debian-python';
 import { runPython, type PythonRun, type StartMethod } from '../helpers/python';
 import { projectCases, type ProjectCase } from '../project/project-fixtures';
 import { parseRuntimeClaim } from './fixtures';
 
-const SYSTEM_PYTHON = '/usr/bin/python3';
 const RUN_TIMEOUT_MS = 30_000;
 const HANG_TIMEOUT_MS = 8_000;
-
-/** The module each Debian package provides, to tell whether it is installed. */
-const DEBIAN_MODULES: Record<string, string> = {
-  'python3-torch': 'torch',
-  'python3-dask': 'dask.bag',
-  'python3-joblib': 'joblib',
-  'python3-tqdm': 'tqdm',
-  'python3-pebble': 'pebble',
-};
-
-/** Installs the Debian packages the cases need that the system interpreter cannot import; why not, when it cannot. */
-function installDebianPackages(cases: readonly ProjectCase[]): string | undefined {
-  const wanted = [...new Set(cases.flatMap((fixture) => fixture.debian))];
-  const missing = wanted.filter((pkg) => spawnSync(SYSTEM_PYTHON, ['-c', `import ${DEBIAN_MODULES[pkg] ?? pkg}`]).status !== 0);
-  if (missing.length === 0) return undefined;
-  console.log(`project fixtures: installing Debian packages ${missing.join(', ')} (apt-get install)`);
-  const result = spawnSync('apt-get', ['install', '-y', '--no-install-recommends', ...missing], { stdio: 'inherit' });
-  return result.status === 0 ? undefined : `cannot install ${missing.join(', ')} with apt-get (exit ${result.status})`;
-}
 
 async function runCase(fixture: ProjectCase, startMethod: StartMethod, timeoutMs: number): Promise<PythonRun> {
   const cwd = fs.mkdtempSync(path.join(os.tmpdir(), `spawn-guard-project-${fixture.name}-`));
@@ -62,7 +42,13 @@ function report(label: string, result: PythonRun): string {
 
 const cases = projectCases();
 const withLibraries = cases.filter((fixture) => fixture.debian.length > 0);
-const installProblem = withLibraries.length > 0 ? installDebianPackages(withLibraries) : undefined;
+const installProblem =
+  withLibraries.length > 0
+    ? installDebianPythonPackages(
+        withLibraries.flatMap((fixture) => fixture.debian),
+        'project fixtures',
+      )
+    : undefined;
 
 describe('project fixtures under spawn', { concurrency: 2 * os.availableParallelism() }, () => {
   for (const fixture of cases) {

@@ -14,7 +14,8 @@ import { judge } from '../../server/src/cli/run/verdict';
 import { PYTHON, runPython, testPythonEnv, type PythonRun } from '../helpers/python';
 import { REPO_ROOT } from '../helpers/paths';
 import { runningInGroup } from '../helpers/processes';
-import { fixFixturePairs, parseRuntimeClaim, ruleFixtures, type RuntimeClaim } from './fixtures';
+import { debianPackages, fixFixturePairs, parseRuntimeClaim, ruleFixtures, type RuntimeClaim } from './fixtures';
+import { installDebianPythonPackages, SYSTEM_PYTHON } from '../helpers/debian-python';
 
 /** A `hangs` claim: the runner stops a respawning Pool in about a second; a plain hang costs this long. */
 const HANG_TIMEOUT_SECONDS = 6;
@@ -29,13 +30,13 @@ const CONCURRENCY = Math.min(6, 2 * os.availableParallelism());
 const SCRIPTS = path.join(REPO_ROOT, 'test', 'runtime', 'scripts');
 
 /** `spawn-guard run [--compare] FILE` as the tests run it: a clean environment, a fresh working directory. */
-async function spawnGuardRun(file: string, options: { compare: boolean; timeoutSeconds?: number }): Promise<RunReport> {
+async function spawnGuardRun(file: string, options: { compare: boolean; timeoutSeconds?: number; python?: string }): Promise<RunReport> {
   const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'spawn-guard-runtime-'));
   try {
     return await reproduce({
       script: path.resolve(file),
       scriptArgs: [],
-      python: PYTHON,
+      python: options.python ?? PYTHON,
       method: 'spawn',
       compare: options.compare,
       timeoutSeconds: options.timeoutSeconds ?? RUN_TIMEOUT_SECONDS,
@@ -70,12 +71,12 @@ function expectedFailure(text: string): Failure | undefined {
   return undefined;
 }
 
-async function checkClaim(file: string, claim: Exclude<RuntimeClaim, { kind: 'skip' }>): Promise<void> {
+async function checkClaim(file: string, claim: Exclude<RuntimeClaim, { kind: 'skip' }>, python?: string): Promise<void> {
   switch (claim.kind) {
     case 'fails': {
       // Without --compare: some fixtures fail under any start method (a fork context with an option only
       // spawn has); the text is the evidence of which failure it is.
-      const report = await spawnGuardRun(file, { compare: false });
+      const report = await spawnGuardRun(file, { compare: false, python });
       assert.equal(report.verdict.kind, 'fails', describeReport(report));
       assert.ok(report.runs[0].stderr.text.includes(claim.text), `stderr under spawn lacks "${claim.text}"\n${describeReport(report)}`);
       if (report.verdict.kind !== 'fails') return;
@@ -87,13 +88,13 @@ async function checkClaim(file: string, claim: Exclude<RuntimeClaim, { kind: 'sk
       return;
     }
     case 'hangs': {
-      const report = await spawnGuardRun(file, { compare: false, timeoutSeconds: HANG_TIMEOUT_SECONDS });
+      const report = await spawnGuardRun(file, { compare: false, timeoutSeconds: HANG_TIMEOUT_SECONDS, python });
       assert.equal(report.verdict.kind, 'hangs', describeReport(report));
       return;
     }
     case 'differs':
     case 'same': {
-      const report = await spawnGuardRun(file, { compare: true });
+      const report = await spawnGuardRun(file, { compare: true, python });
       assert.equal(report.verdict.kind, claim.kind, describeReport(report));
       return;
     }
@@ -130,6 +131,15 @@ function describeRun(result: PythonRun): string {
 
 const rules = ruleFixtures();
 const fixes = fixFixturePairs();
+// Fixtures that import a library (`# debian: python3-joblib` on the second line) run with Debian's python3.
+const withLibraries = rules.filter((fixture) => debianPackages(fixture.source).length > 0);
+const installProblem =
+  withLibraries.length > 0
+    ? installDebianPythonPackages(
+        withLibraries.flatMap((fixture) => debianPackages(fixture.source)),
+        'rule fixtures',
+      )
+    : undefined;
 
 describe('rule fixture corpus', () => {
   it('has fixtures', () => assert.ok(rules.length > 0));
@@ -157,7 +167,10 @@ describe('fixtures under spawn-guard run', { concurrency: CONCURRENCY }, () => {
       it(fixture.name, { skip: claim.reason }, () => {});
       continue;
     }
-    it(`${fixture.name} (${claim.kind})`, () => checkClaim(fixture.file, claim));
+    const libraries = debianPackages(fixture.source).length > 0;
+    it(`${fixture.name} (${claim.kind})`, { skip: libraries ? installProblem : undefined }, () =>
+      checkClaim(fixture.file, claim, libraries ? SYSTEM_PYTHON : undefined),
+    );
   }
 
   for (const pair of fixes) {

@@ -1,9 +1,15 @@
 import type { ModuleFacts } from '../model/facts';
+import type { SyntaxNode } from '../syntax/syntaxNode';
 import type { Rule, RuleFinding } from './rule';
 import { codeText, DOCS_URL, GUARD_TEXT } from './common';
 
-/** Seeding calls of the global random generators, by qualified name. */
-const SEEDS = new Set(['random.seed', 'numpy.random.seed', 'torch.manual_seed']);
+/**
+ * Seeding calls whose behaviour spawn changes, by qualified name. Only `random`: CPython reseeds it in a
+ * forked child (os.register_at_fork), so fork gives each worker its own numbers and spawn does not.
+ * numpy's and torch's global generators are not reseeded after fork, so workers repeat each other under
+ * fork and spawn alike (measured: test/fixtures/rules/SPG013/numpy-seed-at-import-not-reseeded.py).
+ */
+const SEEDS = new Set(['random.seed']);
 
 /**
  * SPG013 seed-at-import: the global random generator is seeded at import time in a file that starts
@@ -20,10 +26,14 @@ export const seedAtImport: Rule = {
     summary: 'The global random generator is seeded at import time in a file that starts processes.',
     explanation: [
       'A spawned (or forkserver) child re-imports the main script as `__mp_main__`, so a `random.seed(1234)` (or',
-      '`np.random.seed(...)`) at module level runs again in every child: all workers start from the same state and',
-      'draw the same "random" numbers. Under `fork` CPython reseeds the `random` module in each child, so the same',
-      'script gives every worker its own numbers there, and the difference only shows on Windows, macOS or',
-      'Python 3.14+ on Linux: simulations that should be independent silently repeat each other.',
+      'at module level runs again in every child: all workers start from the same state and draw the same',
+      '"random" numbers. Under `fork` CPython reseeds the `random` module in each child, so the same script gives',
+      'every worker its own numbers there, and the difference only shows on Windows, macOS or Python 3.14+ on',
+      'Linux: simulations that should be independent silently repeat each other.',
+      '',
+      'Not reported: `random.seed()` without a value (each child seeds from the OS), and `numpy.random.seed` or',
+      '`torch.manual_seed`, whose generators a forked child does not reseed either: there the workers repeat',
+      'each other under every start method, which is not a difference spawn makes.',
     ].join('\n'),
     example: {
       bad: [
@@ -69,7 +79,7 @@ export const seedAtImport: Rule = {
     for (const call of facts.scopes.module.calls) {
       const callee = call.childForFieldName('function');
       const seed = callee ? facts.values.qualifiedName(callee, facts.scopes.module) : undefined;
-      if (!seed || !SEEDS.has(seed) || !facts.isImportTime(call) || !facts.isReportable(call)) continue;
+      if (!seed || !SEEDS.has(seed) || !seedsFixedValue(call) || !facts.isImportTime(call) || !facts.isReportable(call)) continue;
       findings.push({
         node: call,
         message:
@@ -81,3 +91,12 @@ export const seedAtImport: Rule = {
     return findings;
   },
 };
+
+/** `random.seed(x)` with a value; `random.seed()` and `random.seed(None)` seed from the OS in each process. */
+function seedsFixedValue(call: SyntaxNode): boolean {
+  const values = (call.childForFieldName('arguments')?.namedChildren ?? []).filter((argument) => argument !== null);
+  const positional = values.find((argument) => argument.type !== 'comment' && argument.type !== 'keyword_argument');
+  const keyword = values.find((argument) => argument.type === 'keyword_argument' && argument.childForFieldName('name')?.text === 'a');
+  const value = positional ?? keyword?.childForFieldName('value');
+  return value !== undefined && value !== null && value.type !== 'none';
+}
