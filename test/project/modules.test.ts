@@ -8,6 +8,7 @@ describe('module resolution', () => {
     'main.py': '',
     'pkg/__init__.py': '',
     'pkg/main.py': '',
+    'pkg/tool.py': 'if __name__ == "__main__":\n    pass\n',
     'pkg/sub/__init__.py': '',
     'pkg/sub/tools.py': '',
     'nspkg/mod.py': '',
@@ -25,7 +26,9 @@ describe('module resolution', () => {
 
   it('searches the script folder, the top package root, the workspace folders and their src/', () => {
     assert.deepEqual(searchRoots(files, files.path('scripts/run.py'), [ROOT]), [files.path('scripts'), ROOT, files.path('src')]);
-    assert.deepEqual(searchRoots(files, files.path('pkg/main.py'), [ROOT]), [files.path('pkg'), ROOT, files.path('src')]);
+    // A package's module is run from its own folder only when it is written to be run (a main check).
+    assert.deepEqual(searchRoots(files, files.path('pkg/tool.py'), [ROOT]), [files.path('pkg'), ROOT, files.path('src')]);
+    assert.deepEqual(searchRoots(files, files.path('pkg/main.py'), [ROOT]), [ROOT, files.path('src')]);
   });
 
   it('finds modules, packages, namespace packages and src layouts; not what is not there', () => {

@@ -43,17 +43,18 @@ export function memoisedFiles(files: ProjectFiles, onRead: (file: string) => voi
   const texts = new Map<string, string | undefined>();
   const folders = new Map<string, boolean>();
   const listings = new Map<string, Set<string> | undefined>();
-  const listed = (file: string): boolean => {
-    if (!files.listDirectory) return true;
-    const directory = path.dirname(file);
-    if (!listings.has(directory)) {
-      // A folder its parent does not list is not listed either (no failed system call for it).
-      const parent = path.dirname(directory);
-      const names = parent === directory || listed(directory) ? files.listDirectory(directory) : undefined;
-      listings.set(directory, names && new Set(names));
-    }
-    return listings.get(directory)?.has(path.basename(file)) ?? false;
+  // Only folders that exist are remembered: a module name tried in each of many roots makes many
+  // paths that do not exist, and each stops at the first folder its parent's listing lacks.
+  const listing = (directory: string): Set<string> | undefined => {
+    if (listings.has(directory)) return listings.get(directory);
+    const parent = path.dirname(directory);
+    if (parent !== directory && !listing(parent)?.has(path.basename(directory))) return undefined;
+    const names = files.listDirectory!(directory);
+    const set = names && new Set(names);
+    listings.set(directory, set);
+    return set;
   };
+  const listed = (file: string): boolean => !files.listDirectory || (listing(path.dirname(file))?.has(path.basename(file)) ?? false);
   const memo: ProjectFiles = {
     readFile: (file) => {
       if (!texts.has(file)) {
@@ -69,8 +70,8 @@ export function memoisedFiles(files: ProjectFiles, onRead: (file: string) => voi
       return files.exists ? files.exists(file) : memo.readFile(file) !== undefined;
     },
     listDirectory: (directory) => {
-      listed(path.join(directory, '.'));
-      const names = listings.get(directory);
+      if (!files.listDirectory) return undefined;
+      const names = listing(directory);
       return names && [...names];
     },
     isDirectory: (directory) => {

@@ -102,6 +102,11 @@ export function moduleNameOf(files: ProjectFiles, file: string): { name: string;
  * The search roots for a script, in Python's order: the script's own folder (`sys.path[0]` for
  * `python script.py`), the folder its top package is in (`sys.path[0]` for `python -m pkg.main`), then
  * each workspace folder and its `src/` (the src layout, installed in development mode).
+ *
+ * A module inside a package is imported as `pkg.sub.m`, and Python 3 resolves its absolute imports from
+ * sys.path, not from its own folder: its folder is a root only when the file is written to be run too
+ * (it tests `__name__ == "__main__"`). Giving every package folder its own roots made as many projects
+ * as folders (the 8,972 files of Debian's dist-packages ran out of memory).
  */
 export function searchRoots(files: ProjectFiles, script: string, workspaceFolders: readonly string[]): string[] {
   const roots: string[] = [];
@@ -109,14 +114,19 @@ export function searchRoots(files: ProjectFiles, script: string, workspaceFolder
     const resolved = path.resolve(folder);
     if (!roots.includes(resolved) && files.isDirectory(resolved)) roots.push(resolved);
   };
-  add(path.dirname(script));
-  add(moduleNameOf(files, script).root);
+  const { root, name } = moduleNameOf(files, script);
+  const inPackage = name.includes('.');
+  if (!inPackage || RUNS_AS_SCRIPT.test(files.readFile(script) ?? '')) add(path.dirname(script));
+  add(root);
   for (const folder of workspaceFolders) {
     add(folder);
     add(path.join(folder, 'src'));
   }
   return roots;
 }
+
+/** `if __name__ == "__main__":` in either order and quoting: the file is meant to be run as a script. */
+const RUNS_AS_SCRIPT = /__name__\s*==\s*(['"])__main__\1|(['"])__main__\2\s*==\s*__name__/;
 
 /**
  * The absolute module a relative import names: `level` dots from the module `from` (a package counts

@@ -5,6 +5,7 @@ import type { Rule, RuleFinding } from './rule';
 import { DOCS_URL, related, python } from './common';
 import { ROLE_TEXT } from './spg003-worker-in-guard';
 import { PROCESS_MODULES } from '../model/api';
+import { unpicklableValue } from './unpicklable-values';
 
 /**
  * SPG004 unpicklable-worker: a lambda, a nested function or closure, or a function replaced by a
@@ -16,7 +17,9 @@ import { PROCESS_MODULES } from '../model/api';
  * - `{ kind: 'lambda', lambdaRange: Range, lambdaUsesLocalNames: boolean, workerName?: string }`
  *   (`workerName` when the lambda is reached through a name bound to it);
  * - `{ kind: 'local-definition', workerName: string, definitionRange: Range, enclosingFunction: string }`;
- * - `{ kind: 'unwrapped-decorated', workerName: string, definitionRange: Range, decoratorRange: Range, wrapperRange: Range }`.
+ * - `{ kind: 'unwrapped-decorated', workerName: string, definitionRange: Range, decoratorRange: Range, wrapperRange: Range }`;
+ * - `{ kind: 'closure', definitionRange: Range }`: a function made by a factory of this file (`make_worker(k)`
+ *   returning its nested function), reached through the call or a name bound to it.
  */
 export const unpicklableWorker: Rule = {
   code: 'SPG004',
@@ -129,9 +132,27 @@ function findingFor(facts: ModuleFacts, reference: WorkerReference, target: Work
         },
       };
     }
+    case 'other':
+      return closureFinding(facts, reference, role);
     default:
       return undefined;
   }
+}
+
+/** A worker that is a closure a factory function of this file returns (`target=make_worker(3)`). */
+function closureFinding(facts: ModuleFacts, reference: WorkerReference, role: string): RuleFinding | undefined {
+  const value = unpicklableValue(facts, reference.argument, facts.values.scopeAt(reference.argument));
+  if (!value || (value.kind !== 'local-function' && value.kind !== 'lambda') || !value.what.startsWith('a closure')) return undefined;
+  const qualified = facts.scopes.byNode.get(value.origin.id)?.qualifiedName;
+  return {
+    node: reference.argument,
+    message:
+      `${role} is ${value.what}: under spawn it is pickled to reach the child, and pickle cannot find a local function by name ` +
+      `("Can't pickle local object '${qualified ?? '<locals>'}'"). Define the worker at module level and pass what the factory captured as arguments ` +
+      `(or with \`functools.partial\`).`,
+    related: [related(value.origin, 'the function the factory returns is defined here')],
+    data: { kind: 'closure', definitionRange: nodeRange(value.origin) },
+  };
 }
 
 /** True when the lambda reads a name local to an enclosing function (it could not move to module level as is). */
