@@ -145,6 +145,7 @@ export class ProjectService {
     // The summaries first, one module per turn, so that other messages are handled in between.
     const session = project.session(current.file);
     const pending = session.starts.mayHaveFindings(current.file) ? [current.file] : [];
+    if (pending.length > 0) project.adoptAnalysis(current.file, current.analysis());
     const seen = new Set(pending);
     while (pending.length > 0) {
       const summary = project.summaryOf(pending.shift()!);
