@@ -1,4 +1,4 @@
-import { IMPORT_SIDE_EFFECTS } from '../model/api';
+import { importSideEffect } from '../model/side-effects';
 import type { ModuleFacts, Scope } from '../model/facts';
 import { codeText } from '../rules/common';
 import type { Finding } from '../rules/types';
@@ -298,7 +298,7 @@ class Summarizer {
   private readEffect(call: SyntaxNode, callee: SyntaxNode, qualified: string | undefined): void {
     // Only what runs on every import: a module-level simple statement (not a branch, a handler or a loop body).
     if (COMPOUND_STATEMENTS.has(moduleLevelStatement(call).type)) return;
-    let effect = qualified ? IMPORT_SIDE_EFFECTS[qualified] : undefined;
+    let effect = importSideEffect(qualified, call);
     if (!effect && callee.type === 'attribute' && BLOCKING_METHODS.has(callee.childForFieldName('attribute')?.text ?? ''))
       effect = 'blocks';
     if (!effect) {

@@ -1,5 +1,5 @@
 import type { SyntaxNode } from '../syntax/syntaxNode';
-import { IMPORT_SIDE_EFFECTS } from '../model/api';
+import { importSideEffect as sideEffectOfCall } from '../model/side-effects';
 import { collectScopeBindings } from '../model/bindings';
 import type { ModuleFacts, Scope } from '../model/facts';
 import type { Rule, RuleFinding } from './rule';
@@ -12,7 +12,8 @@ import { PROCESS_MODULES } from '../model/api';
  *
  * Points at the outermost such call of a statement. Statements that define what the workers read (e.g.
  * `WORDS = open(path).read().split()` read by a worker) are not reported: the children need them. Nor is
- * the block of a guard that is also true in children: SPG007 reports that guard.
+ * a file opened for reading (the child reads the same data), nor the block of a guard that is also true
+ * in children: SPG007 reports that guard.
  *
  * `data`: `{ effect: string }` (what the call does, e.g. "prints").
  */
@@ -29,7 +30,8 @@ export const importSideEffect: Rule = {
       'none of this happens, so the program behaves differently on Windows and macOS.',
       '',
       'Module-level code that the workers need (data they read, configuration) is not reported: it must run in the',
-      'children too.',
+      'children too. Nor is a file opened only for reading: each child reads the same data again; `open()` with a',
+      'mode that writes, appends or creates (`"w"`, `"a"`, `"x"`, `"+"`) is reported.',
     ].join('\n'),
     example: {
       bad: python`
@@ -107,7 +109,7 @@ function insideBrokenGuard(facts: ModuleFacts, node: SyntaxNode): boolean {
 function sideEffectOf(facts: ModuleFacts, call: SyntaxNode, scope: Scope): string | undefined {
   const callee = call.childForFieldName('function');
   const name = callee ? facts.values.qualifiedName(callee, scope) : undefined;
-  return name ? IMPORT_SIDE_EFFECTS[name] : undefined;
+  return sideEffectOfCall(name, call);
 }
 
 /** `print(open(p).read())`: report the print, not the open inside it. */
