@@ -86,4 +86,21 @@ describe('language server: project modules', () => {
     // The import is on line 3 since the keystrokes above.
     await becomes('main.py', '3:SPG006');
   });
+
+  it('refines a script that imports no project module but a library of the spawner table', async () => {
+    // Standalone scripts skip the refinement unless a library spawner (or a spawner method) can start processes.
+    const standalone = 'import multiprocessing\n\nprint(multiprocessing.cpu_count())\n';
+    client.open(uri('standalone.py'), standalone);
+    await becomes('standalone.py', '');
+    const loader = [
+      'from torch.utils.data import DataLoader',
+      '',
+      'loader = DataLoader(range(8), num_workers=2)',
+      'for batch in loader:',
+      '    print(batch)',
+      '',
+    ].join('\n');
+    client.open(uri('train.py'), loader);
+    await becomes('train.py', '4:SPG001');
+  });
 });

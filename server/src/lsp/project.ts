@@ -1,5 +1,5 @@
 import type { Analysis, AnalysisOptions } from '../engine/analyze';
-import { projectFindings } from '../project/analyze';
+import { mayHaveProjectFindings, projectFindings } from '../project/analyze';
 import { diskFiles } from '../project/disk';
 import type { ProjectFiles } from '../project/modules';
 import { Project, SummaryCache, type ModuleParser } from '../project/project';
@@ -144,7 +144,8 @@ export class ProjectService {
     const project = this.projectFor(current.spawners);
     // The summaries first, one module per turn, so that other messages are handled in between.
     const session = project.session(current.file);
-    const pending = session.starts.mayHaveFindings(current.file) ? [current.file] : [];
+    const possible = mayHaveProjectFindings(project, current.file, current.text) && session.starts.mayHaveFindings(current.file);
+    const pending = possible ? [current.file] : [];
     if (pending.length > 0) project.adoptAnalysis(current.file, current.analysis());
     const seen = new Set(pending);
     while (pending.length > 0) {
@@ -163,7 +164,7 @@ export class ProjectService {
     }
     const now = await this.host.current(uri);
     if (!now || superseded() || now.text !== current.text) return;
-    const findings = session.starts.mayHaveFindings(now.file) ? projectFindings(project, now.file, now.analysis(), now.options) : [];
+    const findings = possible ? projectFindings(project, now.file, now.analysis(), now.options) : [];
     for (const note of project.takeNotes()) this.host.note(`${note.file}:${note.site.range.start.line + 1}: ${note.message}`);
     this.known.set(uri, { text: now.text, findings });
     this.readBy.set(uri, new Set(project.filesRead));

@@ -58,6 +58,21 @@ export function projectFindings(
   return findings;
 }
 
+/**
+ * Whether `file` can have a cross-file finding at all: it imports a module of the project or a library
+ * of the spawner table, calls a spawner method (`.compute(...)`), or a build file packages it (SPG015).
+ * A script that imports only other libraries has none, and the editor skips its refinement (with 100
+ * such documents open that was 75 MB of the server's memory: bench/RESULTS.md).
+ */
+export function mayHaveProjectFindings(project: Project, file: string, text: string): boolean {
+  if (project.session(file).reach.importedFiles(file).length > 0) return true;
+  const libraries = new Set(project.spawners.spawners.map((spawner) => spawner.name.split('.')[0]).filter(Boolean));
+  if (project.scanOf(file).imports.some((raw) => raw.level === 0 && libraries.has(raw.module.split('.')[0]))) return true;
+  const methods = project.spawners.spawners.filter((spawner) => spawner.name.startsWith('.'));
+  if (methods.some((spawner) => text.includes(`${spawner.name}(`))) return true;
+  return packagingOf(file, project.workspaceFolders, (build) => project.readText(build)) !== undefined;
+}
+
 /** Single-file and cross-file findings together, in document order. */
 export function withProjectFindings(analysis: Analysis, extra: readonly Finding[]): Finding[] {
   if (extra.length === 0) return analysis.findings;
