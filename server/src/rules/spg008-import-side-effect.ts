@@ -31,7 +31,7 @@ export const importSideEffect: Rule = {
       '',
       'Module-level code that the workers need (data they read, configuration) is not reported: it must run in the',
       'children too. Nor is a file opened only for reading: each child reads the same data again; `open()` with a',
-      'mode that writes, appends or creates (`"w"`, `"a"`, `"x"`, `"+"`) is reported.',
+      'mode that writes, appends or creates (`"w"`, `"a"`, `"x"`, `"+"`) is reported, unless the file is `os.devnull`.',
     ].join('\n'),
     example: {
       bad: python`
