@@ -1,5 +1,5 @@
 import type { SyntaxNode } from '../syntax/syntaxNode';
-import { unparenthesize } from '../syntax/queries';
+import { argumentAt, callArguments, unparenthesize } from '../syntax/queries';
 import { IMPORT_SIDE_EFFECTS } from './api';
 
 /**
@@ -12,32 +12,19 @@ import { IMPORT_SIDE_EFFECTS } from './api';
 export function importSideEffect(qualified: string | undefined, call: SyntaxNode): string | undefined {
   const effect = qualified ? IMPORT_SIDE_EFFECTS[qualified] : undefined;
   if (qualified !== 'builtins.open') return effect;
-  if (opensDevnull(call)) return undefined;
-  const mode = openMode(call);
-  if (mode === 'read') return undefined;
-  return mode === 'write' ? 'opens a file for writing' : effect;
-}
-
-/** `open(file, mode)`: 'read' for a literal mode without w, a, x or +, or none; 'write' for one with; else unknown. */
-function openMode(call: SyntaxNode): 'read' | 'write' | 'unknown' {
-  const values = (call.childForFieldName('arguments')?.namedChildren ?? []).filter(
-    (argument): argument is SyntaxNode => argument !== null && argument.type !== 'comment',
-  );
-  if (values.some((argument) => argument.type === 'list_splat' || argument.type === 'dictionary_splat')) return 'unknown';
-  const keyword = values.find((argument) => argument.type === 'keyword_argument' && argument.childForFieldName('name')?.text === 'mode');
-  const positional = values.filter((argument) => argument.type !== 'keyword_argument');
-  const mode = keyword ? keyword.childForFieldName('value') : positional[1];
-  if (!mode) return 'read';
+  const args = callArguments(call);
+  const file = argumentAt(args, 0, 'file');
+  if (file && isDevnull(file)) return undefined;
+  const mode = argumentAt(args, 1, 'mode');
+  // No mode: "r", unless a splat may hold one.
+  if (!mode) return args.hasStarArgs || args.hasStarKwargs ? effect : undefined;
   const literal = unparenthesize(mode);
-  if (literal.type !== 'string' || literal.namedChildren.some((part) => part?.type === 'interpolation')) return 'unknown';
-  return /[wax+]/.test(literal.text.replace(/^[A-Za-z]*/, '')) ? 'write' : 'read';
+  if (literal.type !== 'string' || literal.namedChildren.some((part) => part?.type === 'interpolation')) return effect;
+  // The mode's letters, after a string prefix such as r or b.
+  return /[wax+]/.test(literal.text.replace(/^[A-Za-z]*/, '')) ? 'opens a file for writing' : undefined;
 }
 
-function opensDevnull(call: SyntaxNode): boolean {
-  const values = call.childForFieldName('arguments')?.namedChildren ?? [];
-  const keyword = values.find((argument) => argument?.type === 'keyword_argument' && argument.childForFieldName('name')?.text === 'file');
-  const first = keyword ? keyword.childForFieldName('value') : values.find((argument) => argument?.type !== 'comment');
-  if (!first || first.type === 'keyword_argument') return false;
-  const file = unparenthesize(first).text;
-  return file === 'os.devnull' || /^["']\/dev\/null["']$/.test(file);
+function isDevnull(file: SyntaxNode): boolean {
+  const text = unparenthesize(file).text;
+  return text === 'os.devnull' || /^["']\/dev\/null["']$/.test(text);
 }

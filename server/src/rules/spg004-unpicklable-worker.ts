@@ -142,7 +142,7 @@ function findingFor(facts: ModuleFacts, reference: WorkerReference, target: Work
 /** A worker that is a closure a factory function of this file returns (`target=make_worker(3)`). */
 function closureFinding(facts: ModuleFacts, reference: WorkerReference, role: string): RuleFinding | undefined {
   const value = unpicklableValue(facts, reference.argument, facts.values.scopeAt(reference.argument));
-  if (!value || (value.kind !== 'local-function' && value.kind !== 'lambda') || !value.what.startsWith('a closure')) return undefined;
+  if (value?.factory === undefined) return undefined;
   const qualified = facts.scopes.byNode.get(value.origin.id)?.qualifiedName;
   return {
     node: reference.argument,

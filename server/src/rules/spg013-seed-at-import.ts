@@ -1,5 +1,6 @@
 import type { ModuleFacts } from '../model/facts';
 import type { SyntaxNode } from '../syntax/syntaxNode';
+import { argumentAt } from '../syntax/queries';
 import type { Rule, RuleFinding } from './rule';
 import { codeText, DOCS_URL, GUARD_TEXT } from './common';
 
@@ -25,7 +26,7 @@ export const seedAtImport: Rule = {
   docs: {
     summary: 'The global random generator is seeded at import time in a file that starts processes.',
     explanation: [
-      'A spawned (or forkserver) child re-imports the main script as `__mp_main__`, so a `random.seed(1234)` (or',
+      'A spawned (or forkserver) child re-imports the main script as `__mp_main__`, so a `random.seed(1234)`',
       'at module level runs again in every child: all workers start from the same state and draw the same',
       '"random" numbers. Under `fork` CPython reseeds the `random` module in each child, so the same script gives',
       'every worker its own numbers there, and the difference only shows on Windows, macOS or Python 3.14+ on',
@@ -79,7 +80,7 @@ export const seedAtImport: Rule = {
     for (const call of facts.scopes.module.calls) {
       const callee = call.childForFieldName('function');
       const seed = callee ? facts.values.qualifiedName(callee, facts.scopes.module) : undefined;
-      if (!seed || !SEEDS.has(seed) || !seedsFixedValue(call) || !facts.isImportTime(call) || !facts.isReportable(call)) continue;
+      if (!seed || !SEEDS.has(seed) || !seedsFixedValue(facts, call) || !facts.isImportTime(call) || !facts.isReportable(call)) continue;
       findings.push({
         node: call,
         message:
@@ -93,10 +94,9 @@ export const seedAtImport: Rule = {
 };
 
 /** `random.seed(x)` with a value; `random.seed()` and `random.seed(None)` seed from the OS in each process. */
-function seedsFixedValue(call: SyntaxNode): boolean {
-  const values = (call.childForFieldName('arguments')?.namedChildren ?? []).filter((argument) => argument !== null);
-  const positional = values.find((argument) => argument.type !== 'comment' && argument.type !== 'keyword_argument');
-  const keyword = values.find((argument) => argument.type === 'keyword_argument' && argument.childForFieldName('name')?.text === 'a');
-  const value = positional ?? keyword?.childForFieldName('value');
-  return value !== undefined && value !== null && value.type !== 'none';
+function seedsFixedValue(facts: ModuleFacts, call: SyntaxNode): boolean {
+  const args = facts.values.argumentsOf(call);
+  const value = argumentAt(args, 0, 'a');
+  if (!value) return args.hasStarArgs || args.hasStarKwargs;
+  return value.type !== 'none';
 }

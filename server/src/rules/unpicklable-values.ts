@@ -22,6 +22,8 @@ export interface Unpicklable {
   origin: SyntaxNode;
   /** What it is, for messages: `a generator`, `an open file`, `` a `threading.Lock` ``, … */
   what: string;
+  /** The function of this file that returned it (a closure a factory makes: `make_worker(3)`). */
+  factory?: string;
 }
 
 const THREAD_LOCKS = new Set(
@@ -94,7 +96,7 @@ function callValue(facts: ModuleFacts, call: SyntaxNode, scope: Scope, depth: nu
     const wrapped = facts.values.argumentsOf(call).positional[0];
     const inner = wrapped ? unpicklableValue(facts, wrapped, scope, depth + 1) : undefined;
     return inner && ['lambda', 'local-function', 'guard-function'].includes(inner.kind)
-      ? { ...inner, what: `a partial of ${inner.what}` }
+      ? { kind: inner.kind, origin: inner.origin, what: `a partial of ${inner.what}` }
       : undefined;
   }
   // A class of this file the child cannot load: its instances cannot be unpickled there.
@@ -120,7 +122,7 @@ function callValue(facts: ModuleFacts, call: SyntaxNode, scope: Scope, depth: nu
     first ??= found;
   }
   if (first?.kind === 'local-function' || first?.kind === 'lambda')
-    return { ...first, what: `a closure returned by \`${fn.name}\` (${first.what})` };
+    return { ...first, what: `a closure returned by \`${fn.name}\` (${first.what})`, factory: fn.name };
   return first;
 }
 
